@@ -1,0 +1,139 @@
+"""新規指定の事業所の利用者数・就労定着率（Q&A 問3、別添 p.32；問1 p.30）。
+
+問3の表：
+- 指定から６月未満：報酬の利用者数 = 過去３年間の６月定着者×70％（指定を受ける前月末から起算）、
+  就労定着率 = 定着者÷過去３年間の就職者（推定値）、人員基準上の利用者数 = 過去３年間の６月定着者総数×70％
+  （指定の申請日から起算）。
+- ６月以上１年未満：利用者数 = 直近６月の延べ利用者数÷６、就労定着率は推定値のまま。
+- １年以上：利用者数 = 直近１年間の延べ利用者数÷12、就労定着率は問1（年度途中）または前年度末日による。
+平均の端数は前年度の平均利用者数と同じく小数点第2位以下切り上げとする（本ツールの選択：問3は端数処理を示さない）。
+段階の境目は指定日を第1日とする６月・１年の期間（民法第143条）で判定する。
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from .dates import japanese_date, parse_date, period_end
+from .errors import InputError
+from .explain import NOTICE_DATE, Explanation
+from .numbers import decimal_text, parse_count, percent_text, round_up
+from .params import ParameterSet, default_parameters
+from .passages import passage
+from .retention import tier_for
+
+STAGES = ("指定から6月未満", "指定から6月以上1年未満", "指定から1年以上")
+
+
+@dataclass
+class NewOfficeResult:
+    stage: int
+    fee_users: Fraction | None
+    staffing_users: Fraction | None
+    rate: Fraction | None
+    tier: str | None
+    notes: list[str]
+    explanation: Explanation = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": STAGES[self.stage],
+            "stage_index": self.stage + 1,
+            "fee_users": decimal_text(self.fee_users, 1) if self.fee_users is not None else None,
+            "staffing_users": decimal_text(self.staffing_users, 1) if self.staffing_users is not None else None,
+            "rate": f"{self.rate.numerator}/{self.rate.denominator}" if self.rate is not None else None,
+            "percent": percent_text(self.rate) if self.rate is not None else None,
+            "tier": self.tier,
+            "notes": list(self.notes),
+            **self.explanation.to_dict(),
+        }
+
+
+def _opt(value: str | int | None, field: str) -> int | None:
+    return parse_count(value, field) if value not in (None, "") else None
+
+
+def new_office(
+    designated: str | _dt.date,
+    on: str | _dt.date,
+    settled_six_months: str | int | None = None,
+    settled_six_months_at_application: str | int | None = None,
+    retained: str | int | None = None,
+    placed: str | int | None = None,
+    recent_user_months: str | int | None = None,
+    parameters: ParameterSet | None = None,
+) -> NewOfficeResult:
+    """問3：指定日 designated から基準日 on までの経過に応じて、報酬・人員基準上の利用者数と就労定着率を推定する。
+
+    settled_six_months：過去３年間の６月定着者数（指定を受ける前月末から起算）。
+    settled_six_months_at_application：同（指定の申請日から起算。人員基準用。省略時は settled_six_months と同じ）。
+    retained / placed：定着者数 / 過去３年間の就職者数（就労定着率の推定）。
+    recent_user_months：直近６月（６月以上１年未満）又は直近１年間（１年以上）の延べ利用者数。
+    """
+    start = parse_date(designated, "指定日")
+    day = parse_date(on, "基準日")
+    if day < start:
+        raise InputError("基準日", "基準日が指定日より前です。")
+    settled = _opt(settled_six_months, "過去3年間の6月定着者数")
+    settled_app = _opt(settled_six_months_at_application, "過去3年間の6月定着者数（申請日から起算）")
+    kept = _opt(retained, "定着者数")
+    hired = _opt(placed, "過去3年間の就職者数")
+    recent = _opt(recent_user_months, "直近の延べ利用者数")
+    params = parameters or default_parameters()
+    ex = Explanation(on=NOTICE_DATE, parameters=params)
+    q3 = passage("q3", params)
+    half = ex.param("retention.q3_half_year_months")
+    year = ex.param("retention.estimate_months")
+    half_end = period_end(start, half)
+    year_end = period_end(start, year)
+    stage = 0 if day <= half_end else 1 if day <= year_end else 2
+    ex.step(f"指定日{japanese_date(start)}、基準日{japanese_date(day)}：{STAGES[stage]}"
+            f"（6月の満了日{half_end.isoformat()}、1年の満了日{year_end.isoformat()}）。", extra=(q3,))
+    places = ex.param("staffing.average_users_decimal_places")
+    notes: list[str] = []
+    fee_users: Fraction | None = None
+    staffing_users: Fraction | None = None
+    rate: Fraction | None = None
+    if stage == 0:
+        factor = ex.param("retention.q3_settled_factor")
+        if settled is None:
+            raise InputError("過去3年間の6月定着者数", "指定から6月未満の利用者数の推定に必要です。")
+        fee_users = round_up(settled * factor, places)
+        ex.step(f"報酬の利用者数 = 過去3年間の6月定着者{settled}人 × {percent_text(factor, 0)} = {decimal_text(fee_users, places)}人"
+                "（指定を受ける前月末から起算）。", "retention.q3_settled_factor")
+        base = settled_app if settled_app is not None else settled
+        staffing_users = round_up(base * factor, places)
+        ex.step(f"人員基準上の利用者数 = 過去3年間の6月定着者総数{base}人 × {percent_text(factor, 0)} = "
+                f"{decimal_text(staffing_users, places)}人（指定の申請日から起算）。", "retention.q3_settled_factor")
+        notes.append("これらにより難い合理的な理由がある場合、他の適切な方法により利用者の数を推定できる（指定基準のみ）。")
+    else:
+        divisor = half if stage == 1 else 12
+        label = "直近6月" if stage == 1 else "直近1年間"
+        if recent is None:
+            raise InputError("直近の延べ利用者数", f"{STAGES[stage]}の利用者数は{label}の延べ利用者数から求めます。")
+        fee_users = round_up(Fraction(recent, divisor), places)
+        staffing_users = fee_users
+        ex.step(f"報酬・人員基準上の利用者数 = {label}の延べ利用者数{recent}人 ÷ {divisor} = {decimal_text(fee_users, places)}人"
+                f"（小数点第{places + 1}位以下切り上げ）。", "staffing.average_users_decimal_places")
+        if stage == 1:
+            notes.append("年度をまたぐ場合：前年度に6月以上の実績があれば直近6月の延べ利用者数÷6、なければ6月の実績の後に直近6月の延べ利用者数÷6。")
+    if stage < 2:
+        if kept is not None and hired is not None:
+            if hired == 0:
+                raise InputError("過去3年間の就職者数", "0人では就労定着率を推定できません。")
+            if kept > hired:
+                raise InputError("定着者数", "過去3年間の就職者数を超えています。")
+            rate = Fraction(kept, hired)
+            tier = tier_for(rate, ex.param("retention.tiers")).label
+            ex.step(f"就労定着率（推定値） = 定着者{kept}人 ÷ 過去3年間の就職者{hired}人 = {percent_text(rate)}：区分「{tier}」"
+                    "（告示上、新規指定から1年間は推定数。指定を受ける前月末から起算）。", "retention.tiers")
+            return NewOfficeResult(stage, fee_users, staffing_users, rate, tier, notes, ex)
+        notes.append("就労定着率の推定には定着者数と過去3年間の就職者数を入力してください。")
+    else:
+        notes.append("就労定着率：年度途中は問1により1年経過時点で算出し、年度をまたぐ場合は前年度末日から起算して過去3年間の"
+                     "総利用者数のうち前年度末日における定着者の割合（就労定着率の計算機を使う）。")
+        ex.cite(passage("q1", params))
+    return NewOfficeResult(stage, fee_users, staffing_users, rate, None, notes, ex)

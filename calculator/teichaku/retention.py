@@ -1,0 +1,210 @@
+"""就労定着率とその区分、基本報酬の単位数（別添 p.14、Q&A 問1〜問3 p.30〜32）。
+
+- 就労定着率 = 前年度末時点の就労定着者数 ÷ 過去３年間の就労定着支援の総利用者数（別添 p.14）。
+- 問２（p.31）：利用期間が満了した利用者が同年度内に退職した場合は、総利用者数・就労継続者数の双方から除外
+  できる。除外される者は退職しているので就労継続者数には含まれず、分母からだけ差し引く形になる。
+  本ツールの入力 retained（就労継続者数）は除外者を含まない数とし、retained ≦ users − excluded を検証する。
+- 区分の境界は正確な有理数で比べる（以上／未満）。89.95% は「8割以上9割未満」。
+- rate は約分しない「M/D」（D は除外後の総利用者数）で示す。約分した値は rate_reduced。
+- 利用者数規模：本ツールの選択として、前年度の平均利用者数（小数第1位まで）が 20 以下なら「20人以下」、
+  20 を超え 40 以下なら「21人以上40人以下」、40 を超えれば「41人以上」とする（20.1人は20人以下ではない）。
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from .dates import Month, fiscal_year_end, japanese_date, parse_date, period_end
+from .errors import InputError
+from .explain import NOTICE_DATE, Explanation
+from .numbers import decimal_text, parse_count, parse_decimal, percent_text
+from .params import FeeSchedule, ParameterSet, Scale, Tier, default_parameters
+from .passages import passage
+
+NOT_GIVEN = "本通知に記載なし"
+
+
+def tier_for(rate: Fraction, tiers: tuple[Tier, ...]) -> Tier:
+    """rate が入る区分（rate >= 下限 の最上位の区分）。"""
+    if rate < 0 or rate > 1:
+        raise ValueError(f"rate out of range: {rate}")
+    for tier in tiers:
+        if rate >= tier.lower:
+            return tier
+    raise ValueError("tiers do not cover 0")  # ローダーが最下位の下限 0 を保証する
+
+
+def scale_for(users: Fraction, schedule: FeeSchedule) -> Scale:
+    """利用者数（前年度の平均利用者数）が入る規模。"""
+    for scale in schedule.scales:
+        if scale.max_users is None or users <= scale.max_users:
+            return scale
+    raise ValueError("schedule has no open-ended scale")
+
+
+@dataclass
+class BaseFee:
+    """基本報酬の単位数。units が None のときは note（「本通知に記載なし」など）を示す。"""
+
+    units: int | None
+    scale: Scale | None
+    note: str | None
+
+
+def base_fee(ex: Explanation, tier: Tier, scale_users: Fraction | None) -> BaseFee:
+    schedule: FeeSchedule = ex.param("fees.base_fee")
+    if scale_users is None:
+        ex.step("利用者数規模（前年度の平均利用者数）が指定されていないため、基本報酬の単位数は求めていない。")
+        return BaseFee(None, None, "利用者数規模（前年度の平均利用者数）を指定すると基本報酬の単位数を示します。")
+    scale = scale_for(scale_users, schedule)
+    units = schedule.units(tier.label, scale.key)
+    if units is None:
+        ex.step(
+            f"利用者数{decimal_text(scale_users)}人は「{scale.label}」。この規模の基本報酬は{schedule.missing_note}。",
+            "fees.base_fee",
+        )
+        return BaseFee(None, scale, NOT_GIVEN)
+    ex.step(
+        f"利用者数{decimal_text(scale_users)}人は「{scale.label}」。区分「{tier.label}」の基本報酬は{units:,}単位／月"
+        f"（{schedule.name}）。",
+        "fees.base_fee",
+    )
+    return BaseFee(units, scale, None)
+
+
+@dataclass
+class RetentionResult:
+    users: int
+    retained: int
+    excluded: int
+    denominator: int
+    rate: Fraction
+    tier: Tier
+    fee: BaseFee
+    explanation: Explanation = field(repr=False)
+
+    @property
+    def rate_text(self) -> str:
+        return f"{self.retained}/{self.denominator}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "users": self.users,
+            "retained": self.retained,
+            "excluded": self.excluded,
+            "denominator": self.denominator,
+            "rate": self.rate_text,
+            "rate_reduced": f"{self.rate.numerator}/{self.rate.denominator}",
+            "percent": percent_text(self.rate),
+            "tier": self.tier.label,
+            "tier_rank": self.tier.rank,
+            "scale": self.fee.scale.label if self.fee.scale else None,
+            "base_units": self.fee.units,
+            "base_units_note": self.fee.note,
+            **self.explanation.to_dict(),
+        }
+
+
+def retention_rate(
+    users: str | int,
+    retained: str | int,
+    excluded: str | int = 0,
+    scale_users: str | int | Fraction | None = None,
+    on: _dt.date = NOTICE_DATE,
+    parameters: ParameterSet | None = None,
+) -> RetentionResult:
+    """就労定着率・区分・基本報酬（別添 p.14、問２ p.31）。
+
+    users：過去３年間の就労定着支援の総利用者数。retained：そのうち前年度末日に就労が継続している者の数
+    （問２で除外する者を含まない）。excluded：問２により除外する者（利用期間満了後、同年度内に退職した者）の数。
+    scale_users：前年度の平均利用者数（利用者数規模の判定用）。
+    """
+    total = parse_count(users, "過去3年間の総利用者数")
+    kept = parse_count(retained, "就労継続者数")
+    removed = parse_count(excluded if excluded not in (None, "") else 0, "問2による除外数")
+    scale = parse_decimal(scale_users, "利用者数規模（平均利用者数）") if scale_users not in (None, "") else None
+    if removed > total:
+        raise InputError("問2による除外数", f"除外数（{removed}人）が過去3年間の総利用者数（{total}人）を超えています。")
+    denominator = total - removed
+    if denominator == 0:
+        raise InputError(
+            "過去3年間の総利用者数",
+            "除外後の総利用者数が0人のため就労定着率を算出できません。新規指定から1年間は推定値による（問1・問3）。",
+        )
+    if kept > denominator:
+        raise InputError(
+            "就労継続者数",
+            f"就労継続者数（{kept}人）が除外後の総利用者数（{denominator}人）を超えています。"
+            "問2で除外する者（退職者）は就労継続者数に含めないでください。",
+        )
+    params = parameters or default_parameters()
+    ex = Explanation(on=on, parameters=params)
+    years = ex.param("retention.lookback_years")
+    if removed:
+        ex.step(
+            f"過去{years}年間の総利用者数{total}人から、問2により利用期間満了後に同年度内に退職した{removed}人を除外し"
+            f"{denominator}人とする（就労継続者数からも除外：退職者なので就労継続者数{kept}人には含まれない）。",
+            "retention.lookback_years",
+            extra=(passage("q2", params),),
+        )
+    rate = Fraction(kept, denominator)
+    ex.step(
+        f"就労定着率 = 前年度末日の就労継続者数 ÷ 過去{years}年間の総利用者数 = {kept}/{denominator}"
+        f"（= {percent_text(rate)}。区分の判定は端数を丸めない正確な値で行う）。",
+        "retention.lookback_years",
+    )
+    tiers = ex.param("retention.tiers")
+    tier = tier_for(rate, tiers)
+    bounds = f"{percent_text(tier.lower, 0)}以上" + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")
+    ex.step(f"{percent_text(rate)}は区分「{tier.label}」（{bounds}）に入る。", "retention.tiers")
+    fee = base_fee(ex, tier, scale)
+    return RetentionResult(total, kept, removed, denominator, rate, tier, fee, ex)
+
+
+@dataclass
+class FirstRecalculation:
+    """問１：新規指定から１年経過後の就労定着率の算定。"""
+
+    designated: _dt.date
+    count_date: _dt.date
+    applies_from: Month
+    applies_until: _dt.date
+    explanation: Explanation = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "designated": self.designated.isoformat(),
+            "count_date": self.count_date.isoformat(),
+            "applies_from": self.applies_from.iso(),
+            "applies_until": self.applies_until.isoformat(),
+            **self.explanation.to_dict(),
+        }
+
+
+def first_recalculation(designated: str | _dt.date, parameters: ParameterSet | None = None) -> FirstRecalculation:
+    """問１（別添 p.30）：指定から１年間が経過した翌月から当該年度末まで、新たに算出した就労定着率で算定する。
+
+    2018-10-01 指定 → 2019-09-30 を基準日として算出 → 2019年10月から2020-03-31まで適用。
+    指定日を第1日とする１年の期間の末日を基準日とする（月の途中の指定にも同じ数え方を当てはめる。本ツールの選択）。
+    """
+    day = parse_date(designated, "指定日")
+    params = parameters or default_parameters()
+    ex = Explanation(on=max(day, NOTICE_DATE) if day >= _dt.date(2018, 4, 1) else NOTICE_DATE, parameters=params)
+    months = ex.param("retention.estimate_months")
+    count_date = period_end(day, months)
+    applies_from = Month.of(count_date).shift(1)
+    until = fiscal_year_end(applies_from.first_day)
+    q1 = passage("q1", params)
+    ex.step(f"指定日{japanese_date(day)}から1年間（{japanese_date(count_date)}まで）は推定値による。", "retention.estimate_months")
+    ex.step(
+        f"{japanese_date(count_date)}から起算して過去3年間に就労定着支援を利用した総数と、その日に就労が継続している者の数から"
+        f"就労定着率を算出し、{applies_from.japanese()}から{japanese_date(until)}（当該年度末）まで適用する"
+        f"（{applies_from.japanese()}中の届出で{applies_from.japanese()}から算定できる）。",
+        extra=(q1,),
+    )
+    ex.step("翌年度からは、前年度末日から起算した過去3年間の総利用者数に占める前年度末日の就労定着者の割合による。",
+            "retention.lookback_years")
+    return FirstRecalculation(day, count_date, applies_from, until, ex)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# すべての検査：lint（ruff）、型検査（mypy --strict）、テスト（pytest、カバレッジつき）。
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "== ruff"; .venv/bin/ruff check calculator tests scripts
+echo "== mypy (strict, teichaku)"; .venv/bin/mypy
+echo "== pytest"
+.venv/bin/python -m pytest --cov --cov-report=term "$@"
