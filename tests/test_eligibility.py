@@ -1,0 +1,178 @@
+"""対象者と利用期間（別添 p.11・p.14・p.21、施行規則第6条の10の2・3、民法第140条・第143条）。"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from teichaku.dates import period_end
+from teichaku.eligibility import check_eligibility
+from teichaku.errors import InputError
+
+
+def test_employed_1_april_2019_may_start_1_october_2019() -> None:
+    result = check_eligibility("2019-04-01", "就労移行支援")
+    assert result.eligible
+    assert result.earliest_start == dt.date(2019, 10, 1)
+    assert result.latest_end == dt.date(2022, 9, 30)
+
+
+def test_employed_31_august_2019_may_start_1_march_2020_leap_year() -> None:
+    result = check_eligibility("2019-08-31", "B型")
+    assert result.earliest_start == dt.date(2020, 3, 1)
+    assert result.latest_end == dt.date(2023, 2, 28)
+
+
+def test_employed_31_august_2018_may_start_1_march_2019_common_year() -> None:
+    assert check_eligibility("2018-08-31", "A型").earliest_start == dt.date(2019, 3, 1)
+
+
+def test_employed_29_august_2019_may_start_on_leap_day_2020() -> None:
+    assert check_eligibility("2019-08-29", "移行").earliest_start == dt.date(2020, 2, 29)
+
+
+def test_fee_notice_example_employed_1_april_2024_starts_1_october_2024() -> None:
+    assert check_eligibility("令和6年4月1日", "就労移行支援").earliest_start == dt.date(2024, 10, 1)
+
+
+def test_prior_service_used_after_employment_until_30_june_starts_1_january() -> None:
+    # 報酬の留意事項通知：就職後も就労移行支援等を6/30まで利用した者は12/31に6月に達し、1/1から利用できる。
+    result = check_eligibility("2024-04-01", "就労移行支援", prior_service_end="2024-06-30")
+    assert result.earliest_start == dt.date(2025, 1, 1)
+    assert result.count_start == dt.date(2024, 7, 1)
+
+
+def test_prior_service_ended_before_employment_does_not_shift_the_count() -> None:
+    result = check_eligibility("2024-04-01", "就労移行支援", prior_service_end="2024-03-31")
+    assert result.earliest_start == dt.date(2024, 10, 1)
+
+
+def test_decision_periods_are_one_year_each_to_the_latest_end() -> None:
+    periods = [(p.start, p.end) for p in check_eligibility("2019-04-01", "就労移行支援").periods]
+    assert periods == [
+        (dt.date(2019, 10, 1), dt.date(2020, 9, 30)),
+        (dt.date(2020, 10, 1), dt.date(2021, 9, 30)),
+        (dt.date(2021, 10, 1), dt.date(2022, 9, 30)),
+    ]
+
+
+def test_late_start_is_limited_to_three_years_six_months_from_employment() -> None:
+    # 別添 p.21 ※２：7月目に希望しなかった者は「3年6月から就労継続期間を除いた期間に限り」支給決定が可能。
+    result = check_eligibility("2019-04-01", "就労移行支援", start="2021-01-15")
+    assert result.eligible
+    assert [(p.start, p.end) for p in result.periods] == [
+        (dt.date(2021, 1, 15), dt.date(2022, 1, 14)),
+        (dt.date(2022, 1, 15), dt.date(2022, 9, 30)),
+    ]
+    assert any("同一企業" in reason for reason in result.reasons)
+
+
+def test_start_on_the_day_before_the_seventh_month_is_not_eligible() -> None:
+    result = check_eligibility("2019-04-01", "就労移行支援", start="2019-09-30")
+    assert not result.eligible
+    assert any("2019年10月1日" in reason for reason in result.reasons)
+    assert result.periods == []
+
+
+def test_start_on_the_first_day_of_the_seventh_month_is_eligible() -> None:
+    assert check_eligibility("2019-04-01", "就労移行支援", start="2019-10-01").eligible
+
+
+def test_start_on_the_latest_end_is_eligible_for_one_day() -> None:
+    result = check_eligibility("2019-04-01", "就労移行支援", start="2022-09-30")
+    assert result.eligible
+    assert [(p.start, p.end) for p in result.periods] == [(dt.date(2022, 9, 30), dt.date(2022, 9, 30))]
+
+
+def test_start_after_three_years_six_months_is_not_eligible() -> None:
+    result = check_eligibility("2019-04-01", "就労移行支援", start="2022-10-01")
+    assert not result.eligible
+    assert any("3年6月" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize("service", ["生活介護", "自立訓練", "機能訓練", "生活訓練", "自立訓練（生活訓練）",
+                                     "就労移行支援", "移行", "就労継続支援A型", "A型", "Ｂ型", "就労継続支援"])
+def test_qualifying_prior_services(service: str) -> None:
+    assert check_eligibility("2019-04-01", service).eligible
+
+
+@pytest.mark.parametrize("service", ["共同生活援助", "居宅介護", "就労定着支援", "自立生活援助", "障害者就業・生活支援センター",
+                                     "ハローワーク", "特別支援学校", "なし", "施設入所支援"])
+def test_other_services_do_not_qualify_and_say_why(service: str) -> None:
+    result = check_eligibility("2019-04-01", service)
+    assert not result.eligible
+    assert any("対象外" in reason for reason in result.reasons)
+    assert result.earliest_start == dt.date(2019, 10, 1)  # 日付は参考として示す
+
+
+def test_unknown_service_name_is_an_input_error_naming_the_field() -> None:
+    with pytest.raises(InputError) as caught:
+        check_eligibility("2019-04-01", "いこう支援")
+    assert caught.value.field == "前サービス"
+
+
+def test_impossible_employment_date_names_the_field() -> None:
+    with pytest.raises(InputError) as caught:
+        check_eligibility("2019-02-30", "移行")
+    assert caught.value.field == "就職日"
+
+
+def test_bad_start_date_names_the_start_field() -> None:
+    with pytest.raises(InputError) as caught:
+        check_eligibility("2019-04-01", "移行", start="令和元年4月1日")
+    assert caught.value.field == "利用開始日"
+
+
+def test_employment_before_the_service_existed_starts_at_its_creation() -> None:
+    result = check_eligibility("2017-06-01", "移行")
+    assert result.earliest_start == dt.date(2018, 4, 1)
+    assert result.latest_end == dt.date(2020, 11, 30)
+    assert any("創設" in step.text for step in result.explanation.steps)
+
+
+def test_employment_long_ago_leaves_no_window() -> None:
+    result = check_eligibility("2014-01-01", "移行")
+    assert not result.eligible
+
+
+def test_result_cites_the_rule_and_the_civil_code() -> None:
+    labels = [c.label for c in check_eligibility("2019-04-01", "移行").explanation.sources]
+    assert any("p.14" in label for label in labels)
+    assert any("民法" in label for label in labels)
+    assert any("p.21" in label for label in labels)
+
+
+employment_dates = st.dates(min_value=dt.date(2018, 4, 1), max_value=dt.date(2060, 12, 31))
+
+
+@given(employment_dates)
+def test_every_earliest_start_is_the_day_after_a_six_month_period(employed: dt.date) -> None:
+    result = check_eligibility(employed, "就労移行支援")
+    assert result.earliest_start == period_end(employed, 6) + dt.timedelta(days=1)
+
+
+@given(employment_dates)
+def test_three_years_from_the_earliest_start_end_on_the_latest_end(employed: dt.date) -> None:
+    # 施行規則第6条の10の3（3年間）と 別添 p.21（3年6月）が同じ日を指すこと。
+    result = check_eligibility(employed, "就労移行支援")
+    assert period_end(result.earliest_start, 36) == result.latest_end
+
+
+@given(employment_dates, st.integers(min_value=0, max_value=1400))
+def test_decision_periods_cover_start_to_latest_end_without_gaps(employed: dt.date, offset: int) -> None:
+    base = check_eligibility(employed, "就労移行支援")
+    start = base.earliest_start + dt.timedelta(days=offset)
+    result = check_eligibility(employed, "就労移行支援", start=start)
+    if start > result.latest_end:
+        assert not result.eligible
+        return
+    assert result.eligible
+    assert result.periods[0].start == start
+    assert result.periods[-1].end == result.latest_end
+    for first, second in zip(result.periods, result.periods[1:], strict=False):
+        assert second.start == first.end + dt.timedelta(days=1)
+    for period in result.periods:
+        assert period.end <= period_end(period.start, 12)
