@@ -1,0 +1,334 @@
+"""MkDocs フック：サイトの表とグラフを teichaku のパラメータデータから生成する。
+
+Markdown の `{{ teichaku:NAME }}` を、RENDERERS[NAME] が返す Markdown／HTML に置き換える。
+知らない NAME はビルドを失敗させる（表を手で書き写さない・書き間違いを見逃さないため）。
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import sys
+import tomllib
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "calculator"))
+
+from teichaku.citations import Citation  # noqa: E402
+from teichaku.explain import NOTICE_DATE  # noqa: E402
+from teichaku.numbers import decimal_text, percent_text  # noqa: E402
+from teichaku.params import FeeSchedule, Parameter, Tier, default_parameters  # noqa: E402
+from teichaku.retention import NOT_GIVEN  # noqa: E402
+
+PLACEHOLDER = re.compile(r"\{\{\s*teichaku:([a-z0-9_]+)\s*\}\}")
+STATS = ROOT / "scripts" / "data" / "stats.toml"
+
+
+class UnknownPlaceholder(Exception):
+    pass
+
+
+def _params() -> Any:
+    return default_parameters()
+
+
+def _value(name: str) -> Any:
+    return _params().value(name, NOTICE_DATE)
+
+
+def _cite(citation: Citation) -> str:
+    text = citation.label
+    if citation.confidence:
+        text += f"（確度：{'高' if citation.confidence == 'high' else '中'}。{citation.checked_against}で確認）"
+    return text
+
+
+def _since(parameter: Parameter) -> str:
+    item = parameter.at(NOTICE_DATE)
+    return f"{item.since.year}年{item.since.month}月{item.since.day}日"
+
+
+def _bounds(tier: Tier) -> str:
+    low = f"{percent_text(tier.lower, 0)}以上" if tier.lower > 0 else ""
+    high = f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else ""
+    return low + high
+
+
+def base_fee() -> str:
+    """基本報酬の表（区分 × 利用者数規模）。記載のない規模は「本通知に記載なし」。"""
+    parameter = _params().get("fees.base_fee")
+    item = parameter.at(NOTICE_DATE)
+    schedule: FeeSchedule = item.value
+    tiers: tuple[Tier, ...] = _value("retention.tiers")
+    header = "| 就労定着率の区分 | 範囲 | " + " | ".join(scale.label for scale in schedule.scales) + " |"
+    rule = "|---|---|" + "---:|" * len(schedule.scales)
+    rows = []
+    for tier in tiers:
+        cells = []
+        for scale in schedule.scales:
+            units = schedule.units(tier.label, scale.key)
+            cells.append(f"{units:,}単位／月" if units is not None else NOT_GIVEN)
+        rows.append(f"| {tier.label} | {_bounds(tier)} | " + " | ".join(cells) + " |")
+    note = (f"\n\n表の出典：{_cite(item.source)}。適用：{_since(parameter)}から（{schedule.name}）。"
+            f"「{NOT_GIVEN}」の欄：{schedule.missing_note}。\n{{: .table-source }}")
+    return "\n".join([header, rule, *rows]) + note
+
+
+def tiers() -> str:
+    parameter = _params().get("retention.tiers")
+    rows = ["| 順位 | 区分 | 就労定着率の範囲（下限は含み、上限は含まない） |", "|---:|---|---|"]
+    for tier in parameter.at(NOTICE_DATE).value:
+        rows.append(f"| {tier.rank} | {tier.label} | {_bounds(tier)} |")
+    return "\n".join(rows) + f"\n\n出典：{_cite(parameter.at(NOTICE_DATE).source)}\n{{: .table-source }}"
+
+
+ADDITIONS = [
+    ("初期加算", "fees.initial_addition", "1回限り。一体的に運営する移行支援事業所等以外の事業所から利用者を受け入れた場合"),
+    ("企業連携等調整特別加算", "fees.company_coordination_addition", "支援開始1年以内の利用者"),
+    ("就労定着実績体制加算", "fees.track_record_addition", "過去6年間の利用終了者のうち42月以上78月未満継続して就労している者等が前年度7割以上"),
+    ("特別地域加算", "fees.special_area_addition", "中山間地域等に居住する利用者に支援した場合"),
+    ("職場適応援助者養成研修修了者配置体制加算", "fees.job_coach_addition", "ジョブコーチ養成研修の修了者を就労定着支援員として配置"),
+]
+
+
+def additions() -> str:
+    rows = ["| 加算 | 単位数 | 主な要件 | 出典 |", "|---|---:|---|---|"]
+    for name, key, condition in ADDITIONS:
+        parameter = _params().get(key)
+        item = parameter.at(NOTICE_DATE)
+        rows.append(f"| {name} | {item.value:,}{parameter.unit} | {condition} | {_cite(item.source)} |")
+    return "\n".join(rows)
+
+
+def _param_rows(names: list[str]) -> str:
+    rows = ["| 項目 | 値 | 適用 | 出典 |", "|---|---|---|---|"]
+    for name in names:
+        parameter = _params().get(name)
+        item = parameter.at(NOTICE_DATE)
+        rows.append(f"| {parameter.description} | {_show(item.value, parameter)} | {_since(parameter)}から | {_cite(item.source)} |")
+    return "\n".join(rows)
+
+
+def _show(value: Any, parameter: Parameter) -> str:
+    if isinstance(value, Fraction):
+        return percent_text(value, 0) if parameter.unit == "割合" else decimal_text(value)
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, tuple) and value and isinstance(value[0], str):
+        return "、".join(value)
+    if isinstance(value, tuple):
+        return "（区分表：就労定着率の区分を参照）"
+    if isinstance(value, FeeSchedule):
+        return "（基本報酬の表を参照）"
+    unit = parameter.unit if parameter.unit not in {"割合", "日付", "サービス"} else ""
+    return f"{value:,}{unit}" if isinstance(value, int) else str(value)
+
+
+def staffing() -> str:
+    return _param_rows([
+        "staffing.support_staff_ratio", "staffing.fulltime_min_hours", "staffing.fte_decimal_places",
+        "staffing.service_manager_base_users", "staffing.service_manager_step_users",
+        "staffing.average_users_months", "staffing.average_users_decimal_places",
+        "staffing.implementing_body_years", "staffing.implementing_body_min_average",
+    ])
+
+
+def periods() -> str:
+    return _param_rows([
+        "periods.prior_services", "periods.wait_months", "periods.use_months", "periods.late_start_limit_months",
+        "periods.decision_period_months", "periods.service_established",
+    ])
+
+
+def q3_factors() -> str:
+    return _param_rows(["retention.q3_settled_factor", "retention.q3_half_year_months", "retention.estimate_months"])
+
+
+def goal() -> str:
+    return _param_rows(["retention.goal", "retention.lookback_years"])
+
+
+def parameters() -> str:
+    rows = ["| 名前 | 内容 | 値 | 適用 | 出典（引用） |", "|---|---|---|---|---|"]
+    for parameter in _params().all():
+        item = parameter.at(NOTICE_DATE)
+        quote = item.source.quote.replace("|", "｜")
+        rows.append(f"| `{parameter.name}` | {parameter.description} | {_show(item.value, parameter)} | {_since(parameter)}から | "
+                    f"{_cite(item.source)}：「{quote}」 |")
+    return "\n".join(rows)
+
+
+def _stats() -> dict[str, Any]:
+    return tomllib.loads(STATS.read_text(encoding="utf-8"))
+
+
+def _bar_chart(title: str, labels: list[str], values: list[int], unit: str, chart_id: str) -> str:
+    width, height, left, bottom, top = 640, 300, 56, 40, 24
+    plot_w, plot_h = width - left - 16, height - top - bottom
+    peak = max(values)
+    step = 10 ** (len(str(peak)) - 1)
+    axis_max = ((peak + step - 1) // step) * step
+    bar_w = plot_w / len(values) * 0.6
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-title" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-title">{html.escape(title)}</title>'
+    ]
+    for i in range(5):
+        value = axis_max * i // 4
+        y = top + plot_h - plot_h * value / axis_max
+        parts.append(f'<line x1="{left}" x2="{width - 16}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="axis">{value:,}</text>')
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = left + plot_w / len(values) * (i + 0.2)
+        h = plot_h * value / axis_max
+        parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" class="bar"/>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 4:.1f}" text-anchor="middle" class="value">{value:,}</text>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 18}" text-anchor="middle" class="axis">{label}</text>')
+    parts.append(f'<text x="8" y="14" class="axis">（{unit}）</text></svg>')
+    return "".join(parts)
+
+
+def _series_table(labels: list[str], values: list[int], unit: str) -> str:
+    return "\n".join(["| 月 | " + unit + " |", "|---|---:|", *[f"| {a} | {b:,} |" for a, b in zip(labels, values, strict=True)]])
+
+
+def chart_offices() -> str:
+    data = _stats()
+    svg = _bar_chart("就労定着支援の事業所数（国保連データ、平成30年4月〜11月）", data["months"], data["offices"], "事業所", "offices")
+    return f'<figure class="chart-figure" markdown>\n{svg}\n<figcaption>事業所数の推移（別添 p.15）</figcaption>\n</figure>\n\n' \
+           + _series_table(data["months"], data["offices"], "事業所数")
+
+
+def chart_users() -> str:
+    data = _stats()
+    svg = _bar_chart("就労定着支援の利用者数（国保連データ、平成30年4月〜11月）", data["months"], data["users"], "人", "users")
+    return f'<figure class="chart-figure" markdown>\n{svg}\n<figcaption>利用者数の推移（別添 p.15）</figcaption>\n</figure>\n\n' \
+           + _series_table(data["months"], data["users"], "利用者数（人）")
+
+
+def retention_rates() -> str:
+    rows = ["| 年度 | 6か月後定着率 | 1年後定着率 |", "|---|---:|---:|"]
+    for row in _stats()["retention_rates"]:
+        rows.append(f"| {row['year']} | {row['six_months']}% | {row['one_year']}% |")
+    return "\n".join(rows)
+
+
+RENDERERS: dict[str, Callable[[], str]] = {
+    "base_fee": base_fee,
+    "tiers": tiers,
+    "additions": additions,
+    "staffing": staffing,
+    "periods": periods,
+    "q3_factors": q3_factors,
+    "goal": goal,
+    "parameters": parameters,
+    "chart_offices": chart_offices,
+    "chart_users": chart_users,
+    "retention_rates": retention_rates,
+}
+
+
+def fill(markdown: str, where: str = "") -> str:
+    """`{{ teichaku:NAME }}` をすべて置き換える。知らない NAME は UnknownPlaceholder。"""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in RENDERERS:
+            raise UnknownPlaceholder(f"{where}: 未知のプレースホルダ teichaku:{name}（使えるもの：{', '.join(RENDERERS)}）")
+        return RENDERERS[name]()
+
+    result = PLACEHOLDER.sub(replace, markdown)
+    leftover = re.search(r"\{\{\s*teichaku[^}]*\}\}", result)
+    if leftover:
+        raise UnknownPlaceholder(f"{where}: 読めないプレースホルダ {leftover.group(0)}")
+    return result
+
+
+PRINT_FOOTER = (
+    '<div class="print-footer" aria-hidden="true">出典：「就労定着支援の円滑な実施について」（平成31年3月29日 厚生労働省社会・援護局'
+    "障害保健福祉部障害福祉課 事務連絡）別添 ／ このページ：{title} ／ サイトの作成日：{built}</div>"
+)
+
+
+# ---- MkDocs のフック ----
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    try:
+        return fill(markdown, page.file.src_path)
+    except UnknownPlaceholder as error:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(str(error)) from None
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
+    built = dt.date.today().isoformat()
+    if page.file.src_path != "glossary.md":
+        html_text = add_abbreviations(html_text)
+    return html_text + PRINT_FOOTER.format(title=html.escape(page.title or ""), built=built)
+
+
+# ---- 用語集と、各ページの用語への説明（abbr） ----
+
+GLOSSARY = ROOT / "scripts" / "data" / "glossary.toml"
+
+
+def _glossary() -> list[dict[str, str]]:
+    terms: list[dict[str, str]] = tomllib.loads(GLOSSARY.read_text(encoding="utf-8"))["terms"]
+    return terms
+
+
+def glossary() -> str:
+    lines = []
+    for item in _glossary():
+        lines += [item["term"], f":   {item['definition']}", ""]
+    return "\n".join(lines)
+
+
+RENDERERS["glossary"] = glossary
+
+_SKIP_TAGS = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "title", "script", "style", "summary", "dt"}
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+def add_abbreviations(html_text: str) -> str:
+    """本文で最初に出てくる用語に <abbr title="説明"> を付ける（見出し・リンク・コード・用語集の見出し語は除く）。"""
+    # 長い用語から先に探す（「就労定着支援員」を「就労定着支援」より先に）
+    terms = sorted(_glossary(), key=lambda item: -len(item["term"]))
+    done: set[str] = set()
+    parts = _TAG.split(html_text)
+    stack: list[str] = []
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            match = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if match and not part.endswith("/>"):
+                closing, tag = match.group(1), match.group(2).lower()
+                if tag in _SKIP_TAGS:
+                    if closing and tag in stack:
+                        while stack and stack.pop() != tag:
+                            pass
+                    elif not closing:
+                        stack.append(tag)
+            continue
+        if stack or not part.strip():
+            continue
+        pieces: list[str] = [part]  # 付けた <abbr> は別の要素にして、その中（title 属性）を探さない
+        for item in terms:
+            term = item["term"]
+            if term in done:
+                continue
+            for k, piece in enumerate(pieces):
+                position = -1 if piece.startswith("<abbr") else piece.find(term)
+                if position >= 0:
+                    title = html.escape(item["definition"], quote=True)
+                    pieces[k:k + 1] = [piece[:position], f'<abbr title="{title}">{term}</abbr>', piece[position + len(term):]]
+                    done.add(term)
+                    break
+        text = "".join(pieces)
+        parts[index] = text
+    return "".join(parts)
