@@ -1,0 +1,141 @@
+"""ガイドサイト：ビルド（--strict）、データから生成した表がデータと一致すること、各ページの出典と問のアンカー、
+料金の数値を手で書いていないこと（markdown-it-py で全ページを解析）。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from markdown_it import MarkdownIt
+
+from teichaku.params import default_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.glob("*.md"))
+
+
+def _hooks() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "scripts" / "docs_hooks.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hooks = _hooks()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return target
+
+
+def test_site_builds_strict_with_every_page(built_site: Path) -> None:
+    for page in PAGES:
+        name = page.stem
+        path = built_site / ("index.html" if name == "index" else f"{name}/index.html")
+        assert path.exists(), path
+
+
+def test_base_fee_table_equals_the_parameter_data() -> None:
+    table = hooks.base_fee()
+    schedule = default_parameters().value("fees.base_fee", dt.date(2019, 3, 29))
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "割" in line.split("|")[1]]
+    assert len(rows) == len(schedule.rows)
+    for line, (tier, units) in zip(rows, schedule.rows, strict=True):
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        assert cells[0] == tier
+        assert cells[2] == f"{units['20以下']:,}単位／月"
+        assert cells[3] == cells[4] == "本通知に記載なし"
+
+
+def test_additions_table_equals_the_parameter_data() -> None:
+    table = hooks.additions()
+    params = default_parameters()
+    for name, key, _ in hooks.ADDITIONS:
+        units = params.value(key, dt.date(2019, 3, 29))
+        assert re.search(rf"\| {name} \| {units:,}単位／月 \|", table), name
+
+
+def test_parameter_table_lists_every_parameter() -> None:
+    table = hooks.parameters()
+    for parameter in default_parameters().all():
+        assert f"`{parameter.name}`" in table
+
+
+def test_unknown_placeholder_fails_the_build() -> None:
+    with pytest.raises(hooks.UnknownPlaceholder):
+        hooks.fill("{{ teichaku:no_such_table }}", "test.md")
+    with pytest.raises(hooks.UnknownPlaceholder):
+        hooks.fill("{{ teichaku:Bad-Name }}", "test.md")
+
+
+def test_built_fee_page_shows_the_generated_table(built_site: Path) -> None:
+    html = (built_site / "fees" / "index.html").read_text(encoding="utf-8")
+    assert "3,200単位／月" in html and "本通知に記載なし" in html
+    assert "{{" not in html
+
+
+def _inline_text(path: Path) -> list[tuple[int, str]]:
+    tokens = MarkdownIt("commonmark").enable("table").parse(path.read_text(encoding="utf-8"))
+    found = []
+    for token in tokens:
+        if token.type == "inline":
+            line = token.map[0] + 1 if token.map else 0
+            found.append((line, token.content))
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_every_section_cites_its_passage(page: Path) -> None:
+    # 見出し（h2）ごとの区切りに、別添の頁か本通知への出典行がある。
+    text = page.read_text(encoding="utf-8")
+    sections = re.split(r"^## ", text, flags=re.MULTILINE)
+    for section in sections[1:] if len(sections) > 1 else sections:
+        title = section.splitlines()[0]
+        nested = "\n## " in section
+        if nested:
+            continue
+        assert re.search(r"出典：.*(別添|本通知)", section), f"{page.name}: 「{title}」に出典がない"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_no_fee_figure_is_typed_by_hand(page: Path) -> None:
+    for line, content in _inline_text(page):
+        assert not re.search(r"\d[\d,]*\s*単位", content), f"{page.name}:{line}: 単位数は生成される表から示す：{content[:60]}"
+
+
+def test_each_question_has_its_stable_anchor(built_site: Path) -> None:
+    html = (built_site / "qa" / "index.html").read_text(encoding="utf-8")
+    for anchor in ("q1", "q2", "q3"):
+        assert f'id="{anchor}"' in html
+
+
+def test_headings_get_readable_japanese_anchors(built_site: Path) -> None:
+    html = (built_site / "overview" / "index.html").read_text(encoding="utf-8")
+    assert 'id="人員基準"' in html and 'id="_2"' not in html
+
+
+def test_no_page_references_another_host(built_site: Path) -> None:
+    # <script src>、<link href>、<img src> はすべて同じサイトの相対パス（外部リンク <a> は要求しないので可）。
+    pattern = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*(?:src|href)=\"(https?:)?//", re.IGNORECASE)
+    for html_file in built_site.rglob("*.html"):
+        assert not pattern.search(html_file.read_text(encoding="utf-8")), html_file
+
+
+def test_glossary_terms_get_abbreviations(built_site: Path) -> None:
+    html = (built_site / "overview" / "index.html").read_text(encoding="utf-8")
+    assert '<abbr title="' in html and ">常勤換算</abbr>" in html
