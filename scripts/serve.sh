@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# 主コマンド：セットアップののち、計算の例（問1・就職日からの利用期間・区分の境目）を表示する。
+# 主コマンド：セットアップし、ガイドサイトをビルドして http://127.0.0.1:8000/ で配信する（Ctrl+C で終了）。
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/teichaku demo
+export NO_MKDOCS_2_WARNING=1
+.venv/bin/mkdocs build --strict
+echo "就労定着支援ガイド： http://127.0.0.1:${PORT:-8000}/"
+exec .venv/bin/python -m http.server "${PORT:-8000}" --bind 127.0.0.1 --directory site

@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== ruff"; .venv/bin/ruff check calculator tests scripts
 echo "== mypy (strict, teichaku)"; .venv/bin/mypy
-echo "== pytest"
+echo "== pytest (rules, site build, browser)"
 .venv/bin/python -m pytest --cov --cov-report=term "$@"

@@ -1,0 +1,125 @@
+"""ガイドサイトをヘッドレス Chromium で開く：外部への要求なし、axe-core の違反ゼロ、日本語検索、サブパス、印刷（PDF）。"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+PAGES = ["", "background/", "overview/", "fees/", "process/", "notes/", "case/", "qa/", "law/", "stats/", "glossary/",
+         "parameters/", "about/"]
+SUBPATH = "guide"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("served")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / SUBPATH)], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    assert Path(CHROMIUM).exists(), "Chromium がありません（scripts/setup.sh が Debian の chromium を入れます）"
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+def test_every_page_loads_without_any_request_leaving_the_origin(base_url: str, browser: Any) -> None:
+    page = browser.new_page()
+    outside: list[str] = []
+    failed: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("http://127.0.0.1:") and not r.url.startswith("data:") else None)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    for path in PAGES:
+        page.goto(base_url + path, wait_until="networkidle")
+        assert page.locator("h1").first.is_visible()
+    page.close()
+    assert outside == []
+    assert failed == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_violations(base_url: str, browser: Any, path: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url + path, wait_until="networkidle")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','best-practice']}})"
+    )
+    page.close()
+    summary = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert summary == []
+
+
+_SEGMENTER_GAP = pytest.mark.xfail(strict=True, reason="既知の未解決：Material の検索（lang: ja、TinySegmenter）がこの語で結果を返さない")
+
+
+@pytest.mark.parametrize(("query", "expected"), [pytest.param("定着率", "/fees/", marks=_SEGMENTER_GAP), ("常勤換算", "/overview/"),
+                                                ("サービス管理責任者", "/overview/"), pytest.param("問2", "/qa/", marks=_SEGMENTER_GAP)])
+def test_japanese_search_finds_the_right_page_first(base_url: str, browser: Any, query: str, expected: str) -> None:
+    page = browser.new_page()
+    page.goto(base_url, wait_until="networkidle")
+    page.keyboard.press("/")  # キーボードだけで検索を開く
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=5000)
+    hrefs = page.locator(".md-search-result__item > a").evaluate_all("els => els.slice(0, 3).map(e => e.href)")
+    page.close()
+    assert any(expected in href for href in hrefs), hrefs
+
+
+def test_qa_prints_as_a_clean_handout(base_url: str, browser: Any, tmp_path: Path) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "qa/", wait_until="networkidle")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert page.locator(".print-footer").is_visible()
+    assert "平成31年3月29日" in page.locator(".print-footer").inner_text()
+    pdf = page.pdf(path=str(tmp_path / "qa.pdf"), format="A4")
+    page.close()
+    assert pdf[:4] == b"%PDF" and len(pdf) > 10000
+
+
+def test_keyboard_reaches_the_navigation_and_content(base_url: str, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(base_url, wait_until="networkidle")
+    reached: set[str] = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        href = page.evaluate("() => document.activeElement && document.activeElement.getAttribute('href')")
+        if href:
+            reached.add(href)
+    page.close()
+    assert any("qa" in h for h in reached) and any("overview" in h for h in reached)
