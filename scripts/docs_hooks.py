@@ -90,7 +90,8 @@ def tiers() -> str:
 ADDITIONS = [
     ("初期加算", "fees.initial_addition", "1回限り。一体的に運営する移行支援事業所等以外の事業所から利用者を受け入れた場合"),
     ("企業連携等調整特別加算", "fees.company_coordination_addition", "支援開始1年以内の利用者"),
-    ("就労定着実績体制加算", "fees.track_record_addition", "過去6年間の利用終了者のうち42月以上78月未満継続して就労している者等が前年度7割以上"),
+    ("就労定着実績体制加算", "fees.track_record_addition",
+     "過去6年間の利用終了者のうち42月以上78月未満継続して就労している者等が前年度7割以上"),
     ("特別地域加算", "fees.special_area_addition", "中山間地域等に居住する利用者に支援した場合"),
     ("職場適応援助者養成研修修了者配置体制加算", "fees.job_coach_addition", "ジョブコーチ養成研修の修了者を就労定着支援員として配置"),
 ]
