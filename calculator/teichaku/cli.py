@@ -207,8 +207,8 @@ _COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], dict[str, Any]], Calla
 
 
 def _demo() -> str:
-    parts = ["# 問1：2018年10月1日指定の事業所", _summary(first_recalculation("2018-10-01").to_dict(),
-                                                   _first_text(first_recalculation("2018-10-01").to_dict()))]
+    d = first_recalculation("2018-10-01").to_dict()
+    parts = ["# 問1：2018年10月1日指定の事業所", _summary(d, _first_text(d))]
     d = check_eligibility("2019-04-01", "就労移行支援").to_dict()
     parts += ["", "# 2019年4月1日に就労移行支援を経て就職した人", _summary(d, _eligibility_text(d))]
     d = retention_rate(10000, 8995, 0, 20).to_dict()
