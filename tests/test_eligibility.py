@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from teichaku.dates import period_end
@@ -155,10 +155,27 @@ def test_every_earliest_start_is_the_day_after_a_six_month_period(employed: dt.d
 
 
 @given(employment_dates)
-def test_three_years_from_the_earliest_start_end_on_the_latest_end(employed: dt.date) -> None:
-    # 施行規則第6条の10の3（3年間）と 別添 p.21（3年6月）が同じ日を指すこと。
+@example(dt.date(2020, 8, 29))
+@example(dt.date(2019, 4, 1))
+def test_three_year_use_from_the_earliest_start_never_ends_before_the_three_and_a_half_year_window(employed: dt.date) -> None:
+    # 施行規則第6条の10の3（3年間）と 別添 p.21（3年6月）。3年6月の枠は、最も早い利用開始日からの3年間より
+    # 長くなることはなく、両者が違うのは閏年の2月末をまたぐ場合の1日だけ（そのとき短い方の3年6月の枠で終わる）。
     result = check_eligibility(employed, "就労移行支援")
-    assert period_end(result.earliest_start, 36) == result.latest_end
+    three_years = period_end(result.earliest_start, 36)
+    assert result.latest_end == period_end(employed, 42)
+    assert result.latest_end <= three_years
+    assert (three_years - result.latest_end).days <= 1
+    if three_years != result.latest_end:
+        assert (three_years.month, three_years.day) == (2, 29)
+
+
+def test_employed_2020_08_29_three_and_a_half_year_window_ends_2024_02_28_a_day_before_three_years_of_use() -> None:
+    # 6月の満了は 2021-02-28（2月29日がないので月末、民法143条2項ただし書）、最も早い開始は 2021-03-01。
+    # そこからの3年間は 2024-02-29 に満了するが、就職日からの3年6月は応当日 2024-02-29 の前日 2024-02-28 に満了する。
+    result = check_eligibility("2020-08-29", "就労移行支援")
+    assert result.earliest_start == dt.date(2021, 3, 1)
+    assert result.latest_end == dt.date(2024, 2, 28)
+    assert result.periods[-1].end == dt.date(2024, 2, 28)
 
 
 @given(employment_dates, st.integers(min_value=0, max_value=1400))
