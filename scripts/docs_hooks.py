@@ -274,6 +274,34 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     return html_text + PRINT_FOOTER.format(title=html.escape(page.title or ""), built=built)
 
 
+# ---- 日本語検索：Material の検索ワーカーを scripts/search_ja.js で包む ----
+
+SEARCH_WRAPPER = ROOT / "scripts" / "search_ja.js"
+SEARCH_WRAPPER_NAME = "search-ja.js"
+_MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)")
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """__config の検索ワーカーを、日本語用のラッパー（同じフォルダの search-ja.js）に差し替える。"""
+    replaced, count = _MATERIAL_WORKER.subn(f"assets/javascripts/workers/{SEARCH_WRAPPER_NAME}", output, count=1)
+    if count != 1:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{page.file.src_path}: Material の検索ワーカーの指定が見つかりません（テーマの更新で変わった可能性）")
+    return replaced
+
+
+def on_post_build(config: Any) -> None:
+    workers = Path(config["site_dir"]) / "assets" / "javascripts" / "workers"
+    found = sorted(path.name for path in workers.glob("search.*.min.js"))
+    if len(found) != 1:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"Material の検索ワーカーが1つに定まりません: {found}")
+    text = SEARCH_WRAPPER.read_text(encoding="utf-8").replace("__MATERIAL_WORKER__", found[0])
+    (workers / SEARCH_WRAPPER_NAME).write_text(text, encoding="utf-8")
+
+
 # ---- 用語集と、各ページの用語への説明（abbr） ----
 
 GLOSSARY = ROOT / "scripts" / "data" / "glossary.toml"
