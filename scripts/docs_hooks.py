@@ -6,15 +6,19 @@ Markdown の `{{ teichaku:NAME }}` を、RENDERERS[NAME] が返す Markdown／HT
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import html
+import json
 import re
+import subprocess
 import sys
 import tomllib
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "calculator"))
@@ -234,6 +238,81 @@ RENDERERS: dict[str, Callable[[], str]] = {
 }
 
 
+# ---- 計算機のフォーム（teichaku.web.FORMS から生成） ----
+
+from teichaku.web import FORMS  # noqa: E402
+from teichaku.web import Field as FormField  # noqa: E402
+
+
+def _attrs(field: FormField, described: str) -> str:
+    required = ' required aria-required="true"' if field.required else ""
+    return f'id="f-{field.key}" name="{field.key}" aria-describedby="{described}"{required}'
+
+
+def _form_field(field: FormField) -> str:
+    """デジタル庁デザインシステムの形：ラベル、説明（hint）、エラー（hint の下、入力の上）、入力。"""
+    key = field.key
+    hint = f'<p class="calc-hint" id="f-{key}-hint">{html.escape(field.hint)}</p>' if field.hint else ""
+    error = f'<p class="calc-error" id="f-{key}-error" hidden></p>'
+    described = " ".join(filter(None, [f"f-{key}-hint" if field.hint else "", f"f-{key}-error"]))
+    mark = '<span class="calc-required">必須</span>' if field.required else '<span class="calc-optional">任意</span>'
+    label = html.escape(field.label)
+    if field.kind == "checkbox":
+        checked = " checked" if field.default == "on" else ""
+        return (f'<div class="calc-field calc-check" data-field="{key}" data-kind="{field.kind}">{error}'
+                f'<input type="checkbox" {_attrs(field, described)} value="on"{checked}>'
+                f'<label for="f-{key}">{label}</label>{hint}</div>')
+    if field.kind == "checkboxes":
+        boxes = "".join(
+            f'<div class="calc-check"><input type="checkbox" id="f-{key}-{i}" name="{key}" value="{html.escape(choice)}">'
+            f'<label for="f-{key}-{i}">{html.escape(choice)}</label></div>'
+            for i, choice in enumerate(field.choices)
+        )
+        return (f'<fieldset class="calc-field" data-field="{key}" data-kind="{field.kind}" aria-describedby="{described}"><legend>{label} {mark}</legend>'
+                f"{hint}{error}{boxes}</fieldset>")
+    if field.kind == "hours":
+        return (f'<fieldset class="calc-field calc-hours" data-field="{key}" data-kind="{field.kind}" aria-describedby="{described}">'
+                f"<legend>{label}（就労定着支援員ごと）</legend>{hint}{error}"
+                '<table class="calc-hours-table"><thead><tr><th scope="col">従業者</th><th scope="col">週の勤務時間</th>'
+                '<th scope="col">操作</th></tr></thead><tbody></tbody></table>'
+                '<button type="button" class="md-button calc-add-row">行を追加</button></fieldset>')
+    head = f'<label for="f-{key}">{label} {mark}</label>{hint}{error}'
+    if field.kind == "select":
+        options = '<option value="">選んでください</option>' + "".join(
+            f'<option value="{html.escape(c)}">{html.escape(c)}</option>' for c in field.choices)
+        control = f"<select {_attrs(field, described)}>{options}</select>"
+    else:
+        mode = {"count": "numeric", "decimal": "decimal"}.get(field.kind)
+        extra = f' inputmode="{mode}"' if mode else ""
+        value = f' value="{html.escape(field.default)}"' if field.default else ""
+        size = "calc-input-short" if field.kind in ("count", "decimal") else "calc-input"
+        control = f'<input type="text" class="{size}" {_attrs(field, described)} autocomplete="off"{extra}{value}>'
+    return f'<div class="calc-field" data-field="{key}" data-kind="{field.kind}">{head}{control}</div>'
+
+
+def calculator_form(kind: str) -> str:
+    """計算機 kind のフォーム。状態表示、入力、操作、結果の欄。動作は assets/calc/app.js（Pyodide の Web Worker）。"""
+    fields = "".join(_form_field(field) for field in FORMS[kind])
+    return (
+        f'<form class="calc" data-calculator="{kind}" novalidate>'
+        '<div class="calc-status" role="status" aria-live="polite"><span class="calc-status-text">'
+        "計算の準備：JavaScript を有効にしてください（計算はこのページの中で行い、入力はどこにも送りません）。</span>"
+        '<button type="button" class="md-button calc-retry" hidden>再試行</button></div>'
+        f"{fields}"
+        '<div class="calc-actions"><button type="submit" class="md-button md-button--primary">計算する</button>'
+        '<button type="button" class="md-button calc-share">この条件のリンクをコピー</button>'
+        '<button type="button" class="md-button calc-clear">入力を消す</button></div>'
+        '<div class="calc-share-box" hidden><label for="f-share-link-' + kind + '">この条件のリンク（個人を特定する情報は含みません）</label>'
+        f'<input type="text" id="f-share-link-{kind}" class="calc-share-link" readonly></div>'
+        '<section class="calc-result" aria-live="polite" aria-label="計算結果"></section>'
+        "</form>"
+    )
+
+
+for _kind in FORMS:
+    RENDERERS[f"form_{_kind}"] = (lambda kind: lambda: calculator_form(kind))(_kind)
+
+
 def fill(markdown: str, where: str = "") -> str:
     """`{{ teichaku:NAME }}` をすべて置き換える。知らない NAME は UnknownPlaceholder。"""
 
@@ -271,6 +350,10 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     built = dt.date.today().isoformat()
     if page.file.src_path != "glossary.md":
         html_text = add_abbreviations(html_text)
+    # 表の列揃え（style 属性）をクラスにする（CSP の style-src 'self' はインラインの style を許さない）
+    html_text = re.sub(r'<(td|th) style="text-align: (left|right|center);">', r'<\1 class="align-\2">', html_text)
+    if 'style="' in html_text:
+        _fail(f"{page.file.src_path}: インラインの style 属性が残っています（CSP で無効になる）")
     return html_text + PRINT_FOOTER.format(title=html.escape(page.title or ""), built=built)
 
 
@@ -281,25 +364,115 @@ SEARCH_WRAPPER_NAME = "search-ja.js"
 _MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)")
 
 
+def _fail(message: str) -> NoReturn:
+    from mkdocs.exceptions import PluginError
+
+    raise PluginError(message)
+
+
+# ---- Content-Security-Policy：自分のオリジンだけ（と Pyodide に要る 'wasm-unsafe-eval'）----
+
+CSP_BASE = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def content_security_policy(output: str) -> str:
+    """ページのインラインスクリプト（Material の2つ）をハッシュで許可した CSP。"""
+    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
+                     for body in _INLINE_SCRIPT.findall(output)})
+    return CSP_BASE.format(hashes="".join(" " + h for h in hashes))
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """__config の検索ワーカーを、日本語用のラッパー（同じフォルダの search-ja.js）に差し替える。"""
+    """検索ワーカーを日本語用のラッパーに差し替え、CSP の meta を head の最初に置く。"""
     replaced, count = _MATERIAL_WORKER.subn(f"assets/javascripts/workers/{SEARCH_WRAPPER_NAME}", output, count=1)
     if count != 1:
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError(f"{page.file.src_path}: Material の検索ワーカーの指定が見つかりません（テーマの更新で変わった可能性）")
+        _fail(f"{page.file.src_path}: Material の検索ワーカーの指定が見つかりません（テーマの更新で変わった可能性）")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(replaced)}">'
+    replaced, count = re.subn(r"(<meta charset=\"utf-8\">)", lambda m: m.group(1) + meta, replaced, count=1)
+    if count != 1:
+        _fail(f"{page.file.src_path}: <meta charset> が見つかりません")
     return replaced
 
 
+# ---- ビルドの後：Pyodide（npm の固定版）と teichaku の wheel を同梱し、service worker を作る ----
+
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", "package.json")
+SERVICE_WORKER = ROOT / "scripts" / "sw.js"
+# service worker が最初の訪問で保存しないもの（オフラインでは不要）
+_NOT_CACHED = ("sitemap.xml", "sitemap.xml.gz", "sw.js")
+
+
+def build_wheel(target: Path) -> Path:
+    """calculator/teichaku を py3-none-any の wheel にする（このコミットのソースから、pyproject.toml の hatchling で）。"""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as temp:
+        done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", temp, str(ROOT)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            _fail(f"wheel を作れませんでした：\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        wheels = list(Path(temp).glob("teichaku-*-py3-none-any.whl"))
+        if len(wheels) != 1:
+            _fail(f"wheel が1つではありません：{wheels}")
+        target.mkdir(parents=True, exist_ok=True)
+        for old in target.glob("teichaku-*.whl"):
+            old.unlink()
+        return Path(shutil.copy2(wheels[0], target / wheels[0].name))
+
+
+def _site_urls(site: Path) -> list[str]:
+    urls = []
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site).as_posix()
+        if relative in _NOT_CACHED:
+            continue
+        if relative == "index.html":
+            urls.append("./")
+        elif relative.endswith("/index.html"):
+            urls.append(relative[: -len("index.html")])
+        else:
+            urls.append(relative)
+    return urls
+
+
 def on_post_build(config: Any) -> None:
-    workers = Path(config["site_dir"]) / "assets" / "javascripts" / "workers"
+    import shutil
+
+    site = Path(config["site_dir"])
+    workers = site / "assets" / "javascripts" / "workers"
     found = sorted(path.name for path in workers.glob("search.*.min.js"))
     if len(found) != 1:
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError(f"Material の検索ワーカーが1つに定まりません: {found}")
+        _fail(f"Material の検索ワーカーが1つに定まりません: {found}")
     text = SEARCH_WRAPPER.read_text(encoding="utf-8").replace("__MATERIAL_WORKER__", found[0])
     (workers / SEARCH_WRAPPER_NAME).write_text(text, encoding="utf-8")
+
+    if not (PYODIDE_DIR / "pyodide.mjs").exists():
+        _fail("node_modules/pyodide がありません。scripts/setup.sh（npm ci）を実行してください。")
+    runtime = site / "pyodide"
+    runtime.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        shutil.copy2(PYODIDE_DIR / name, runtime / name)
+    wheel = build_wheel(site / "wheels")
+    (site / "assets" / "calc" / "build.json").write_text(
+        json.dumps({"wheel": f"wheels/{wheel.name}", "pyodide": "pyodide/"}, ensure_ascii=False), encoding="utf-8")
+
+    urls = _site_urls(site)
+    digest = hashlib.sha256()
+    for url in urls:
+        path = site / (url + "index.html" if url.endswith("/") else url)
+        digest.update(url.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    version = digest.hexdigest()[:16]
+    worker = SERVICE_WORKER.read_text(encoding="utf-8")
+    worker = worker.replace("__VERSION__", version).replace("__PRECACHE__", json.dumps(urls, ensure_ascii=False))
+    (site / "sw.js").write_text(worker, encoding="utf-8")
 
 
 # ---- 用語集と、各ページの用語への説明（abbr） ----

@@ -5,5 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/mkdocs build --strict
-echo "就労定着支援ガイド： http://127.0.0.1:${PORT:-8000}/"
-exec .venv/bin/python -m http.server "${PORT:-8000}" --bind 127.0.0.1 --directory site
+exec .venv/bin/python scripts/serve.py site --port "${PORT:-8000}"

@@ -9,3 +9,12 @@
     opened = [];
   });
 })();
+
+// service worker：最初の訪問でサイト全体を保存し、以後はオフラインでも開けるようにする（scripts/sw.js）。
+(function () {
+  if (!("serviceWorker" in navigator) || !window.__md_scope) return;
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register(new URL("sw.js", window.__md_scope).href, { scope: window.__md_scope.href })
+      .catch(function () { /* 保存できなくても、オンラインでは普通に使える */ });
+  });
+})();

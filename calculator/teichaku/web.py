@@ -1,0 +1,431 @@
+"""サイトの計算機の窓口：フォームの項目の定義と、入力（文字列の辞書）→ 表示用の結果（JSON にできる辞書）。
+
+ブラウザ（Pyodide の Web Worker）は `run_json(kind, json)` だけを呼ぶ。入力の検証とエラーメッセージは各規則の
+モジュール（eligibility・retention・fees・staffing・new_office）のものをそのまま使うので、CLI と同じことを言う。
+フォームの HTML もここの FORMS からビルド時に生成する（scripts/docs_hooks.py）。項目を二度書かない。
+
+結果の形：
+    {"ok": true, "kind": …, "verdict": {"tone": "ok"|"ng"|"info", "text": …},
+     "summary": [{"label": …, "value": …}], "lists": [{"title": …, "items": […]}], "table": {…}|null,
+     "timeline": {…}|null, "steps": [{"text": …, "sources": [ラベル]}],
+     "sources": [{"label", "quote", "href"（サイト内の該当箇所）, "url"（e-Gov、あれば）…}], "data": 規則の to_dict()}
+    {"ok": false, "kind": …, "errors": [{"field": 項目キー, "index": 行番号|null, "label": 項目名, "message": …}]}
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .citations import Citation
+from .dates import japanese_date
+from .eligibility import check_eligibility
+from .errors import InputError, ParameterError
+from .explain import NOTICE_DATE
+from .fees import ADDITIONS, monthly_claim
+from .new_office import new_office
+from .numbers import decimal_text, percent_text
+from .params import FeeSchedule, Tier, default_parameters
+from .retention import NOT_GIVEN, first_recalculation, retention_rate
+from .services import SERVICES
+from .staffing import staffing
+
+DATE_HINT = "例：2019-04-01、2019/4/1、令和元年5月1日、R1.5.1（全角数字も可）"
+MONTH_HINT = "例：2019-10、令和元年10月"
+
+
+@dataclass(frozen=True)
+class Field:
+    """フォームの一項目。label は規則が InputError で名指しする項目名と同じにする（エラーを項目の横に出すため）。"""
+
+    key: str
+    label: str
+    kind: str  # date / month / count / decimal / select / checkbox / checkboxes / hours
+    hint: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: str = ""
+    aliases: tuple[str, ...] = ()  # 規則が同じ項目を別の名で呼ぶ場合
+
+
+_QUALIFYING_FIRST = ("就労移行支援", "就労継続支援A型", "就労継続支援B型", "生活介護", "自立訓練（機能訓練）", "自立訓練（生活訓練）")
+SERVICE_CHOICES = _QUALIFYING_FIRST + tuple(
+    s.name for s in SERVICES if s.name not in _QUALIFYING_FIRST and s.name not in ("自立訓練", "就労継続支援")
+)
+
+_RETENTION_FIELDS = (
+    Field("users", "過去3年間の総利用者数", "count", "過去3年間に就労定着支援を利用した者の数（人）", required=True),
+    Field("retained", "就労継続者数", "count", "そのうち前年度末日に就労が継続している者の数。問2で除外する退職者は含めない", required=True),
+    Field("excluded", "問2による除外数", "count", "利用期間満了後、同年度内に退職した者の数（いなければ0）", default="0"),
+)
+
+FORMS: dict[str, tuple[Field, ...]] = {
+    "eligibility": (
+        Field("prior_service", "前サービス", "select", "就職する前に利用していた障害福祉サービス", required=True, choices=SERVICE_CHOICES),
+        Field("employed", "就職日", "date", DATE_HINT, required=True),
+        Field("start", "利用開始日", "date", "希望する就労定着支援の利用開始日（省略すると最も早い日）"),
+        Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
+    ),
+    "retention": _RETENTION_FIELDS + (
+        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。省略すると単位数は示しません"),
+    ),
+    "claim": _RETENTION_FIELDS + (
+        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）", required=True),
+        Field("face_to_face", "この月に対面による支援があった", "checkbox", "利用者との対面による支援が月1回以上あった", default="on"),
+        Field("additions", "加算", "checkboxes", "請求したい加算（条件は下の欄で確かめます）", choices=tuple(ADDITIONS)),
+        Field("month", "サービス提供月", "month", MONTH_HINT),
+        Field("support_start", "利用開始日", "date", "企業連携等調整特別加算（支援開始1年以内）の判定に使います"),
+        Field("from_other_office", "他事業所からの受入れ", "checkbox", "一体的に運営する移行支援事業所等以外から受け入れた利用者（初期加算）"),
+        Field("initial_claimed_before", "初期加算を算定済み", "checkbox", "この利用者について初期加算をすでに算定した"),
+        Field("special_area", "特別地域に居住", "checkbox", "中山間地域等に居住する利用者（特別地域加算）"),
+        Field("job_coach_staff", "ジョブコーチ養成研修修了者を配置", "checkbox", "職場適応援助者養成研修修了者を就労定着支援員として配置"),
+        Field("track_record_ended", "実績体制：過去6年間の利用終了者数", "count", "就労定着実績体制加算の判定に使います"),
+        Field("track_record_retained", "実績体制：42月以上78月未満の就労継続者数", "count", "そのうち42月以上78月未満継続して就労している者等の数"),
+        Field("also_using", "併用しているサービス", "checkboxes", "併給調整の対象（警告を示します）",
+              choices=("自立生活援助", "自立訓練（生活訓練）", "職場適応援助者に係る助成金")),
+    ),
+    "staffing": (
+        Field("users", "利用者数", "decimal", "前年度の平均利用者数（例：45）。延べ利用者数を入れる場合は空けてください"),
+        Field("total_user_months", "延べ利用者数", "count", "前年度の延べ利用者数（12で割って平均を求めます）"),
+        Field("hours", "勤務時間", "hours", "就労定着支援員ごとの週の勤務時間（時間）。行を追加・削除できます"),
+        Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（就業規則、32時間を下回る場合は32時間）"),
+        Field("placements", "過去3年間の一般就労者数", "count", "基準省令第206条の7の実施主体の要件（過去3年間に通常の事業所に雇用させた障害者の数）"),
+    ),
+    "first_recalculation": (
+        Field("designated", "指定日", "date", "新規に指定を受けた日。" + DATE_HINT, required=True),
+    ),
+    "new_office": (
+        Field("designated", "指定日", "date", DATE_HINT, required=True),
+        Field("on", "基準日", "date", "利用者数・就労定着率を求める日", required=True),
+        Field("settled_six_months", "過去3年間の6月定着者数", "count", "指定を受ける前月末から起算（指定から6月未満の段階で使います）"),
+        Field("settled_six_months_at_application", "過去3年間の6月定着者数（申請日から起算）", "count", "人員基準用。省略すると上と同じ"),
+        Field("recent_user_months", "直近の延べ利用者数", "count", "6月以上1年未満は直近6月、1年以上は直近1年間の延べ利用者数"),
+        Field("retained", "定着者数", "count", "就労定着率の推定に使います"),
+        Field("placed", "過去3年間の就職者数", "count", "就労定着率の推定に使います"),
+    ),
+}
+
+TITLES = {
+    "eligibility": "利用期間（対象者・利用開始日・支給決定期間）",
+    "retention": "就労定着率と基本報酬",
+    "claim": "月の請求（基本報酬と加算）",
+    "staffing": "人員配置（就労定着支援員・サービス管理責任者）",
+    "first_recalculation": "新規指定から1年経過後の就労定着率（問1）",
+    "new_office": "新規指定時の利用者数・就労定着率（問3）",
+}
+
+# ---- 出典からサイト内の該当箇所へのリンク ----
+
+# 別添の頁 → サイトのページ（と節）。サイトのページを変えたら tests/test_web.py が壊れたリンクを見つける。
+NOTICE_PAGES: dict[int, str] = {
+    5: "background/", 6: "background/", 7: "law/#act", 8: "background/", 9: "law/#guideline",
+    10: "overview/#利用期間", 11: "law/#rule", 12: "background/", 13: "overview/",
+    14: "fees/", 15: "stats/", 16: "overview/#サービス内容", 17: "law/#rule",
+    18: "overview/#人員基準", 19: "overview/#運営基準基準省令第206条の7第206条の9",
+    20: "overview/#就労移行支援労働施策との連携", 21: "process/", 22: "notes/", 23: "notes/",
+    24: "case/#case-1", 25: "case/#case-2", 26: "case/#case-3", 27: "case/#case-3", 28: "case/#case-4",
+    29: "qa/", 30: "qa/#q1", 31: "qa/#q2", 32: "qa/#q3",
+}
+DOCUMENT_PAGES: dict[str, str] = {
+    "act": "law/#act", "rule": "law/#rule", "standards": "law/#基準省令", "guideline": "law/#guideline",
+    "civil_code": "about/#計算方法の選択", "fee_notice": "parameters/", "interpretation": "parameters/",
+    "fee_kokuji": "parameters/",
+}
+
+
+def site_link(citation: Citation) -> str | None:
+    """出典のサイト内の該当箇所（サイトの根からの相対パス）。"""
+    if citation.document.key == "notice":
+        if citation.page is None:
+            return "index.html"
+        return NOTICE_PAGES.get(citation.page, "index.html")
+    return DOCUMENT_PAGES.get(citation.document.key)
+
+
+def _sources(raw: list[dict[str, Any]], citations: list[Citation]) -> list[dict[str, Any]]:
+    out = []
+    for data, citation in zip(raw, citations, strict=True):
+        item = dict(data)
+        link = site_link(citation)
+        if link:
+            item["href"] = link
+        out.append(item)
+    return out
+
+
+# ---- 入力 ----
+
+def _text(inputs: Mapping[str, Any], key: str) -> str:
+    value = inputs.get(key, "")
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return str(value).strip()
+
+
+def _flag(inputs: Mapping[str, Any], key: str) -> bool:
+    value = inputs.get(key, "")
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("on", "true", "1", "yes")
+
+
+def _many(inputs: Mapping[str, Any], key: str) -> list[str]:
+    value = inputs.get(key, [])
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[,、\n]", value)]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _optional(inputs: Mapping[str, Any], key: str) -> str | None:
+    text = _text(inputs, key)
+    return text or None
+
+
+def _required(inputs: Mapping[str, Any], kind: str, key: str) -> str:
+    text = _text(inputs, key)
+    if not text:
+        item = next(f for f in FORMS[kind] if f.key == key)
+        raise InputError(item.label, "入力してください。")
+    return text
+
+
+# ---- 表示の部品 ----
+
+def _date_text(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    return japanese_date(_dt.date.fromisoformat(iso))
+
+
+def _tier_bounds(tier: Tier) -> str:
+    text = f"{percent_text(tier.lower, 0)}以上"
+    return text + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")
+
+
+def tier_table(current_rank: int | None, current_scale: str | None, on: _dt.date = NOTICE_DATE) -> dict[str, Any]:
+    """区分 × 利用者数規模の基本報酬表（報酬表のパラメータから）。current の行を強調する。"""
+    params = default_parameters()
+    schedule: FeeSchedule = params.at("fees.base_fee", on).value
+    tiers: tuple[Tier, ...] = params.at("retention.tiers", on).value
+    columns = ["就労定着率の区分", "範囲"] + [scale.label for scale in schedule.scales]
+    rows = []
+    for tier in tiers:
+        cells = [tier.label, _tier_bounds(tier)]
+        for scale in schedule.scales:
+            units = schedule.units(tier.label, scale.key)
+            cells.append(f"{units:,}単位" if units is not None else NOT_GIVEN)
+        rows.append({"cells": cells, "current": tier.rank == current_rank})
+    current_column = None
+    if current_scale is not None:
+        labels = [scale.label for scale in schedule.scales]
+        current_column = 2 + labels.index(current_scale) if current_scale in labels else None
+    return {"caption": f"基本報酬（{schedule.name}、1月につき）", "columns": columns, "rows": rows,
+            "current_column": current_column}
+
+
+def _timeline(d: dict[str, Any]) -> dict[str, Any] | None:
+    """就職日から支給決定できる最後の日までの帯（位置は全体に対する割合、0〜1）。"""
+    first = _dt.date.fromisoformat(d["employed"])
+    last = _dt.date.fromisoformat(d["latest_end"])
+    span = (last - first).days + 1
+    if span <= 0:
+        return None
+
+    def bar(label: str, start: str, end: str, tone: str) -> dict[str, Any]:
+        s, e = _dt.date.fromisoformat(start), _dt.date.fromisoformat(end)
+        return {"label": label, "start": start, "end": end, "text": f"{_date_text(start)} 〜 {_date_text(end)}",
+                "from": round((s - first).days / span, 4), "to": round(((e - first).days + 1) / span, 4), "tone": tone}
+
+    wait_end = (_dt.date.fromisoformat(d["earliest_start"]) - _dt.timedelta(days=1)).isoformat()
+    bars = [bar("就職後6月（利用できない期間）", d["employed"], wait_end, "wait")]
+    for i, period in enumerate(d["periods"], start=1):
+        bars.append(bar(f"支給決定期間{i}", period["start"], period["end"], "period"))
+    return {"caption": "利用期間の流れ（就職日から支給決定できる最後の日まで）", "bars": bars}
+
+
+# ---- 計算機ごとの処理 ----
+
+def _eligibility(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    result = check_eligibility(_required(inputs, "eligibility", "employed"), _required(inputs, "eligibility", "prior_service"),
+                               _optional(inputs, "start"), _optional(inputs, "prior_service_end"))
+    d = result.to_dict()
+    verdict = {"tone": "ok" if d["eligible"] else "ng", "text": "利用できます" if d["eligible"] else "利用できません"}
+    summary = [
+        {"label": "就職日", "value": _date_text(d["employed"])},
+        {"label": "最も早い利用開始日", "value": _date_text(d["earliest_start"])},
+        {"label": "支給決定できる最後の日", "value": _date_text(d["latest_end"])},
+    ]
+    if d["start"]:
+        summary.insert(1, {"label": "利用開始日（入力）", "value": _date_text(d["start"])})
+    lists = [{"title": "判定の理由", "items": d["reasons"]}]
+    if d["periods"]:
+        lists.append({"title": "支給決定期間（1年以内ごと）",
+                      "items": [f"{i}. {_date_text(p['start'])} 〜 {_date_text(p['end'])}" for i, p in enumerate(d["periods"], 1)]})
+    return {"verdict": verdict, "summary": summary, "lists": lists, "table": None,
+            "timeline": _timeline(d) if d["periods"] else None, "data": d, "citations": result.explanation.sources}
+
+
+def _retention(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    result = retention_rate(_required(inputs, "retention", "users"), _required(inputs, "retention", "retained"),
+                            _text(inputs, "excluded") or "0", _optional(inputs, "scale_users"))
+    d = result.to_dict()
+    units = f"{d['base_units']:,}単位／月" if d["base_units"] is not None else d["base_units_note"]
+    summary = [
+        {"label": "就労定着率", "value": f"{d['retained']}/{d['denominator']}（{d['percent']}）"},
+        {"label": "区分", "value": d["tier"]},
+        {"label": "利用者数規模", "value": d["scale"] or "（未入力）"},
+        {"label": "基本報酬", "value": units},
+    ]
+    verdict = {"tone": "info", "text": f"区分「{d['tier']}」" + (f"・{units}" if d["base_units"] is not None else "")}
+    return {"verdict": verdict, "summary": summary, "lists": [], "table": tier_table(d["tier_rank"], d["scale"]),
+            "timeline": None, "data": d, "citations": result.explanation.sources}
+
+
+def _claim(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    result = monthly_claim(
+        _required(inputs, "claim", "users"), _required(inputs, "claim", "retained"), _required(inputs, "claim", "scale_users"),
+        _text(inputs, "excluded") or "0", _many(inputs, "additions"), _flag(inputs, "face_to_face"),
+        _optional(inputs, "support_start"), _optional(inputs, "month"), _flag(inputs, "from_other_office"),
+        _flag(inputs, "initial_claimed_before"), _flag(inputs, "special_area"), _flag(inputs, "job_coach_staff"),
+        _optional(inputs, "track_record_ended"), _optional(inputs, "track_record_retained"), _many(inputs, "also_using"),
+    )
+    d = result.to_dict()
+    base = f"{d['base_units']:,}単位" if d["base_units"] is not None else d["base_units_note"]
+    total = f"{d['total_units']:,}単位" if d["total_units"] is not None else f"示せません（基本報酬が{NOT_GIVEN}）"
+    summary = [
+        {"label": "就労定着率・区分", "value": f"{d['rate']}（{d['percent']}）「{d['tier']}」"},
+        {"label": "利用者数規模", "value": d["scale"] or "—"},
+        {"label": "基本報酬", "value": base},
+        {"label": "合計", "value": total},
+    ]
+    lists = [
+        {"title": "算定する加算", "items": [f"{a['name']}：{a['units']:,}単位" for a in d["additions"]] or ["なし"]},
+        {"title": "算定しない加算と理由", "items": [f"{r['name']}：{r['reason']}" for r in d["rejected"]] or ["なし"]},
+    ]
+    if d["warnings"]:
+        lists.append({"title": "注意", "items": d["warnings"]})
+    verdict = {"tone": "info" if d["total_units"] is not None else "ng", "text": f"合計 {total}"}
+    return {"verdict": verdict, "summary": summary, "lists": lists, "table": None, "timeline": None,
+            "data": d, "citations": result.explanation.sources}
+
+
+def _staffing(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    hours = _many(inputs, "hours")
+    result = staffing(_optional(inputs, "users"), hours or None, _optional(inputs, "fulltime_hours"),
+                      _optional(inputs, "total_user_months"), _optional(inputs, "placements"))
+    d = result.to_dict()
+    summary = [
+        {"label": "利用者数", "value": f"{d['users']}人"},
+        {"label": "就労定着支援員の必要数（常勤換算）", "value": f"{d['support_staff_required']}以上"},
+        {"label": "サービス管理責任者の必要数", "value": f"{d['service_managers_required']}人以上"},
+    ]
+    if result.fte is not None:
+        summary.append({"label": "就労定着支援員の常勤換算（入力した勤務時間から）", "value": decimal_text(result.fte, 2)})
+    if d["meets"] is None:
+        verdict = {"tone": "info", "text": f"就労定着支援員 {d['support_staff_required']}以上・サービス管理責任者 {d['service_managers_required']}人以上"}
+    else:
+        verdict = {"tone": "ok" if d["meets"] else "ng",
+                   "text": "就労定着支援員の人員基準を満たします" if d["meets"] else "就労定着支援員の人員基準を満たしません"}
+    lists = []
+    if d["implementing_body_ok"] is not None:
+        lists.append({"title": "実施主体の要件（基準省令第206条の7）",
+                      "items": ["満たします" if d["implementing_body_ok"] else "満たしません（過去3年間に3人以上の一般就労が必要）"]})
+    return {"verdict": verdict, "summary": summary, "lists": lists, "table": None, "timeline": None,
+            "data": d, "citations": result.explanation.sources}
+
+
+def _new_office(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    result = new_office(_required(inputs, "new_office", "designated"), _required(inputs, "new_office", "on"),
+                        _optional(inputs, "settled_six_months"), _optional(inputs, "settled_six_months_at_application"),
+                        _optional(inputs, "retained"), _optional(inputs, "placed"), _optional(inputs, "recent_user_months"))
+    d = result.to_dict()
+    summary = [
+        {"label": "段階", "value": d["stage"]},
+        {"label": "報酬上の利用者数（推定）", "value": f"{d['fee_users']}人" if d["fee_users"] else "—"},
+        {"label": "人員基準上の利用者数（推定）", "value": f"{d['staffing_users']}人" if d["staffing_users"] else "—"},
+        {"label": "就労定着率（推定）", "value": f"{d['rate']}（{d['percent']}）「{d['tier']}」" if d["rate"] else "—"},
+    ]
+    return {"verdict": {"tone": "info", "text": d["stage"]}, "summary": summary,
+            "lists": [{"title": "注", "items": d["notes"]}] if d["notes"] else [], "table": None, "timeline": None,
+            "data": d, "citations": result.explanation.sources}
+
+
+def _first_recalculation(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    result = first_recalculation(_required(inputs, "first_recalculation", "designated"))
+    d = result.to_dict()
+    month = result.applies_from.japanese()
+    summary = [
+        {"label": "指定日", "value": _date_text(d["designated"])},
+        {"label": "就労定着率を算出する基準日", "value": _date_text(d["count_date"])},
+        {"label": "新たな就労定着率で算定する期間", "value": f"{month}から{_date_text(d['applies_until'])}まで"},
+    ]
+    return {"verdict": {"tone": "info", "text": f"{_date_text(d['count_date'])}を基準日として算出し、{month}から適用"},
+            "summary": summary, "lists": [], "table": None, "timeline": None, "data": d,
+            "citations": result.explanation.sources}
+
+
+CALCULATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "eligibility": _eligibility,
+    "retention": _retention,
+    "claim": _claim,
+    "staffing": _staffing,
+    "first_recalculation": _first_recalculation,
+    "new_office": _new_office,
+}
+
+_HOURS_ROW = re.compile(r"^勤務時間（(\d+)人目）$")
+
+
+def _locate(kind: str, label: str) -> tuple[str | None, int | None]:
+    """規則が名指しした項目名 → フォームの項目キー（と表の行）。"""
+    row = _HOURS_ROW.match(label)
+    if row and any(f.key == "hours" for f in FORMS[kind]):
+        return "hours", int(row.group(1)) - 1
+    for item in FORMS[kind]:
+        if label == item.label or label in item.aliases:
+            return item.key, None
+    if label == "月数":
+        return "total_user_months", None
+    return None, None
+
+
+def run(kind: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """計算機 kind を inputs（項目キー → 文字列・真偽・文字列のリスト）で実行する。例外を外に出さない。"""
+    if kind not in CALCULATORS:
+        return {"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "計算機",
+                                                        "message": f"「{kind}」という計算機はありません。"}]}
+    try:
+        out = CALCULATORS[kind](inputs)
+    except InputError as error:
+        key, index = _locate(kind, error.field)
+        return {"ok": False, "kind": kind, "errors": [{"field": key, "index": index, "label": error.field, "message": error.message}]}
+    except ParameterError as error:
+        return {"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "パラメータ", "message": str(error)}]}
+    citations: list[Citation] = out.pop("citations")
+    data = out["data"]
+    out["steps"] = data.get("steps", [])
+    out["sources"] = _sources(data.get("sources", []), citations)
+    return {"ok": True, "kind": kind, "title": TITLES[kind], **out}
+
+
+def run_json(kind: str, inputs_json: str) -> str:
+    """Pyodide 用：JSON 文字列で受け取り、JSON 文字列で返す。"""
+    try:
+        inputs = json.loads(inputs_json)
+        if not isinstance(inputs, dict):
+            raise ValueError
+    except ValueError:
+        return json.dumps({"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "入力",
+                                                                   "message": "入力を読み取れませんでした。"}]}, ensure_ascii=False)
+    return json.dumps(run(kind, inputs), ensure_ascii=False)
+
+
+def forms_json() -> str:
+    """フォームの定義（サイトのビルドとテストが使う）。"""
+    return json.dumps({kind: [vars(f) for f in fields] for kind, fields in FORMS.items()}, ensure_ascii=False)

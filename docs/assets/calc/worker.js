@@ -1,0 +1,52 @@
+/*
+ * 計算機の Web Worker：同じサイトに置いた Pyodide（npm の pyodide、固定版）を起動し、同じビルドで作った teichaku の
+ * wheel を入れて、teichaku.web.run_json を呼ぶ。indexURL と packageBaseUrl はどちらもサイト内の pyodide/ を指すので、
+ * 足りないものがあっても CDN には取りに行かず、ここで失敗する。
+ */
+import { loadPyodide } from "../../pyodide/pyodide.mjs";
+
+const SITE = new URL("../../", import.meta.url);
+let web = null;
+
+async function boot() {
+  const started = performance.now();
+  const manifest = await (await fetch(new URL("assets/calc/build.json", SITE))).json();
+  const indexURL = new URL(manifest.pyodide, SITE).href;
+  const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL, stdout: () => {}, stderr: () => {} });
+  const booted = performance.now();
+  const response = await fetch(new URL(manifest.wheel, SITE));
+  if (!response.ok)
+    throw new Error(`wheel を読み込めません（${response.status}）`);
+  pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel");
+  web = pyodide.pyimport("teichaku.web");
+  const imported = performance.now();
+  return { pyodide: booted - started, teichaku: imported - booted, version: pyodide.version, wheel: manifest.wheel };
+}
+
+const booting = boot();
+
+self.addEventListener("message", async event => {
+  const message = event.data || {};
+  if (message.type === "init") {
+    try {
+      const timings = await booting;
+      self.postMessage({ type: "ready", timings });
+    } catch (error) {
+      self.postMessage({ type: "failed", message: String(error && error.message || error) });
+    }
+    return;
+  }
+  if (message.type === "run") {
+    try {
+      await booting;
+      const started = performance.now();
+      const result = JSON.parse(web.run_json(message.kind, JSON.stringify(message.inputs)));
+      self.postMessage({ type: "result", id: message.id, result, ms: performance.now() - started });
+    } catch (error) {
+      self.postMessage({ type: "result", id: message.id, ms: 0, result: {
+        ok: false, kind: message.kind,
+        errors: [{ field: null, index: null, label: "計算", message: `計算できませんでした：${error && error.message || error}` }],
+      } });
+    }
+  }
+});

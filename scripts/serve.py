@@ -1,0 +1,81 @@
+"""ビルドしたサイトを 127.0.0.1 で配信する（scripts/serve.sh とブラウザのテストが使う）。
+
+- .mjs を JavaScript、.wasm を application/wasm として返す（モジュールの Web Worker と Pyodide に必要）。
+- HTML 以外の応答にも Content-Security-Policy ヘッダーを付ける。Web Worker（Pyodide）にはページの meta の CSP が
+  及ばず、worker のスクリプトの応答ヘッダーの CSP が効くため。HTML には各ページの meta と同じ CSP を付ける。
+- Cache-Control: no-cache（毎回 If-Modified-Since で確かめ、変わっていなければ 304）。
+
+使い方：python scripts/serve.py DIRECTORY [--port 8000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+WORKER_CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:; "
+    "style-src 'self'; object-src 'none'; base-uri 'self'"
+)
+_META_CSP = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+        ".json": "application/json",
+        ".zip": "application/zip",
+        ".whl": "application/zip",
+    }
+    requests_seen: list[str] | None = None
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        if self.requests_seen is not None:
+            self.requests_seen.append(self.path)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        policy = WORKER_CSP
+        if path.suffix == ".html" and path.is_file():
+            found = _META_CSP.search(path.read_bytes()[:20000])
+            if found:
+                policy = found.group(1).decode("utf-8")
+        self.send_header("Content-Security-Policy", policy)
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+
+def start(directory: Path, port: int = 0, requests_seen: list[str] | None = None) -> http.server.ThreadingHTTPServer:
+    """別スレッドで配信を始める（テスト用）。server.server_address[1] が実際のポート。"""
+    handler = type("Handler", (SiteHandler,), {"requests_seen": requests_seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="ビルドしたサイトを 127.0.0.1 で配信する")
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), functools.partial(SiteHandler, directory=str(args.directory)))
+    print(f"就労定着支援ガイド： http://127.0.0.1:{args.port}/ （Ctrl+C で終了）", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
