@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -31,16 +28,6 @@ def _hooks() -> ModuleType:
 
 
 hooks = _hooks()
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    return target
 
 
 def test_site_builds_strict_with_every_page(built_site: Path) -> None:

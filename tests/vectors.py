@@ -1,0 +1,131 @@
+"""計算機の入力の例（テストベクトル）：CPython のテストと、Pyodide（Node.js）での一致の確認に同じものを使う。
+
+本通知の例（問1、2019-04-01 → 2019-10-01、区分の境目 89.95% など）、民法143条の月末の扱い、閏年、和暦と全角数字、
+不正な入力（存在しない日付、知らないサービス、負の数）を含む。各要素は (計算機, 入力)。
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from teichaku.fees import ADDITIONS
+from teichaku.web import SERVICE_CHOICES
+
+Vector = tuple[str, dict[str, Any]]
+
+
+def _days(start: dt.date, end: dt.date, step: int) -> list[dt.date]:
+    out, day = [], start
+    while day <= end:
+        out.append(day)
+        day += dt.timedelta(days=step)
+    return out
+
+
+def eligibility() -> list[Vector]:
+    cases: list[Vector] = []
+    # 就職日：2019〜2021年を5日おき、月末・閏日の周辺は毎日
+    days = _days(dt.date(2019, 1, 1), dt.date(2021, 12, 31), 5)
+    days += [dt.date(y, m, d) for y in (2019, 2020, 2023) for m in (1, 2, 3, 8, 12) for d in (27, 28, 29, 30, 31)
+             if (m != 2 or d <= (29 if y % 4 == 0 else 28))]
+    for day in sorted(set(days)):
+        cases.append(("eligibility", {"prior_service": "就労移行支援", "employed": day.isoformat()}))
+    for service in SERVICE_CHOICES:
+        cases.append(("eligibility", {"prior_service": service, "employed": "2019-04-01"}))
+    for start in ("2019-09-30", "2019-10-01", "2020-04-01", "2022-09-30", "2022-10-01", "令和元年10月1日", "R1.10.1", "２０１９年１０月１日"):
+        cases.append(("eligibility", {"prior_service": "就労移行支援", "employed": "2019-04-01", "start": start}))
+    for end in ("2019-03-31", "2019-05-15", "2019-08-31"):
+        cases.append(("eligibility", {"prior_service": "就労継続支援B型", "employed": "2019-04-01", "prior_service_end": end}))
+    for bad in ("", "2019-02-29", "2019-13-01", "令和0年5月1日", "平成31年5月1日", "あした", "1999-01-01", "2019/4/31"):
+        cases.append(("eligibility", {"prior_service": "就労移行支援", "employed": bad}))
+    cases.append(("eligibility", {"prior_service": "", "employed": "2019-04-01"}))
+    cases.append(("eligibility", {"prior_service": "ハローワークの紹介", "employed": "2019-04-01"}))
+    return cases
+
+
+def retention() -> list[Vector]:
+    cases: list[Vector] = []
+    for users in (1, 7, 10, 20, 33, 100, 10000):
+        for retained in sorted({0, users // 10, users * 3 // 10, users // 2, users * 7 // 10, users * 8 // 10,
+                                users * 9 // 10, users * 9 // 10 - 1, users}):
+            if 0 <= retained <= users:
+                cases.append(("retention", {"users": str(users), "retained": str(retained), "scale_users": "12"}))
+    cases.append(("retention", {"users": "10000", "retained": "8995", "scale_users": "20"}))  # 89.95%
+    cases.append(("retention", {"users": "10000", "retained": "9000", "scale_users": "20"}))  # ちょうど9割
+    for scale in ("", "0", "20", "20.0", "20.1", "40", "40.5", "41", "１２"):
+        cases.append(("retention", {"users": "20", "retained": "18", "scale_users": scale}))
+    for excluded, retained in ((1, 17), (2, 17), (2, 18), (5, 0), (20, 0)):
+        cases.append(("retention", {"users": "20", "retained": str(retained), "excluded": str(excluded), "scale_users": "12"}))
+    for bad in ({"users": "", "retained": "1"}, {"users": "-1", "retained": "0"}, {"users": "10", "retained": "11"},
+                {"users": "10", "retained": "x"}, {"users": "10", "retained": "5", "scale_users": "十"},
+                {"users": "1.5", "retained": "1"}):
+        cases.append(("retention", bad))
+    return cases
+
+
+def claim() -> list[Vector]:
+    cases: list[Vector] = []
+    names = list(ADDITIONS)
+    for count in range(len(names) + 1):
+        for chosen in itertools.combinations(names, count):
+            for face in ("on", ""):
+                cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "additions": list(chosen),
+                                        "face_to_face": face, "support_start": "2019-10-01", "month": "2020-03",
+                                        "from_other_office": "on", "special_area": "on", "job_coach_staff": "on",
+                                        "track_record_ended": "10", "track_record_retained": "7"}))
+    for month in ("2019-10", "2020-09", "2020-10", "令和2年10月", "2018-03", "2019-13"):
+        cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
+                                "additions": ["企業連携等調整特別加算"], "support_start": "2019-10-01", "month": month}))
+    for ended, kept in (("10", "6"), ("10", "7"), ("0", "0"), ("5", "6")):
+        cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
+                                "additions": ["就労定着実績体制加算"], "track_record_ended": ended, "track_record_retained": kept}))
+    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "30", "face_to_face": "on"}))  # 記載なし
+    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
+                            "additions": ["初期加算"], "from_other_office": "on", "initial_claimed_before": "on"}))
+    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
+                            "also_using": ["自立生活援助", "職場適応援助者に係る助成金"]}))
+    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "", "face_to_face": "on"}))
+    return cases
+
+
+def staffing() -> list[Vector]:
+    cases: list[Vector] = []
+    for users in [*range(0, 130, 7), 40, 41, 60, 61, 100, 101]:
+        cases.append(("staffing", {"users": str(users)}))
+    for hours in (["40"], ["40", "40", "20"], ["32", "8"], ["20", "19.5"], ["１０", "10"]):
+        for full in ("40", "32", "30"):
+            cases.append(("staffing", {"users": "45", "hours": hours, "fulltime_hours": full}))
+    for total in ("0", "100", "539", "540", "541"):
+        cases.append(("staffing", {"total_user_months": total}))
+    for placements in ("2", "3"):
+        cases.append(("staffing", {"users": "10", "placements": placements}))
+    for bad in ({}, {"users": "10", "total_user_months": "120"}, {"users": "10", "hours": ["40", "x"], "fulltime_hours": "40"},
+                {"users": "10", "hours": ["40"]}, {"users": "10", "hours": ["200"], "fulltime_hours": "40"},
+                {"users": "-3"}, {"users": "10", "fulltime_hours": "0", "hours": ["10"]}):
+        cases.append(("staffing", bad))
+    return cases
+
+
+def first_recalculation() -> list[Vector]:
+    cases: list[Vector] = [("first_recalculation", {"designated": day.isoformat()})
+                           for day in _days(dt.date(2018, 4, 1), dt.date(2020, 3, 31), 11)]
+    cases += [("first_recalculation", {"designated": text}) for text in ("平成30年10月1日", "H30.10.1", "2018-02-29", "")]
+    return cases
+
+
+def new_office() -> list[Vector]:
+    cases: list[Vector] = []
+    for on in ("2019-04-01", "2019-08-01", "2019-09-30", "2019-10-01", "2020-03-31", "2020-04-01", "2021-01-01"):
+        cases.append(("new_office", {"designated": "2019-04-01", "on": on, "settled_six_months": "10",
+                                     "recent_user_months": "60", "retained": "8", "placed": "10"}))
+    for bad in ({"designated": "2019-04-01", "on": "2019-03-01"}, {"designated": "2019-04-01", "on": "2019-05-01"},
+                {"designated": "2019-04-01", "on": "2019-12-01"}, {"designated": "x", "on": "2019-05-01"},
+                {"designated": "2019-04-01", "on": "2019-05-01", "settled_six_months": "3", "retained": "5", "placed": "0"}):
+        cases.append(("new_office", bad))
+    return cases
+
+
+def all_vectors() -> list[Vector]:
+    return eligibility() + retention() + claim() + staffing() + first_recalculation() + new_office() + [("unknown", {})]
