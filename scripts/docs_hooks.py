@@ -268,7 +268,8 @@ def _form_field(field: FormField) -> str:
             f'<label for="f-{key}-{i}">{html.escape(choice)}</label></div>'
             for i, choice in enumerate(field.choices)
         )
-        return (f'<fieldset class="calc-field" data-field="{key}" data-kind="{field.kind}" aria-describedby="{described}"><legend>{label} {mark}</legend>'
+        return (f'<fieldset class="calc-field" data-field="{key}" data-kind="{field.kind}" aria-describedby="{described}">'
+                f"<legend>{label} {mark}</legend>"
                 f"{hint}{error}{boxes}</fieldset>")
     if field.kind == "hours":
         return (f'<fieldset class="calc-field calc-hours" data-field="{key}" data-kind="{field.kind}" aria-describedby="{described}">'
@@ -302,7 +303,8 @@ def calculator_form(kind: str) -> str:
         '<div class="calc-actions"><button type="submit" class="md-button md-button--primary">計算する</button>'
         '<button type="button" class="md-button calc-share">この条件のリンクをコピー</button>'
         '<button type="button" class="md-button calc-clear">入力を消す</button></div>'
-        '<div class="calc-share-box" hidden><label for="f-share-link-' + kind + '">この条件のリンク（個人を特定する情報は含みません）</label>'
+        f'<div class="calc-share-box" hidden><label for="f-share-link-{kind}">'
+        "この条件のリンク（個人を特定する情報は含みません）</label>"
         f'<input type="text" id="f-share-link-{kind}" class="calc-share-link" readonly></div>'
         '<section class="calc-result" aria-live="polite" aria-label="計算結果"></section>'
         "</form>"

@@ -11,12 +11,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 WORKER_CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:; "
@@ -26,7 +27,7 @@ _META_CSP = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="([
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript",
         ".js": "text/javascript",
@@ -71,10 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), functools.partial(SiteHandler, directory=str(args.directory)))
     print(f"就労定着支援ガイド： http://127.0.0.1:{args.port}/ （Ctrl+C で終了）", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_employed_2019_04_01_shows_earliest_2019_10_01_and_latest_2022_09_30_in_
     bars = result["timeline"]["bars"]
     assert [bar["tone"] for bar in bars] == ["wait", "period", "period", "period"]
     assert bars[0]["from"] == 0 and bars[-1]["to"] == 1
-    assert all(a["to"] == b["from"] for a, b in zip(bars, bars[1:], strict=False))
+    assert all(a["to"] == b["from"] for a, b in itertools.pairwise(bars))
 
 
 def test_employed_2019_08_31_month_end_gives_2020_03_01() -> None:

@@ -59,7 +59,8 @@ SERVICE_CHOICES = _QUALIFYING_FIRST + tuple(
 
 _RETENTION_FIELDS = (
     Field("users", "過去3年間の総利用者数", "count", "過去3年間に就労定着支援を利用した者の数（人）", required=True),
-    Field("retained", "就労継続者数", "count", "そのうち前年度末日に就労が継続している者の数。問2で除外する退職者は含めない", required=True),
+    Field("retained", "就労継続者数", "count", "そのうち前年度末日に就労が継続している者の数。問2で除外する退職者は含めない",
+          required=True),
     Field("excluded", "問2による除外数", "count", "利用期間満了後、同年度内に退職した者の数（いなければ0）", default="0"),
 )
 
@@ -70,21 +71,25 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("start", "利用開始日", "date", "希望する就労定着支援の利用開始日（省略すると最も早い日）"),
         Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
     ),
-    "retention": _RETENTION_FIELDS + (
+    "retention": (
+        *_RETENTION_FIELDS,
         Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。省略すると単位数は示しません"),
     ),
-    "claim": _RETENTION_FIELDS + (
+    "claim": (
+        *_RETENTION_FIELDS,
         Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）", required=True),
         Field("face_to_face", "この月に対面による支援があった", "checkbox", "利用者との対面による支援が月1回以上あった", default="on"),
         Field("additions", "加算", "checkboxes", "請求したい加算（条件は下の欄で確かめます）", choices=tuple(ADDITIONS)),
         Field("month", "サービス提供月", "month", MONTH_HINT),
         Field("support_start", "利用開始日", "date", "企業連携等調整特別加算（支援開始1年以内）の判定に使います"),
-        Field("from_other_office", "他事業所からの受入れ", "checkbox", "一体的に運営する移行支援事業所等以外から受け入れた利用者（初期加算）"),
+        Field("from_other_office", "他事業所からの受入れ", "checkbox",
+              "一体的に運営する移行支援事業所等以外から受け入れた利用者（初期加算）"),
         Field("initial_claimed_before", "初期加算を算定済み", "checkbox", "この利用者について初期加算をすでに算定した"),
         Field("special_area", "特別地域に居住", "checkbox", "中山間地域等に居住する利用者（特別地域加算）"),
         Field("job_coach_staff", "ジョブコーチ養成研修修了者を配置", "checkbox", "職場適応援助者養成研修修了者を就労定着支援員として配置"),
         Field("track_record_ended", "実績体制：過去6年間の利用終了者数", "count", "就労定着実績体制加算の判定に使います"),
-        Field("track_record_retained", "実績体制：42月以上78月未満の就労継続者数", "count", "そのうち42月以上78月未満継続して就労している者等の数"),
+        Field("track_record_retained", "実績体制：42月以上78月未満の就労継続者数", "count",
+              "そのうち42月以上78月未満継続して就労している者等の数"),
         Field("also_using", "併用しているサービス", "checkboxes", "併給調整の対象（警告を示します）",
               choices=("自立生活援助", "自立訓練（生活訓練）", "職場適応援助者に係る助成金")),
     ),
@@ -93,7 +98,8 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("total_user_months", "延べ利用者数", "count", "前年度の延べ利用者数（12で割って平均を求めます）"),
         Field("hours", "勤務時間", "hours", "就労定着支援員ごとの週の勤務時間（時間）。行を追加・削除できます"),
         Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（就業規則、32時間を下回る場合は32時間）"),
-        Field("placements", "過去3年間の一般就労者数", "count", "基準省令第206条の7の実施主体の要件（過去3年間に通常の事業所に雇用させた障害者の数）"),
+        Field("placements", "過去3年間の一般就労者数", "count",
+              "基準省令第206条の7の実施主体の要件（過去3年間に通常の事業所に雇用させた障害者の数）"),
     ),
     "first_recalculation": (
         Field("designated", "指定日", "date", "新規に指定を受けた日。" + DATE_HINT, required=True),
@@ -328,7 +334,8 @@ def _staffing(inputs: Mapping[str, Any]) -> dict[str, Any]:
     if result.fte is not None:
         summary.append({"label": "就労定着支援員の常勤換算（入力した勤務時間から）", "value": decimal_text(result.fte, 2)})
     if d["meets"] is None:
-        verdict = {"tone": "info", "text": f"就労定着支援員 {d['support_staff_required']}以上・サービス管理責任者 {d['service_managers_required']}人以上"}
+        text = f"就労定着支援員 {d['support_staff_required']}以上・サービス管理責任者 {d['service_managers_required']}人以上"
+        verdict = {"tone": "info", "text": text}
     else:
         verdict = {"tone": "ok" if d["meets"] else "ng",
                    "text": "就労定着支援員の人員基準を満たします" if d["meets"] else "就労定着支援員の人員基準を満たしません"}

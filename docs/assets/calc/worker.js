@@ -17,7 +17,9 @@ async function boot() {
   const response = await fetch(new URL(manifest.wheel, SITE));
   if (!response.ok)
     throw new Error(`wheel を読み込めません（${response.status}）`);
-  pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel");
+  // site-packages に wheel として入れる（dist-info も入り、importlib.metadata で版が分かる）
+  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+  pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel", { extractDir: sitePackages });
   web = pyodide.pyimport("teichaku.web");
   const imported = performance.now();
   return { pyodide: booted - started, teichaku: imported - booted, version: pyodide.version, wheel: manifest.wheel };

@@ -1,0 +1,48 @@
+"""Pyodide（Python 3.14、Node.js 上）で、同じビルドの wheel が CPython と同じ答えを返すこと（ベクトルすべて）。"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from teichaku.web import run
+from vectors import all_vectors
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE = shutil.which("node")
+
+
+@pytest.fixture(scope="module")
+def pyodide_results(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    assert NODE, "Node.js がありません"
+    wheels = list((built_site / "wheels").glob("teichaku-*-py3-none-any.whl"))
+    assert len(wheels) == 1
+    vectors = tmp_path_factory.mktemp("parity") / "vectors.json"
+    vectors.write_text(json.dumps(all_vectors(), ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([NODE, str(ROOT / "tests" / "parity.mjs"), str(wheels[0]), str(vectors)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_pyodide_runs_python_3_14_from_the_site_wheel(pyodide_results: dict[str, Any]) -> None:
+    assert pyodide_results["python"].startswith("3.14")
+    assert "site-packages" in pyodide_results["location"]
+    assert pyodide_results["version"] == version("teichaku")
+
+
+def test_every_vector_gives_the_same_answer_in_pyodide_as_in_cpython(pyodide_results: dict[str, Any]) -> None:
+    vectors = all_vectors()
+    assert len(vectors) >= 500
+    results = pyodide_results["results"]
+    assert len(results) == len(vectors)
+    different = [(kind, inputs) for (kind, inputs), theirs in zip(vectors, results, strict=True)
+                 if json.loads(json.dumps(run(kind, inputs), ensure_ascii=False)) != theirs]
+    assert different == []
