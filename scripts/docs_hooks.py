@@ -295,7 +295,7 @@ def calculator_form(kind: str) -> str:
     """計算機 kind のフォーム。状態表示、入力、操作、結果の欄。動作は assets/calc/app.js（Pyodide の Web Worker）。"""
     fields = "".join(_form_field(field) for field in FORMS[kind])
     return (
-        f'<form class="calc" data-calculator="{kind}" novalidate>'
+        f'<form class="calc" data-calculator="{kind}" data-search-exclude novalidate>'
         '<div class="calc-status" role="status" aria-live="polite"><span class="calc-status-text">'
         "計算の準備：JavaScript を有効にしてください（計算はこのページの中で行い、入力はどこにも送りません）。</span>"
         '<button type="button" class="md-button calc-retry" hidden>再試行</button></div>'

@@ -6,7 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -39,3 +41,49 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     return target
+
+
+# ---- ブラウザのテスト（Debian の chromium を Playwright の Python パッケージで動かす）----
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+SUBPATH = "guide"
+
+
+def _serve_module() -> Any:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import serve
+
+    return serve
+
+
+@pytest.fixture(scope="session")
+def served_root(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """サブパス /guide/ の下に置いたサイト（サブパスでも動くことを確かめるため）。"""
+    root = tmp_path_factory.mktemp("served")
+    shutil.copytree(built_site, root / SUBPATH)
+    return root
+
+
+@pytest.fixture(scope="session")
+def base_url(served_root: Path) -> Iterator[str]:
+    server = _serve_module().start(served_root)
+    yield f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def pw() -> Iterator[Any]:
+    """Playwright（ひとつのプロセスで一つだけ起動できる）。"""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    assert Path(CHROMIUM).exists(), "Chromium がありません（scripts/setup.sh が Debian の chromium を入れます）"
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(pw: Any) -> Iterator[Any]:
+    instance = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    yield instance
+    instance.close()

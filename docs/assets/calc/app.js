@@ -38,6 +38,8 @@ function setUp(form) {
   let busy = false;
   let queued = null;      // 計算中に来た最新の入力
   let focusOnError = false;
+  let watchdog = 0;
+  const LOAD_TIMEOUT_MS = 120000;
 
   const setStatus = (text, state) => {
     statusText.textContent = text;
@@ -246,6 +248,7 @@ function setUp(form) {
     const message = event.data;
     if (message.type === "ready") {
       ready = true;
+      clearTimeout(watchdog);
       form.dataset.timings = JSON.stringify(message.timings);
       setStatus("計算の準備：準備完了", "ready");
       if (queued) {
@@ -292,6 +295,11 @@ function setUp(form) {
       setStatus("計算の準備：失敗しました（計算用のファイルを読み込めません）。「再試行」を押してください。", "failed");
     });
     worker.postMessage({ type: "init" });
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      if (!ready)
+        setStatus("計算の準備：失敗しました（読み込みに時間がかかりすぎています）。「再試行」を押してください。", "failed");
+    }, LOAD_TIMEOUT_MS);
   }
 
   retry.addEventListener("click", start);

@@ -7,6 +7,30 @@ import { loadPyodide } from "../../pyodide/pyodide.mjs";
 
 const SITE = new URL("../../", import.meta.url);
 let web = null;
+let failed = false;
+
+// 読み込みの失敗を見逃さない：Pyodide は wasm の取得に失敗すると警告を出したまま待ち続けるため、
+// このワーカーの fetch を包み、失敗（通信の失敗や 404）をすぐ「失敗」として知らせる。
+const fetchOriginal = self.fetch.bind(self);
+self.fetch = async (input, init) => {
+  const url = String(input && input.url || input);
+  try {
+    const response = await fetchOriginal(input, init);
+    if (!response.ok)
+      fail(`${url.split("/").pop()} を読み込めません（${response.status}）`);
+    return response;
+  } catch (error) {
+    fail(`${url.split("/").pop()} を読み込めません（${error && error.message || error}）`);
+    throw error;
+  }
+};
+
+function fail(message) {
+  if (failed || web)
+    return;
+  failed = true;
+  self.postMessage({ type: "failed", message });
+}
 
 async function boot() {
   const started = performance.now();
@@ -34,7 +58,7 @@ self.addEventListener("message", async event => {
       const timings = await booting;
       self.postMessage({ type: "ready", timings });
     } catch (error) {
-      self.postMessage({ type: "failed", message: String(error && error.message || error) });
+      fail(String(error && error.message || error));
     }
     return;
   }

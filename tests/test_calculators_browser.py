@@ -1,0 +1,304 @@
+"""計算機をヘッドレス Chromium で人と同じように使う：入力して計算、根拠、エラーの表示、共有リンク、オフライン、
+CSP、外部への要求なし、axe-core（読み込み後と結果の表示後）、読み込みの失敗と再試行。"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import CHROMIUM, FLAGS
+
+playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CALCULATORS = ["eligibility", "retention", "claim", "staffing", "first-recalculation", "new-office"]
+# ページが CSP に違反したら記録する（meta の CSP とサーバーのヘッダーの CSP の両方）
+CSP_WATCH = "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+
+
+def _open(browser: Any, url: str) -> Any:
+    page = browser.new_page(service_workers="block")
+    page.add_init_script(CSP_WATCH)
+    page.goto(url)
+    return page
+
+
+def _wait_ready(page: Any) -> None:
+    page.wait_for_selector("form.calc[data-state='ready']", timeout=60000)
+
+
+def _wait_result(page: Any, state: str = "ok") -> None:
+    page.wait_for_selector(f"form.calc[data-result='{state}']", timeout=60000)
+
+
+def _by(page: Any, label: str) -> Any:
+    """ラベルで項目を探す（ラベルの後ろの「必須」「任意」の印は除いて、完全一致で）。"""
+    return page.get_by_label(re.compile("^" + re.escape(label) + r"(\s*(必須|任意))?$"))
+
+
+def _poll(page: Any, script: str, seconds: float = 60) -> None:
+    """page.evaluate（CSP の外）で条件が真になるまで待つ。wait_for_function は文字列を eval するので CSP に止められる。"""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"条件が満たされません：{script}")
+
+
+def _result(page: Any) -> str:
+    text: str = page.locator(".calc-result").inner_text()
+    return text
+
+
+def test_eligibility_filled_like_a_person_shows_dates_timeline_and_basis(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/eligibility/")
+    assert "読み込み中" in page.locator(".calc-status").inner_text() or page.locator("form.calc[data-state='ready']").count()
+    _by(page, "前サービス").select_option("就労移行支援")
+    _by(page, "就職日").fill("平成３１年４月１日")  # 和暦と全角数字
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)
+    text = _result(page)
+    assert "利用できます" in text
+    assert "最も早い利用開始日\n2019年10月1日（令和元年10月1日）" in text
+    assert "支給決定できる最後の日\n2022年9月30日（令和4年9月30日）" in text
+    assert page.locator(".calc-timeline li").count() == 4
+    # 根拠：手順と、本通知・法令の該当箇所（サイト内）へのリンク
+    assert page.locator(".calc-basis ol li").count() >= 3
+    links = page.locator(".calc-basis a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert any(urlsplit(href).path.endswith("/guide/law/") for href in links)
+    assert any("民法" in t for t in page.locator(".calc-basis li").all_inner_texts())
+    assert page.evaluate("window.__csp") == []
+    page.close()
+
+
+def test_invalid_date_shows_the_python_message_next_to_the_field_and_keeps_the_other_inputs(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/eligibility/")
+    _by(page, "前サービス").select_option("就労継続支援B型")
+    _by(page, "就職日").fill("2019-02-30")
+    _by(page, "利用開始日").fill("2019-10-01")
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page, "error")
+    error = page.locator("#f-employed-error")
+    assert error.is_visible()
+    assert error.inner_text() == "エラー：「2019-02-30」は存在しない日付です。"  # teichaku.dates.parse_date のメッセージ
+    field = page.locator("#f-employed")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "f-employed-error" in (field.get_attribute("aria-describedby") or "")
+    assert page.evaluate("document.activeElement.id") == "f-employed"
+    assert page.locator("#f-prior_service").input_value() == "就労継続支援B型"
+    assert page.locator("#f-start").input_value() == "2019-10-01"
+    assert field.input_value() == "2019-02-30"
+    # 直すと、再読み込みなしで結果に変わり、エラーは消える
+    field.fill("2019-04-01")
+    _wait_result(page)
+    assert not error.is_visible() and field.get_attribute("aria-invalid") is None
+    assert "利用開始日（入力）" in _result(page)
+    page.close()
+
+
+def test_retention_89_95_percent_highlights_the_tier_row_and_updates_live(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/retention/")
+    _by(page, "過去3年間の総利用者数").fill("10000")
+    _by(page, "就労継続者数").fill("8995")
+    _by(page, "利用者数規模（平均利用者数）").fill("20")
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)
+    current = page.locator(".calc-result tr.calc-current th").inner_text()
+    assert current == "8割以上9割未満（該当）"
+    navigations = page.evaluate("performance.getEntriesByType('navigation').length")
+    _by(page, "就労継続者数").fill("9000")
+    expect(page.locator(".calc-result tr.calc-current th")).to_have_text(re.compile("^9割以上"))
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == navigations
+    _by(page, "利用者数規模（平均利用者数）").fill("30")
+    expect(page.locator(".calc-result")).to_contain_text("本通知に記載なし")
+    page.close()
+
+
+def test_claim_lists_granted_and_refused_additions_with_reasons(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/claim/")
+    _by(page, "過去3年間の総利用者数").fill("20")
+    _by(page, "就労継続者数").fill("18")
+    _by(page, "利用者数規模（平均利用者数）").fill("12")
+    _by(page, "初期加算").check()
+    _by(page, "特別地域加算").check()
+    _by(page, "特別地域に居住").check()
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)
+    text = _result(page)
+    assert re.search(r"算定する加算\n特別地域加算：\d[\d,]*単位", text)
+    assert re.search(r"算定しない加算と理由\n初期加算：", text)
+    assert re.search(r"合計\n\d[\d,]*単位", text)
+    _by(page, "この月に対面による支援があった").uncheck()
+    expect(page.locator(".calc-result .calc-summary")).to_contain_text("合計0単位")
+    page.close()
+
+
+def test_staffing_rows_can_be_added_and_removed_and_a_bad_row_is_named(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/staffing/")
+    assert page.locator(".calc-hours tbody tr").count() == 2
+    _by(page, "利用者数").fill("45")
+    _by(page, "1人目の週の勤務時間（時間）").fill("40")
+    _by(page, "2人目の週の勤務時間（時間）").fill("abc")
+    page.get_by_role("button", name="行を追加").click()
+    assert page.evaluate("document.activeElement.id") == "f-hours-2"
+    page.keyboard.type("20")
+    _by(page, "常勤の勤務時間").fill("40")
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page, "error")
+    assert "「abc」は数として読めません" in page.locator("#f-hours-error").inner_text()
+    assert page.locator("#f-hours-1").get_attribute("aria-invalid") == "true"
+    page.get_by_role("button", name="2人目を削除").click()
+    _wait_result(page)
+    assert page.locator(".calc-hours tbody tr").count() == 2
+    assert "就労定着支援員の人員基準を満たします" in _result(page)
+    page.close()
+
+
+@pytest.mark.parametrize(("calculator", "expected"), [("first-recalculation", "2019年9月30日"), ("new-office", "指定から6月未満")])
+def test_example_link_fills_the_form_and_computes(base_url: str, browser: Any, calculator: str, expected: str) -> None:
+    page = _open(browser, base_url + f"calc/{calculator}/")
+    page.locator("a.calc-example").first.click()
+    _wait_result(page)
+    assert expected in _result(page)
+    page.close()
+
+
+def test_guidance_example_opens_the_calculator_with_the_notice_example(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "qa/")
+    page.locator("#q1 ~ p a.calc-example").first.click()
+    page.wait_for_url(re.compile(r".*/calc/first-recalculation/#designated=2018-10-01"))
+    _wait_result(page)
+    assert page.locator("#f-designated").input_value() == "2018-10-01"
+    assert "2019年10月から2020年3月31日" in _result(page)
+    page.close()
+
+
+def test_shared_link_restores_the_scenario_without_personal_data(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/claim/")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _by(page, "過去3年間の総利用者数").fill("20")
+    _by(page, "就労継続者数").fill("17")
+    _by(page, "問2による除外数").fill("2")
+    _by(page, "利用者数規模（平均利用者数）").fill("12.5")
+    _by(page, "企業連携等調整特別加算").check()
+    _by(page, "利用開始日").fill("令和元年10月1日")
+    page.get_by_role("button", name="この条件のリンクをコピー").click()
+    link = page.locator(".calc-share-link").input_value()
+    assert "#" in link and "retained=17" in link and "excluded=2" in link
+    assert set(re.findall(r"([a-z_]+)=", urlsplit(link).fragment)) <= {
+        "users", "retained", "excluded", "scale_users", "face_to_face", "additions", "support_start", "from_other_office",
+        "initial_claimed_before", "special_area", "job_coach_staff"}
+    page.close()
+    other = _open(browser, link)
+    _wait_result(other)
+    assert other.locator("#f-excluded").input_value() == "2"
+    assert other.locator("#f-support_start").input_value() == "令和元年10月1日"
+    assert _by(other, "企業連携等調整特別加算").is_checked()
+    assert "17/18" in _result(other)
+    other.close()
+
+
+def test_form_can_be_filled_while_pyodide_loads_and_computes_when_ready(base_url: str, browser: Any) -> None:
+    page = browser.new_page(service_workers="block")
+    release: list[Any] = []
+    page.route("**/pyodide.asm.wasm", lambda route: release.append(route))
+    page.goto(base_url + "calc/retention/")
+    assert "読み込み中" in page.locator(".calc-status").inner_text()
+    _by(page, "過去3年間の総利用者数").fill("20")
+    _by(page, "就労継続者数").fill("18")
+    page.get_by_role("button", name="計算する").click()
+    assert "準備ができ次第" in page.locator(".calc-status").inner_text()
+    for _ in range(100):
+        if release:
+            break
+        page.wait_for_timeout(100)
+    release[0].continue_()
+    _wait_result(page)
+    assert "9割以上" in _result(page)
+    page.close()
+
+
+def test_failed_load_says_so_and_retry_recovers(base_url: str, browser: Any) -> None:
+    page = browser.new_page(service_workers="block")
+    page.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    page.goto(base_url + "calc/eligibility/")
+    page.wait_for_selector("form.calc[data-state='failed']", timeout=60000)
+    assert "失敗" in page.locator(".calc-status").inner_text()
+    retry = page.get_by_role("button", name="再試行")
+    assert retry.is_visible()
+    page.unroute("**/pyodide.asm.wasm")
+    retry.focus()
+    page.keyboard.press("Enter")
+    _wait_ready(page)
+    page.close()
+
+
+def test_keyboard_alone_fills_and_computes(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/first-recalculation/")
+    page.locator("#f-designated").focus()
+    page.keyboard.type("H30.10.1")
+    page.keyboard.press("Enter")  # フォームの送信
+    _wait_result(page)
+    assert "2019年9月30日" in _result(page)
+    page.close()
+
+
+@pytest.mark.parametrize("calculator", CALCULATORS)
+def test_calculator_makes_no_request_off_origin_and_no_csp_violation(base_url: str, browser: Any, calculator: str) -> None:
+    page = browser.new_page(service_workers="block")
+    page.add_init_script(CSP_WATCH)
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("http://127.0.0.1:") else None)
+    page.goto(base_url + f"calc/{calculator}/")
+    page.locator("a.calc-example").first.click()
+    _wait_result(page)
+    assert outside == []
+    assert page.evaluate("window.__csp") == []
+    page.close()
+
+
+def _axe(page: Any) -> list[Any]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','best-practice']}})"
+    )
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+@pytest.mark.parametrize("calculator", CALCULATORS)
+def test_axe_finds_no_violations_when_loaded_and_with_a_result(base_url: str, browser: Any, calculator: str) -> None:
+    page = browser.new_page(service_workers="block", bypass_csp=True)  # axe を差し込むため
+    page.goto(base_url + f"calc/{calculator}/")
+    _wait_ready(page)
+    assert _axe(page) == []
+    page.locator("a.calc-example").first.click()
+    _wait_result(page)
+    assert _axe(page) == []
+    page.locator("button.calc-share").click()
+    assert _axe(page) == []
+    page.close()
+
+
+def test_calculator_works_offline_after_the_first_visit(base_url: str, pw: Any, tmp_path: Path) -> None:
+    context = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS)
+    page = context.new_page()
+    page.goto(base_url + "calc/retention/")
+    _wait_ready(page)
+    # service worker がサイトを保存し終えて、このページを制御するまで待つ
+    _poll(page, "() => navigator.serviceWorker.controller !== null")
+    _poll(page, "async () => (await caches.keys()).some(k => k.startsWith('teichaku-'))")
+    context.set_offline(True)
+    page.goto(base_url + "calc/retention/#users=20&retained=18&scale_users=12")
+    page.reload()
+    _wait_result(page)
+    assert "9割以上" in _result(page)
+    # 保存したガイドのページもオフラインで開ける
+    page.goto(base_url + "qa/")
+    assert page.locator("#q2").is_visible()
+    context.close()
