@@ -37,6 +37,22 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         ".whl": "application/zip",
     }
     requests_seen: list[str] | None = None
+    traffic: list[tuple[str, int, int]] | None = None  # (パス, 状態, 本文のバイト数)：ベンチマーク用
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        if self.traffic is not None and code == 304:
+            self.traffic.append((self.path, code, 0))
+        super().send_response(code, message)
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        if self.traffic is not None:
+            start = source.tell()
+            source.seek(0, 2)
+            size = source.tell() - start
+            source.seek(start)
+            self.traffic.append((self.path, getattr(self, "_status", 200), size))
+        super().copyfile(source, outputfile)
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -57,9 +73,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-def start(directory: Path, port: int = 0, requests_seen: list[str] | None = None) -> http.server.ThreadingHTTPServer:
-    """別スレッドで配信を始める（テスト用）。server.server_address[1] が実際のポート。"""
-    handler = type("Handler", (SiteHandler,), {"requests_seen": requests_seen})
+def start(directory: Path, port: int = 0, requests_seen: list[str] | None = None,
+          traffic: list[tuple[str, int, int]] | None = None) -> http.server.ThreadingHTTPServer:
+    """別スレッドで配信を始める（テスト・ベンチマーク用）。server.server_address[1] が実際のポート。"""
+    handler = type("Handler", (SiteHandler,), {"requests_seen": requests_seen, "traffic": traffic})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -250,6 +250,7 @@ function setUp(form) {
       ready = true;
       clearTimeout(watchdog);
       form.dataset.timings = JSON.stringify(message.timings);
+      form.dataset.readyAt = String(performance.now());  // ベンチマーク用（scripts/bench_calculators.py）
       setStatus("計算の準備：準備完了", "ready");
       if (queued) {
         const inputs = queued;
@@ -270,6 +271,7 @@ function setUp(form) {
         return;
       clearErrors();
       form.dataset.computeMs = String(message.ms);
+      form.dataset.firstResultAt = form.dataset.firstResultAt || String(performance.now());
       if (message.result.ok) {
         render(message.result);
         form.dataset.result = "ok";

@@ -32,21 +32,28 @@ function fail(message) {
   self.postMessage({ type: "failed", message });
 }
 
-async function boot() {
-  const started = performance.now();
+async function fetchWheel() {
   const manifest = await (await fetch(new URL("assets/calc/build.json", SITE))).json();
-  const indexURL = new URL(manifest.pyodide, SITE).href;
-  const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL, stdout: () => {}, stderr: () => {} });
-  const booted = performance.now();
   const response = await fetch(new URL(manifest.wheel, SITE));
   if (!response.ok)
     throw new Error(`wheel を読み込めません（${response.status}）`);
+  return { name: manifest.wheel, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+async function boot() {
+  const started = performance.now();
+  // Pyodide の起動と、teichaku の wheel の取得を並行して行う
+  const wheel = fetchWheel();
+  const indexURL = new URL("pyodide/", SITE).href;
+  const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL, stdout: () => {}, stderr: () => {} });
+  const booted = performance.now();
+  const { name, bytes } = await wheel;
   // site-packages に wheel として入れる（dist-info も入り、importlib.metadata で版が分かる）
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-  pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel", { extractDir: sitePackages });
+  pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
   web = pyodide.pyimport("teichaku.web");
   const imported = performance.now();
-  return { pyodide: booted - started, teichaku: imported - booted, version: pyodide.version, wheel: manifest.wheel };
+  return { pyodide: booted - started, teichaku: imported - booted, version: pyodide.version, wheel: name };
 }
 
 const booting = boot();

@@ -1,0 +1,197 @@
+"""計算機のベンチマーク（時間とバイト数を表示する。テストではない）。
+
+ビルドしたサイトを 127.0.0.1 で配信し、ヘッドレス Chromium（Debian の chromium）で測る：
+- 下限：同じ Pyodide を Web Worker で起動して `1+1` を計算するだけのページ（このスクリプトが一時的に置く）
+- 各計算機のページ：ナビゲーション → フォームの表示、→ 準備完了、→ 最初の結果（例の入力を # で渡す）。
+  初回（キャッシュなし）と2回目（service worker と HTTP キャッシュあり）。
+- 入力を変えてから新しい結果までの時間（中央値）
+- 転送したバイト数（サーバーが送った本文の合計。初回と2回目）
+
+使い方：.venv/bin/python scripts/bench_calculators.py [--site DIR] [--repeat N]
+目標（issue 4）：最初の結果 ≦ 下限 × 1.15、入力の変更 → 結果 ≦ 50 ms（中央値）、2回目の転送 < 100 KB、
+Pyodide の準備より前にフォームを表示。
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import serve  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+EXAMPLES = {
+    "eligibility": "prior_service=就労移行支援&employed=2019-04-01",
+    "retention": "users=20&retained=18&scale_users=12",
+    "claim": "users=20&retained=18&scale_users=12&face_to_face=on&additions=初期加算&from_other_office=on",
+    "staffing": "users=45&hours=40&hours=40&hours=20&fulltime_hours=40",
+    "first-recalculation": "designated=2018-10-01",
+    "new-office": "designated=2019-04-01&on=2019-08-01&settled_six_months=10",
+}
+CHANGES = {  # 入力を変える項目と、交互に入れる2つの値
+    "eligibility": ("#f-employed", "2019-04-01", "2019-08-31"),
+    "retention": ("#f-retained", "18", "17"),
+    "claim": ("#f-retained", "18", "17"),
+    "staffing": ("#f-users", "45", "61"),
+    "first-recalculation": ("#f-designated", "2018-10-01", "2019-04-01"),
+    "new-office": ("#f-settled_six_months", "10", "12"),
+}
+BARE_HTML = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>下限</title></head><body>
+<p id="out">…</p><script type="module" src="bare.js"></script></body></html>"""
+BARE_JS = """const worker = new Worker(new URL("bare-worker.js", import.meta.url), { type: "module" });
+worker.onmessage = event => { window.__bare = { value: event.data, at: performance.now() };
+  document.getElementById("out").textContent = String(event.data); };"""
+BARE_WORKER = """import { loadPyodide } from "../pyodide/pyodide.mjs";
+const indexURL = new URL("../pyodide/", import.meta.url).href;
+const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL });
+self.postMessage(pyodide.runPython("1+1"));"""
+
+CHANGE_SCRIPT = """async ([selector, value]) => {
+  const form = document.querySelector("form.calc");
+  const input = document.querySelector(selector);
+  const done = new Promise(resolve => form.addEventListener("calc:result", resolve, { once: true }));
+  const started = performance.now();
+  input.value = value;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+  await done;
+  return performance.now() - started;
+}"""
+
+
+def _build(target: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(target)], cwd=ROOT, env=env, check=True)
+
+
+def _bytes(traffic: list[tuple[str, int, int]]) -> int:
+    return sum(size for _, _, size in traffic)
+
+
+def _wait(page: Any, selector: str) -> None:
+    page.wait_for_selector(selector, timeout=120000)
+
+
+def _page_times(page: Any) -> dict[str, float]:
+    times: dict[str, float] = page.evaluate("""() => {
+      const form = document.querySelector("form.calc");
+      const nav = performance.getEntriesByType("navigation")[0];
+      return { form_shown: nav.domContentLoadedEventEnd, ready: Number(form.dataset.readyAt),
+               first_result: Number(form.dataset.firstResultAt), python_boot: JSON.parse(form.dataset.timings).pyodide,
+               teichaku_import: JSON.parse(form.dataset.timings).teichaku };
+    }""")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--site", type=Path, help="ビルド済みのサイト（省略時はここでビルドする）")
+    parser.add_argument("--repeat", type=int, default=20, help="入力の変更を測る回数")
+    parser.add_argument("--json", action="store_true", help="結果を JSON でも出す")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp) / "site"
+        if args.site:
+            shutil.copytree(args.site, root)
+        else:
+            _build(root)
+        bench = root / "bench"
+        bench.mkdir()
+        (bench / "bare.html").write_text(BARE_HTML, encoding="utf-8")
+        (bench / "bare.js").write_text(BARE_JS, encoding="utf-8")
+        (bench / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
+        traffic: list[tuple[str, int, int]] = []
+        server = serve.start(root, traffic=traffic)
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        report: dict[str, Any] = {"calculators": {}}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            # 下限：同じ Pyodide を起動して 1+1（初回、キャッシュなし）
+            floor = []
+            for _ in range(3):
+                context = browser.new_context(service_workers="block")
+                page = context.new_page()
+                page.goto(base + "bench/bare.html")
+                page.wait_for_function("() => window.__bare !== undefined", timeout=120000)
+                floor.append(page.evaluate("() => window.__bare.at"))
+                context.close()
+            report["floor_ms"] = statistics.median(floor)
+
+            for name, example in EXAMPLES.items():
+                url = f"{base}calc/{name}/#{example}"
+                result: dict[str, Any] = {}
+                cold = []
+                for _ in range(3):
+                    traffic.clear()
+                    context = browser.new_context(service_workers="block")
+                    page = context.new_page()
+                    page.goto(url)
+                    _wait(page, "form.calc[data-result='ok']")
+                    cold.append(_page_times(page))
+                    result["cold_bytes"] = _bytes(traffic)
+                    context.close()
+                result["cold"] = {key: statistics.median(t[key] for t in cold) for key in cold[0]}
+                # 2回目：service worker と HTTP キャッシュのある同じプロファイル
+                profile = Path(temp) / f"profile-{name}"
+                context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=FLAGS)
+                page = context.new_page()
+                page.goto(url)
+                _wait(page, "form.calc[data-result='ok']")
+                for _ in range(600):
+                    if page.evaluate("async () => navigator.serviceWorker.controller !== null && (await caches.keys()).length > 0"):
+                        break
+                    page.wait_for_timeout(100)
+                page.close()
+                traffic.clear()
+                page = context.new_page()
+                page.goto(url)
+                _wait(page, "form.calc[data-result='ok']")
+                result["warm"] = _page_times(page)
+                result["warm_bytes"] = _bytes(traffic)
+                result["warm_requests"] = len(traffic)
+                selector, first, second = CHANGES[name]
+                changes = [page.evaluate(CHANGE_SCRIPT, [selector, second if i % 2 == 0 else first]) for i in range(args.repeat)]
+                result["change_ms_median"] = statistics.median(changes)
+                result["change_ms_max"] = max(changes)
+                context.close()
+                report["calculators"][name] = result
+            browser.close()
+        server.shutdown()
+
+    floor_ms = report["floor_ms"]
+    print(f"下限（同じ Pyodide を起動して 1+1、初回、3回の中央値）：{floor_ms:.0f} ms")
+    print()
+    print("計算機               フォーム表示  準備完了  最初の結果  ÷下限   2回目の結果  入力→結果(中央値/最大)  初回の転送   2回目の転送")
+    for name, r in report["calculators"].items():
+        ratio = r["cold"]["first_result"] / floor_ms
+        print(f"{name:20} {r['cold']['form_shown']:8.0f} ms {r['cold']['ready']:7.0f} ms {r['cold']['first_result']:8.0f} ms "
+              f"{ratio:6.2f}  {r['warm']['first_result']:8.0f} ms  {r['change_ms_median']:8.1f} / {r['change_ms_max']:5.1f} ms"
+              f"  {r['cold_bytes'] / 1024:9.0f} KB {r['warm_bytes'] / 1024:8.1f} KB（{r['warm_requests']}件）")
+    print()
+    worst_ratio = max(r["cold"]["first_result"] / floor_ms for r in report["calculators"].values())
+    worst_change = max(r["change_ms_median"] for r in report["calculators"].values())
+    worst_warm = max(r["warm_bytes"] for r in report["calculators"].values())
+    before = all(r["cold"]["form_shown"] < r["cold"]["ready"] for r in report["calculators"].values())
+    print(f"目標：最初の結果 ≦ 下限×1.15 … 最大 {worst_ratio:.2f} 倍 {'達成' if worst_ratio <= 1.15 else '未達'}")
+    print(f"目標：入力の変更 → 結果 ≦ 50 ms（中央値）… 最大 {worst_change:.1f} ms {'達成' if worst_change <= 50 else '未達'}")
+    print(f"目標：2回目の転送 < 100 KB … 最大 {worst_warm / 1024:.1f} KB {'達成' if worst_warm < 100 * 1024 else '未達'}")
+    print(f"目標：Pyodide の準備より前にフォームを表示 … {'達成' if before else '未達'}")
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
