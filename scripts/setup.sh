@@ -12,8 +12,10 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements-dev.txt "$stamp"; then
   cp requirements-dev.txt "$stamp"
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-# ブラウザのテスト用：axe-core（package-lock.json の固定版）と Debian の Chromium・日本語フォント
-if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm の固定版（package-lock.json）：計算機が使う Pyodide（サイトに同梱する）と、ブラウザのテスト用の axe-core。
+# 続けて Debian の Chromium・日本語フォント（ブラウザのテスト用）
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/pyodide/pyodide.mjs ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --silent
 fi
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa; then
