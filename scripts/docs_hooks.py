@@ -78,17 +78,60 @@ def base_fee() -> str:
             units = schedule.units(tier.label, scale.key)
             cells.append(f"{units:,}単位／月" if units is not None else NOT_GIVEN)
         rows.append(f"| {tier.label} | {_bounds(tier)} | " + " | ".join(cells) + " |")
-    note = (f"\n\n表の出典：{_cite(item.source)}。適用：{_since(parameter)}から（{schedule.name}）。"
+    until = f"{_jdate(item.until - dt.timedelta(days=1))}まで" if item.until else "現在まで"
+    note = (f"\n\n**この表は「{schedule.name}」（{_jdate(item.since)}から{until}）です。** 以降の改定は"
+            f"[報酬改定の履歴](history.md)を参照。表の出典：{_cite(item.source)}。"
             f"「{NOT_GIVEN}」の欄：{schedule.missing_note}。\n{{: .table-source }}")
     return "\n".join([header, rule, *rows]) + note
+
+
+def _jdate(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def fee_history() -> str:
+    """報酬改定の履歴：各報酬表を横に並べる（区分の順位ごとに、区分名と最小規模の単位数）。データから生成。"""
+    params = _params()
+    values = params.get("fees.base_fee").values
+    tier_sets = [params.value("retention.tiers", value.since) for value in values]
+    header = "| 区分の順位 | " + " | ".join(
+        f"{value.value.name}<br>{_jdate(value.since)}から" for value in values) + " |"
+    rule = "|---:|" + "---|" * len(values)
+    depth = max(len(tiers) for tiers in tier_sets)
+    rows = []
+    for rank in range(depth):
+        cells = []
+        for value, tiers in zip(values, tier_sets, strict=True):
+            schedule: FeeSchedule = value.value
+            if rank >= len(tiers):
+                cells.append("—")
+                continue
+            tier = tiers[rank]
+            units = schedule.units(tier.label, schedule.scales[0].key)
+            cells.append(f"{tier.label}（{_bounds(tier)}）：" + (f"{units:,}単位" if units is not None else schedule.missing_label))
+        rows.append(f"| {rank + 1} | " + " | ".join(cells) + " |")
+    scale_row = "| 利用者数による規模 | " + " | ".join(
+        " ／ ".join(scale.label for scale in value.value.scales) for value in values) + " |"
+    larger = "| 21人以上の規模の単位数 | " + " | ".join(
+        (value.value.missing_label if len(value.value.scales) > 1 else "（規模の区分なし）") for value in values) + " |"
+    source = "| 出典 | " + " | ".join(_cite(value.source) for value in values) + " |"
+    notes = [f"- {value.value.name}：{value.source.note}" for value in values if value.source.note]
+    table = "\n".join([header, rule, *rows, scale_row, larger, source])
+    caption = ("\n\n単位数は「単位／月」、利用者数の規模があるものは「利用者数20人以下」の欄です。"
+               "区分の範囲は「以上」「未満」です。\n{: .table-source }")
+    return table + caption + ("\n\n" + "\n".join(notes) if notes else "")
+
 
 
 def tiers() -> str:
     parameter = _params().get("retention.tiers")
     rows = ["| 順位 | 区分 | 就労定着率の範囲（下限は含み、上限は含まない） |", "|---:|---|---|"]
-    for tier in parameter.at(NOTICE_DATE).value:
+    item = parameter.at(NOTICE_DATE)
+    for tier in item.value:
         rows.append(f"| {tier.rank} | {tier.label} | {_bounds(tier)} |")
-    return "\n".join(rows) + f"\n\n出典：{_cite(parameter.at(NOTICE_DATE).source)}\n{{: .table-source }}"
+    until = f"{_jdate(item.until - dt.timedelta(days=1))}まで" if item.until else "現在まで"
+    return "\n".join(rows) + (f"\n\n**この区分は本通知のもの（{_jdate(item.since)}から{until}）です。** 令和3年4月からの区分は"
+                               f"[報酬改定の履歴](history.md)を参照。出典：{_cite(item.source)}\n{{: .table-source }}")
 
 
 ADDITIONS = [
@@ -235,12 +278,13 @@ RENDERERS: dict[str, Callable[[], str]] = {
     "chart_offices": chart_offices,
     "chart_users": chart_users,
     "retention_rates": retention_rates,
+    "fee_history": lambda: fee_history(),
 }
 
 
 # ---- 計算機のフォーム（teichaku.web.FORMS から生成） ----
 
-from teichaku.web import FORMS  # noqa: E402
+from teichaku.web import CURRENT_MONTH, FORMS  # noqa: E402
 from teichaku.web import Field as FormField  # noqa: E402
 
 
@@ -285,7 +329,10 @@ def _form_field(field: FormField) -> str:
     else:
         mode = {"count": "numeric", "decimal": "decimal"}.get(field.kind)
         extra = f' inputmode="{mode}"' if mode else ""
-        value = f' value="{html.escape(field.default)}"' if field.default else ""
+        if field.default == CURRENT_MONTH:  # 開いた月を app.js が入れる
+            value = f' data-default="{CURRENT_MONTH}"'
+        else:
+            value = f' value="{html.escape(field.default)}"' if field.default else ""
         size = "calc-input-short" if field.kind in ("count", "decimal") else "calc-input"
         control = f'<input type="text" class="{size}" {_attrs(field, described)} autocomplete="off"{extra}{value}>'
     return f'<div class="calc-field" data-field="{key}" data-kind="{field.kind}">{head}{control}</div>'

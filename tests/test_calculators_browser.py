@@ -104,6 +104,7 @@ def test_invalid_date_shows_the_python_message_next_to_the_field_and_keeps_the_o
 
 def test_retention_89_95_percent_highlights_the_tier_row_and_updates_live(base_url: str, browser: Any) -> None:
     page = _open(browser, base_url + "calc/retention/")
+    _by(page, "サービス提供月").fill("2019-04")  # 本通知の報酬表の月
     _by(page, "過去3年間の総利用者数").fill("10000")
     _by(page, "就労継続者数").fill("8995")
     _by(page, "利用者数規模（平均利用者数）").fill("20")
@@ -122,6 +123,7 @@ def test_retention_89_95_percent_highlights_the_tier_row_and_updates_live(base_u
 
 def test_claim_lists_granted_and_refused_additions_with_reasons(base_url: str, browser: Any) -> None:
     page = _open(browser, base_url + "calc/claim/")
+    _by(page, "サービス提供月").fill("令和元年6月")
     _by(page, "過去3年間の総利用者数").fill("20")
     _by(page, "就労継続者数").fill("18")
     _by(page, "利用者数規模（平均利用者数）").fill("12")
@@ -192,7 +194,7 @@ def test_shared_link_restores_the_scenario_without_personal_data(base_url: str, 
     link = page.locator(".calc-share-link").input_value()
     assert "#" in link and "retained=17" in link and "excluded=2" in link
     assert set(re.findall(r"([a-z_]+)=", urlsplit(link).fragment)) <= {
-        "users", "retained", "excluded", "scale_users", "face_to_face", "additions", "support_start", "from_other_office",
+        "month", "users", "retained", "excluded", "scale_users", "face_to_face", "additions", "support_start", "from_other_office",
         "initial_claimed_before", "special_area", "job_coach_staff"}
     page.close()
     other = _open(browser, link)
@@ -302,3 +304,24 @@ def test_calculator_works_offline_after_the_first_visit(base_url: str, pw: Any, 
     page.goto(base_url + "qa/")
     assert page.locator("#q2").is_visible()
     context.close()
+
+
+def test_claim_defaults_to_this_month_and_says_which_schedule_applied(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/claim/")
+    month = page.evaluate("() => { const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`; }")
+    assert _by(page, "サービス提供月").input_value() == month
+    _by(page, "過去3年間の総利用者数").fill("20")
+    _by(page, "就労継続者数").fill("19")
+    _by(page, "特別地域加算").check()
+    _by(page, "特別地域に居住").check()
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)
+    text = _result(page)
+    assert "適用した報酬表\n令和6年度報酬改定（2024年4月1日" in text  # 2024年4月以降の月（この月）
+    assert "特別地域加算：" in text and "確認できません" in text
+    # 2021年3月に変えると、令和元年10月改定の表で、加算も計算する
+    _by(page, "サービス提供月").fill("2021-03")
+    _by(page, "利用者数規模（平均利用者数）").fill("12")
+    expect(page.locator(".calc-result .calc-summary")).to_contain_text("令和元年10月改定")
+    expect(page.locator(".calc-result")).to_contain_text("算定する加算特別地域加算")
+    page.close()

@@ -70,14 +70,35 @@ def test_staffing_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["fte"] == "2.3" and data["meets"] is False
 
 
-def test_fee_contract(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fee_contract_month_2020_10_uses_the_2019_10_schedule(capsys: pytest.CaptureFixture[str]) -> None:
     code, data, _ = run(capsys, "fee", "--users", "20", "--retained", "18", "--scale-users", "15", "--addition", "初期加算",
                         "--addition", "企業連携", "--from-other-office", "--support-start", "2019-10-01", "--month", "2020-10", "--json")
     assert code == 0
-    assert data["base_units"] == 3200
+    assert data["schedule_since"] == "2019-10-01"
+    assert data["base_units"] == 3215
     assert data["additions"] == [{"name": "初期加算", "units": 900}]
     assert data["rejected"][0]["name"] == "企業連携等調整特別加算"
-    assert data["total_units"] == 4100
+    assert data["total_units"] == 4115
+    assert any("加算の単位数は本通知" in warning for warning in data["warnings"])
+
+
+def test_fee_without_month_keeps_the_notice_schedule(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = run(capsys, "fee", "--users", "20", "--retained", "18", "--scale-users", "15", "--addition", "初期加算",
+                        "--from-other-office", "--json")
+    assert code == 0
+    assert (data["schedule_since"], data["base_units"], data["total_units"]) == ("2018-04-01", 3200, 4100)
+
+
+def test_retention_month_2024_04_has_no_scale_and_the_95_percent_tier(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = run(capsys, "retention", "--users", "20", "--retained", "19", "--month", "2024-04", "--json")
+    assert code == 0
+    assert (data["tier"], data["tier_rank"], data["base_units"], data["scale"]) == ("9割5分以上", 1, 3512, "利用者数による区分なし")
+
+
+def test_retention_month_before_april_2018_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["retention", "--users", "20", "--retained", "19", "--month", "2018-03"])
+    assert code == 2
+    assert "サービス提供月" in capsys.readouterr().err
 
 
 def test_fee_without_face_to_face(capsys: pytest.CaptureFixture[str]) -> None:

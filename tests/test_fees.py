@@ -12,9 +12,10 @@ OFFICE = {"users": 20, "retained": 18, "scale_users": 15}  # 9割以上、20人�
 
 def test_a_san_bimonthly_ob_meeting_only_months_with_face_to_face_are_claimable() -> None:
     # 支援事例③ ※２：OB会（2か月に1回）での面談も対面支援。基本報酬は要件を満たした該当月分のみ請求できる。
-    months = {"2020-04": True, "2020-05": False, "2020-06": True, "2020-07": False}
+    # （本通知の報酬表が効力を持つ 2019年4〜7月で）
+    months = {"2019-04": True, "2019-05": False, "2019-06": True, "2019-07": False}
     totals = {m: monthly_claim(**OFFICE, month=m, face_to_face=f).total_units for m, f in months.items()}
-    assert totals == {"2020-04": 3200, "2020-05": 0, "2020-06": 3200, "2020-07": 0}
+    assert totals == {"2019-04": 3200, "2019-05": 0, "2019-06": 3200, "2019-07": 0}
 
 
 def test_a_san_from_the_integrated_transition_office_gets_no_initial_addition() -> None:

@@ -12,7 +12,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "background/", "overview/", "fees/", "process/", "notes/", "case/", "qa/", "law/", "stats/", "glossary/",
+PAGES = ["", "background/", "overview/", "fees/", "history/", "process/", "notes/", "case/", "qa/", "law/", "stats/", "glossary/",
          "parameters/", "about/", "calc/", "calc/eligibility/", "calc/retention/", "calc/claim/", "calc/staffing/",
          "calc/first-recalculation/", "calc/new-office/"]
 

@@ -126,3 +126,23 @@ def test_no_page_references_another_host(built_site: Path) -> None:
 def test_glossary_terms_get_abbreviations(built_site: Path) -> None:
     html = (built_site / "overview" / "index.html").read_text(encoding="utf-8")
     assert '<abbr title="' in html and ">常勤換算</abbr>" in html
+
+
+def test_fee_history_table_shows_every_schedule_and_its_units_from_the_data() -> None:
+    table = hooks.fee_history()
+    params = default_parameters()
+    lines = [line for line in table.splitlines() if line.startswith("| ")]
+    header, rows = lines[0], lines[1:]
+    for value in params.get("fees.base_fee").values:
+        schedule = value.value
+        assert schedule.name in header
+        tiers = params.value("retention.tiers", value.since)
+        column = [row.split("|")[2 + list(params.get("fees.base_fee").values).index(value)].strip() for row in rows[: len(tiers)]]
+        for tier, cell in zip(tiers, column, strict=True):
+            units = schedule.units(tier.label, schedule.scales[0].key)
+            assert cell.startswith(tier.label) and cell.endswith(f"{units:,}単位")
+
+
+def test_every_fee_table_says_which_schedule_it_shows() -> None:
+    assert "この表は「平成30年度報酬（本通知）」（2018年4月1日から2019年9月30日まで）です。" in hooks.base_fee()
+    assert "この区分は本通知のもの（2018年4月1日から2021年3月31日まで）です。" in hooks.tiers()

@@ -21,8 +21,8 @@ from vectors import all_vectors
 
 VALID: dict[str, dict[str, Any]] = {
     "eligibility": {"prior_service": "就労移行支援", "employed": "2019-04-01"},
-    "retention": {"users": "20", "retained": "18", "scale_users": "12"},
-    "claim": {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on"},
+    "retention": {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "12"},
+    "claim": {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on"},
     "staffing": {"users": "45", "hours": ["40", "40"], "fulltime_hours": "40"},
     "first_recalculation": {"designated": "2018-10-01"},
     "new_office": {"designated": "2019-04-01", "on": "2019-08-01", "settled_six_months": "10"},
@@ -70,7 +70,7 @@ def test_impossible_employment_date_is_reported_on_the_employed_field() -> None:
 
 
 def test_tier_boundary_89_95_percent_highlights_the_80_to_90_row() -> None:
-    result = run("retention", {"users": "10000", "retained": "8995", "scale_users": "20"})
+    result = run("retention", {"month": "2019-04", "users": "10000", "retained": "8995", "scale_users": "20"})
     table = result["table"]
     current = [row["cells"][0] for row in table["rows"] if row["current"]]
     assert current == ["8割以上9割未満"]
@@ -88,7 +88,7 @@ def test_tier_table_equals_the_fee_schedule_and_says_not_given_for_larger_scales
 
 
 def test_scale_21_to_40_gives_not_given_instead_of_a_number() -> None:
-    result = run("retention", {"users": "20", "retained": "18", "scale_users": "30"})
+    result = run("retention", {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "30"})
     assert _summary(result)["基本報酬"] == NOT_GIVEN
     assert result["data"]["base_units"] is None
 

@@ -45,23 +45,33 @@ def eligibility() -> list[Vector]:
     return cases
 
 
+# 報酬表の改定の前後の月（令和元年10月・令和3年4月・令和6年4月）と、本通知の時点
+MONTHS = ("2018-04", "2019-04", "2019-09", "2019-10", "2021-03", "2021-04", "2024-03", "2024-04", "2026-11")
+
+
 def retention() -> list[Vector]:
     cases: list[Vector] = []
     for users in (1, 7, 10, 20, 33, 100, 10000):
         for retained in sorted({0, users // 10, users * 3 // 10, users // 2, users * 7 // 10, users * 8 // 10,
-                                users * 9 // 10, users * 9 // 10 - 1, users}):
+                                users * 9 // 10, users * 9 // 10 - 1, users * 95 // 100, users * 95 // 100 - 1, users}):
             if 0 <= retained <= users:
-                cases.append(("retention", {"users": str(users), "retained": str(retained), "scale_users": "12"}))
-    cases.append(("retention", {"users": "10000", "retained": "8995", "scale_users": "20"}))  # 89.95%
-    cases.append(("retention", {"users": "10000", "retained": "9000", "scale_users": "20"}))  # ちょうど9割
+                for month in ("2019-04", "2021-04", "2024-04"):
+                    cases.append(("retention", {"month": month, "users": str(users), "retained": str(retained), "scale_users": "12"}))
+    for month in MONTHS:
+        cases.append(("retention", {"month": month, "users": "10000", "retained": "8995", "scale_users": "20"}))  # 89.95%
+        cases.append(("retention", {"month": month, "users": "10000", "retained": "9000", "scale_users": "20"}))  # ちょうど9割
+        cases.append(("retention", {"month": month, "users": "20", "retained": "19", "scale_users": "30"}))  # ちょうど95%
+        cases.append(("retention", {"month": month, "users": "20", "retained": "5", "scale_users": ""}))
     for scale in ("", "0", "20", "20.0", "20.1", "40", "40.5", "41", "１２"):
-        cases.append(("retention", {"users": "20", "retained": "18", "scale_users": scale}))
+        cases.append(("retention", {"month": "2019-04", "users": "20", "retained": "18", "scale_users": scale}))
     for excluded, retained in ((1, 17), (2, 17), (2, 18), (5, 0), (20, 0)):
-        cases.append(("retention", {"users": "20", "retained": str(retained), "excluded": str(excluded), "scale_users": "12"}))
+        cases.append(("retention", {"month": "2019-04", "users": "20", "retained": str(retained), "excluded": str(excluded),
+                                    "scale_users": "12"}))
     for bad in ({"users": "", "retained": "1"}, {"users": "-1", "retained": "0"}, {"users": "10", "retained": "11"},
                 {"users": "10", "retained": "x"}, {"users": "10", "retained": "5", "scale_users": "十"},
-                {"users": "1.5", "retained": "1"}):
-        cases.append(("retention", bad))
+                {"users": "1.5", "retained": "1"}, {"users": "10", "retained": "5", "month": "2018-03"},
+                {"users": "10", "retained": "5", "month": ""}, {"users": "10", "retained": "5", "month": "令和元年13月"}):
+        cases.append(("retention", {"month": "2019-04", **bad}))
     return cases
 
 
@@ -75,18 +85,22 @@ def claim() -> list[Vector]:
                                         "face_to_face": face, "support_start": "2019-10-01", "month": "2020-03",
                                         "from_other_office": "on", "special_area": "on", "job_coach_staff": "on",
                                         "track_record_ended": "10", "track_record_retained": "7"}))
-    for month in ("2019-10", "2020-09", "2020-10", "令和2年10月", "2018-03", "2019-13"):
+    for month in ("2019-10", "2020-09", "2020-10", "令和2年10月", "2018-03", "2019-13", "2021-03", "2021-04", "2024-04"):
         cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
                                 "additions": ["企業連携等調整特別加算"], "support_start": "2019-10-01", "month": month}))
     for ended, kept in (("10", "6"), ("10", "7"), ("0", "0"), ("5", "6")):
-        cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
+        cases.append(("claim", {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
                                 "additions": ["就労定着実績体制加算"], "track_record_ended": ended, "track_record_retained": kept}))
-    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "30", "face_to_face": "on"}))  # 記載なし
-    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
+    for month in MONTHS:
+        cases.append(("claim", {"month": month, "users": "20", "retained": "18", "scale_users": "30", "face_to_face": "on"}))
+        cases.append(("claim", {"month": month, "users": "20", "retained": "19", "scale_users": "", "face_to_face": "on",
+                                "additions": ["特別地域加算"], "special_area": "on"}))
+    cases.append(("claim", {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
                             "additions": ["初期加算"], "from_other_office": "on", "initial_claimed_before": "on"}))
-    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
+    cases.append(("claim", {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on",
                             "also_using": ["自立生活援助", "職場適応援助者に係る助成金"]}))
-    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "", "face_to_face": "on"}))
+    cases.append(("claim", {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "", "face_to_face": "on"}))
+    cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on"}))  # 月がない
     return cases
 
 

@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("retention", help="就労定着率・区分・基本報酬")
     _retention_args(p, scale_required=False)
+    p.add_argument("--month", help="サービス提供月（YYYY-MM）。その月の報酬表を使う。省略すると本通知の報酬体系")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("staffing", help="人員基準（就労定着支援員・サービス管理責任者）")
@@ -78,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--addition", action="append", default=[], help="請求したい加算（繰り返し指定）")
     p.add_argument("--no-face-to-face", action="store_true", help="この月に対面による支援がない")
     p.add_argument("--support-start", help="利用開始日")
-    p.add_argument("--month", help="サービス提供月（YYYY-MM）")
+    p.add_argument("--month", help="サービス提供月（YYYY-MM）。その月の報酬表を使う。省略すると本通知の報酬体系")
     p.add_argument("--from-other-office", action="store_true", help="一体的に運営する移行支援事業所等以外から受け入れた利用者")
     p.add_argument("--initial-claimed-before", action="store_true", help="初期加算をすでに算定した")
     p.add_argument("--special-area", action="store_true", help="中山間地域等に居住する利用者")
@@ -138,12 +139,13 @@ def _eligibility_text(d: dict[str, Any]) -> list[str]:
 
 
 def _retention(args: argparse.Namespace) -> dict[str, Any]:
-    return retention_rate(args.users, args.retained, args.excluded, args.scale_users).to_dict()
+    return retention_rate(args.users, args.retained, args.excluded, args.scale_users, month=args.month).to_dict()
 
 
 def _retention_text(d: dict[str, Any]) -> list[str]:
     units = f"{d['base_units']:,}単位／月" if d["base_units"] is not None else d["base_units_note"]
-    return [f"就労定着率：{d['rate']}（{d['percent']}）", f"区分：{d['tier']}（{d['tier_rank']}番目）", f"基本報酬：{units}"]
+    return [f"報酬表：{d['schedule']}（{d['schedule_since']}から）", f"就労定着率：{d['rate']}（{d['percent']}）",
+            f"区分：{d['tier']}（{d['tier_rank']}番目）", f"基本報酬：{units}"]
 
 
 def _staffing(args: argparse.Namespace) -> dict[str, Any]:

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .dates import Month, japanese_date, parse_date, parse_month, period_end
+from .dates import Month, japanese_date, parse_date, period_end
 from .errors import InputError
 from .explain import NOTICE_DATE, Explanation
 from .numbers import parse_count, percent_text
 from .params import ParameterSet, default_parameters
 from .passages import passage
 from .retention import RetentionResult, retention_rate
+from .retention import service_month as month_of_service
 
 ADDITIONS: dict[str, str] = {
     "初期加算": "fees.initial_addition",
@@ -112,6 +113,8 @@ class ClaimResult:
             "rejected": [r.to_dict() for r in self.rejected],
             "total_units": self.total_units,
             "warnings": list(self.warnings),
+            "schedule": self.retention.schedule,
+            "schedule_since": self.retention.schedule_since.isoformat() if self.retention.schedule_since else None,
             **self.explanation.to_dict(),
         }
 
@@ -138,7 +141,6 @@ def monthly_claim(
     params = parameters or default_parameters()
     requested = [parse_addition(name, "加算") for name in additions]
     start = parse_date(support_start, "利用開始日") if support_start not in (None, "") else None
-    service_month = parse_month(month, "サービス提供月") if month not in (None, "") else None
     ended = parse_count(track_record_ended, "実績体制：過去6年間の利用終了者数") if track_record_ended not in (None, "") else None
     ended_kept = (
         parse_count(track_record_retained, "実績体制：42月以上78月未満の就労継続者数")
@@ -153,14 +155,12 @@ def monthly_claim(
             raise InputError("併用しているサービス", f"「{name.strip()}」は併給調整の対象として認識できません。"
                                                    "自立生活援助、自立訓練（生活訓練）、職場適応援助者助成金のいずれかです。")
         concurrent.append(CONCURRENT.get(key, CONCURRENT.get(name.strip(), key)))
-    # 本通知の報酬体系で計算する（後の報酬改定への切り替えは未対応：サービス提供月は創設前でないことだけを確かめる）。
-    on = NOTICE_DATE
-    if service_month is not None:
-        established = params.value("periods.service_established", NOTICE_DATE)
-        if service_month.first_day < established:
-            raise InputError("サービス提供月",
-                             f"{service_month.japanese()}は就労定着支援の創設（{japanese_date(established)}）より前です。")
-    retention = retention_rate(users, retained, excluded, scale_users, on=on, parameters=params)
+    # サービス提供月の報酬表で計算する（月がなければ本通知の報酬体系）。創設前の月は入力エラー。
+    service_month, on = month_of_service(month, params)
+    retention = retention_rate(users, retained, excluded, scale_users, on=on, parameters=params, month=service_month)
+    if retention.fee.scale is None:
+        raise InputError("利用者数規模（平均利用者数）", f"「{retention.schedule}」は利用者数の規模で基本報酬が変わります。"
+                                                     "前年度の平均利用者数を入力してください。")
     ex = retention.explanation
     granted: list[Addition] = []
     rejected: list[Refusal] = []
@@ -186,6 +186,21 @@ def monthly_claim(
     if base is None:
         ex.step("基本報酬の単位数が本通知に記載されていないため、合計単位数は示せない。加算の可否だけを示す。")
 
+    unconfirmed_from: _dt.date = ex.peek("fees.additions_unconfirmed_from")
+    if requested and on >= unconfirmed_from:
+        # 令和3年4月以降の加算は改定で変わっており、このツールの資料では要件・単位数を確認できない（持ち越さない）
+        month_text = service_month.japanese() if service_month else japanese_date(on)
+        ex.step(f"{month_text}は{japanese_date(unconfirmed_from)}以降のため、本通知の加算の要件・単位数をそのまま使えない"
+                "（改定内容をこのツールの資料で確認できない）。加算は合計に含めない。", "fees.additions_unconfirmed_from")
+        for name in requested:
+            rejected.append(Refusal(name, f"{month_text}の{name}の要件・単位数は、このツールの資料では確認できません"
+                                          f"（{japanese_date(unconfirmed_from)}以降の報酬改定）。合計に含めていません。"))
+        warnings.append(f"{japanese_date(unconfirmed_from)}以降の月の加算（令和6年度の地域連携会議実施加算・支援体制構築未実施減算など"
+                        "の新設・変更を含む）は計算していません。報酬告示と留意事項通知で確認してください。")
+        requested = []
+    elif requested and retention.schedule_since is not None and retention.schedule_since > NOTICE_DATE:
+        warnings.append(f"加算の単位数は本通知（平成30年度）の値です。「{retention.schedule}」で加算の単位数が変わったかは、"
+                        "このツールの資料では確認できていません。")
     for name in requested:
         param = ADDITIONS[name]
         units = ex.peek(param)

@@ -38,7 +38,7 @@ _VALUE_KEYS = {
     "date": {"since", "value", "source"},
     "names": {"since", "value", "source"},
     "tiers": {"since", "tiers", "source"},
-    "fee_schedule": {"since", "name", "missing_note", "scales", "rows", "source"},
+    "fee_schedule": {"since", "name", "missing_label", "missing_note", "scales", "rows", "source"},
 }
 
 
@@ -66,6 +66,7 @@ class FeeSchedule:
     """基本報酬表：区分 × 利用者数規模 → 単位数。記載のない組合せは units に無い。"""
 
     name: str
+    missing_label: str  # 単位数のない欄に示す短い語（「本通知に記載なし」「記載なし（未確認）」）
     missing_note: str
     scales: tuple[Scale, ...]
     rows: tuple[tuple[str, Mapping[str, int]], ...]  # (区分名, {規模キー: 単位})
@@ -262,6 +263,7 @@ def _fee_schedule(where: str, raw: Mapping[str, Any]) -> FeeSchedule:
         rows.append((_string(f"{here}.tier", item["tier"]), {k: _int(f"{here}.units.{k}", v) for k, v in units.items()}))
     return FeeSchedule(
         name=_string(f"{where}.name", raw["name"]),
+        missing_label=_string(f"{where}.missing_label", raw["missing_label"]),
         missing_note=_string(f"{where}.missing_note", raw["missing_note"]),
         scales=tuple(scales),
         rows=tuple(rows),
@@ -332,12 +334,15 @@ def _cross_check(parameters: Mapping[str, Parameter]) -> None:
     tiers = parameters.get("retention.tiers")
     if schedule is None or tiers is None:
         return
-    for item in schedule.values:
-        labels = [tier.label for tier in tiers.at(item.since).value]
-        rows = [label for label, _ in item.value.rows]
+    # 報酬表が変わる日と区分表が変わる日の両方で、その日に効力を持つ二つを突き合わせる
+    for since in sorted({item.since for item in schedule.values} | {item.since for item in tiers.values}):
+        if since < max(schedule.values[0].since, tiers.values[0].since):
+            continue
+        labels = [tier.label for tier in tiers.at(since).value]
+        rows = [label for label, _ in schedule.at(since).value.rows]
         if labels != rows:
             raise ParameterError(
-                f"fees.base_fee（{item.since.isoformat()}）の区分 {rows} が retention.tiers の区分 {labels} と一致しません"
+                f"fees.base_fee（{since.isoformat()} に効力を持つもの）の区分 {rows} が retention.tiers の区分 {labels} と一致しません"
             )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .dates import Month, fiscal_year_end, japanese_date, parse_date, period_end
+from .dates import Month, fiscal_year_end, japanese_date, parse_date, parse_month, period_end
 from .errors import InputError
 from .explain import NOTICE_DATE, Explanation
 from .numbers import decimal_text, parse_count, parse_decimal, percent_text
@@ -54,8 +54,29 @@ class BaseFee:
     note: str | None
 
 
+def service_month(month: str | Month | None, parameters: ParameterSet) -> tuple[Month | None, _dt.date]:
+    """サービス提供月と、その月に効力を持つ報酬表を選ぶ日（月の初日）。月がなければ本通知の日（本通知の報酬体系）。
+
+    就労定着支援の創設（平成30年4月）より前の月は入力エラー。
+    """
+    if month in (None, ""):
+        return None, NOTICE_DATE
+    parsed = parse_month(month, "サービス提供月")
+    established: _dt.date = parameters.value("periods.service_established", NOTICE_DATE)
+    if parsed.first_day < established:
+        raise InputError("サービス提供月", f"{parsed.japanese()}は就労定着支援の創設（{japanese_date(established)}）より前です。"
+                                          "2018年4月以降の月を入力してください。")
+    return parsed, parsed.first_day
+
+
 def base_fee(ex: Explanation, tier: Tier, scale_users: Fraction | None) -> BaseFee:
     schedule: FeeSchedule = ex.param("fees.base_fee")
+    if len(schedule.scales) == 1 and schedule.scales[0].max_users is None:
+        scale = schedule.scales[0]
+        units = schedule.units(tier.label, scale.key)
+        ex.step(f"{schedule.name}は利用者数による区分がない。区分「{tier.label}」の基本報酬は"
+                + (f"{units:,}単位／月。" if units is not None else f"{schedule.missing_label}。"), "fees.base_fee")
+        return BaseFee(units, scale, None if units is not None else schedule.missing_label)
     if scale_users is None:
         ex.step("利用者数規模（前年度の平均利用者数）が指定されていないため、基本報酬の単位数は求めていない。")
         return BaseFee(None, None, "利用者数規模（前年度の平均利用者数）を指定すると基本報酬の単位数を示します。")
@@ -66,7 +87,7 @@ def base_fee(ex: Explanation, tier: Tier, scale_users: Fraction | None) -> BaseF
             f"利用者数{decimal_text(scale_users)}人は「{scale.label}」。この規模の基本報酬は{schedule.missing_note}。",
             "fees.base_fee",
         )
-        return BaseFee(None, scale, NOT_GIVEN)
+        return BaseFee(None, scale, schedule.missing_label)
     ex.step(
         f"利用者数{decimal_text(scale_users)}人は「{scale.label}」。区分「{tier.label}」の基本報酬は{units:,}単位／月"
         f"（{schedule.name}）。",
@@ -85,6 +106,9 @@ class RetentionResult:
     tier: Tier
     fee: BaseFee
     explanation: Explanation = field(repr=False)
+    month: Month | None = None
+    schedule: str = ""
+    schedule_since: _dt.date | None = None
 
     @property
     def rate_text(self) -> str:
@@ -104,6 +128,9 @@ class RetentionResult:
             "scale": self.fee.scale.label if self.fee.scale else None,
             "base_units": self.fee.units,
             "base_units_note": self.fee.note,
+            "month": self.month.iso() if self.month else None,
+            "schedule": self.schedule,
+            "schedule_since": self.schedule_since.isoformat() if self.schedule_since else None,
             **self.explanation.to_dict(),
         }
 
@@ -115,8 +142,12 @@ def retention_rate(
     scale_users: str | int | Fraction | None = None,
     on: _dt.date = NOTICE_DATE,
     parameters: ParameterSet | None = None,
+    month: str | Month | None = None,
 ) -> RetentionResult:
     """就労定着率・区分・基本報酬（別添 p.14、問２ p.31）。
+
+    month（サービス提供月）を渡すと、その月に効力を持つ区分表と報酬表を使う（令和元年10月・令和3年4月・令和6年4月の
+    改定。値は data/fees.toml と data/retention.toml、出典と確度つき）。渡さなければ on（既定は本通知の日）の報酬体系。
 
     users：過去３年間の就労定着支援の総利用者数。retained：そのうち前年度末日に就労が継続している者の数
     （問２で除外する者を含まない）。excluded：問２により除外する者（利用期間満了後、同年度内に退職した者）の数。
@@ -141,7 +172,14 @@ def retention_rate(
             "問2で除外する者（退職者）は就労継続者数に含めないでください。",
         )
     params = parameters or default_parameters()
+    chosen_month, month_day = service_month(month, params)
+    if chosen_month is not None:
+        on = month_day
     ex = Explanation(on=on, parameters=params)
+    schedule_value = params.at("fees.base_fee", on)
+    if chosen_month is not None:
+        ex.step(f"サービス提供月{chosen_month.japanese()}に効力を持つ報酬表は「{schedule_value.value.name}」"
+                f"（{japanese_date(schedule_value.since)}から）。区分と単位数はこの表による。", "fees.base_fee")
     years = ex.param("retention.lookback_years")
     if removed:
         ex.step(
@@ -161,7 +199,8 @@ def retention_rate(
     bounds = f"{percent_text(tier.lower, 0)}以上" + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")
     ex.step(f"{percent_text(rate)}は区分「{tier.label}」（{bounds}）に入る。", "retention.tiers")
     fee = base_fee(ex, tier, scale)
-    return RetentionResult(total, kept, removed, denominator, rate, tier, fee, ex)
+    return RetentionResult(total, kept, removed, denominator, rate, tier, fee, ex, chosen_month,
+                           schedule_value.value.name, schedule_value.since)
 
 
 @dataclass

@@ -30,12 +30,13 @@ from .fees import ADDITIONS, monthly_claim
 from .new_office import new_office
 from .numbers import decimal_text, percent_text
 from .params import FeeSchedule, Tier, default_parameters
-from .retention import NOT_GIVEN, first_recalculation, retention_rate
+from .retention import RetentionResult, first_recalculation, retention_rate
 from .services import SERVICES
 from .staffing import staffing
 
 DATE_HINT = "例：2019-04-01、2019/4/1、令和元年5月1日、R1.5.1（全角数字も可）"
 MONTH_HINT = "例：2019-10、令和元年10月"
+CURRENT_MONTH = "current-month"  # フォームを開いた月を入れておく（ブラウザの側で）
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,19 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
     ),
     "retention": (
+        Field("month", "サービス提供月", "month", "報酬を算定する月（この月に効力を持つ報酬表を使います）。" + MONTH_HINT,
+              required=True, default=CURRENT_MONTH),
         *_RETENTION_FIELDS,
-        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。省略すると単位数は示しません"),
+        Field("scale_users", "利用者数規模（平均利用者数）", "decimal",
+              "前年度の平均利用者数（例：12.5）。令和6年3月までの月に使います。省略すると単位数は示しません"),
     ),
     "claim": (
+        Field("month", "サービス提供月", "month", "請求する月（この月に効力を持つ報酬表を使います）。" + MONTH_HINT,
+              required=True, default=CURRENT_MONTH),
         *_RETENTION_FIELDS,
-        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）", required=True),
+        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。令和6年3月までの月に使います"),
         Field("face_to_face", "この月に対面による支援があった", "checkbox", "利用者との対面による支援が月1回以上あった", default="on"),
         Field("additions", "加算", "checkboxes", "請求したい加算（条件は下の欄で確かめます）", choices=tuple(ADDITIONS)),
-        Field("month", "サービス提供月", "month", MONTH_HINT),
         Field("support_start", "利用開始日", "date", "企業連携等調整特別加算（支援開始1年以内）の判定に使います"),
         Field("from_other_office", "他事業所からの受入れ", "checkbox",
               "一体的に運営する移行支援事業所等以外から受け入れた利用者（初期加算）"),
@@ -214,6 +219,13 @@ def _tier_bounds(tier: Tier) -> str:
     return text + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")
 
 
+def _schedule_line(result: RetentionResult) -> dict[str, str]:
+    """どの報酬表を使ったか（サービス提供月に効力を持つもの）。"""
+    since = japanese_date(result.schedule_since) if result.schedule_since else "—"
+    month = result.month.japanese() if result.month else "本通知の時点"
+    return {"label": "適用した報酬表", "value": f"{result.schedule}（{since}から。{month}に効力を持つもの）"}
+
+
 def tier_table(current_rank: int | None, current_scale: str | None, on: _dt.date = NOTICE_DATE) -> dict[str, Any]:
     """区分 × 利用者数規模の基本報酬表（報酬表のパラメータから）。current の行を強調する。"""
     params = default_parameters()
@@ -225,7 +237,7 @@ def tier_table(current_rank: int | None, current_scale: str | None, on: _dt.date
         cells = [tier.label, _tier_bounds(tier)]
         for scale in schedule.scales:
             units = schedule.units(tier.label, scale.key)
-            cells.append(f"{units:,}単位" if units is not None else NOT_GIVEN)
+            cells.append(f"{units:,}単位" if units is not None else schedule.missing_label)
         rows.append({"cells": cells, "current": tier.rank == current_rank})
     current_column = None
     if current_scale is not None:
@@ -278,33 +290,38 @@ def _eligibility(inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _retention(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    month = _required(inputs, "retention", "month")
     result = retention_rate(_required(inputs, "retention", "users"), _required(inputs, "retention", "retained"),
-                            _text(inputs, "excluded") or "0", _optional(inputs, "scale_users"))
+                            _text(inputs, "excluded") or "0", _optional(inputs, "scale_users"), month=month)
     d = result.to_dict()
     units = f"{d['base_units']:,}単位／月" if d["base_units"] is not None else d["base_units_note"]
     summary = [
+        _schedule_line(result),
         {"label": "就労定着率", "value": f"{d['retained']}/{d['denominator']}（{d['percent']}）"},
         {"label": "区分", "value": d["tier"]},
         {"label": "利用者数規模", "value": d["scale"] or "（未入力）"},
         {"label": "基本報酬", "value": units},
     ]
     verdict = {"tone": "info", "text": f"区分「{d['tier']}」" + (f"・{units}" if d["base_units"] is not None else "")}
-    return {"verdict": verdict, "summary": summary, "lists": [], "table": tier_table(d["tier_rank"], d["scale"]),
+    on = result.month.first_day if result.month else NOTICE_DATE
+    return {"verdict": verdict, "summary": summary, "lists": [], "table": tier_table(d["tier_rank"], d["scale"], on),
             "timeline": None, "data": d, "citations": result.explanation.sources}
 
 
 def _claim(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    month = _required(inputs, "claim", "month")
     result = monthly_claim(
-        _required(inputs, "claim", "users"), _required(inputs, "claim", "retained"), _required(inputs, "claim", "scale_users"),
+        _required(inputs, "claim", "users"), _required(inputs, "claim", "retained"), _optional(inputs, "scale_users"),  # type: ignore[arg-type]
         _text(inputs, "excluded") or "0", _many(inputs, "additions"), _flag(inputs, "face_to_face"),
-        _optional(inputs, "support_start"), _optional(inputs, "month"), _flag(inputs, "from_other_office"),
+        _optional(inputs, "support_start"), month, _flag(inputs, "from_other_office"),
         _flag(inputs, "initial_claimed_before"), _flag(inputs, "special_area"), _flag(inputs, "job_coach_staff"),
         _optional(inputs, "track_record_ended"), _optional(inputs, "track_record_retained"), _many(inputs, "also_using"),
     )
     d = result.to_dict()
     base = f"{d['base_units']:,}単位" if d["base_units"] is not None else d["base_units_note"]
-    total = f"{d['total_units']:,}単位" if d["total_units"] is not None else f"示せません（基本報酬が{NOT_GIVEN}）"
+    total = f"{d['total_units']:,}単位" if d["total_units"] is not None else f"示せません（基本報酬が{d['base_units_note']}）"
     summary = [
+        _schedule_line(result.retention),
         {"label": "就労定着率・区分", "value": f"{d['rate']}（{d['percent']}）「{d['tier']}」"},
         {"label": "利用者数規模", "value": d["scale"] or "—"},
         {"label": "基本報酬", "value": base},

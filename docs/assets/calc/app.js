@@ -340,6 +340,7 @@ function setUp(form) {
 
   form.querySelector(".calc-clear").addEventListener("click", () => {
     form.reset();
+    fillCurrentMonth();
     if (hoursBody) {
       hoursBody.replaceChildren();
       addRow();
@@ -360,14 +361,26 @@ function setUp(form) {
     if (![...values.keys()].some(key => known.has(key)))
       return false;
     writeInputs(values);
+    fillCurrentMonth();
     live = true;
     compute();
     return true;
   }
-  if (!restore() && hoursBody) {
+  // サービス提供月の既定値：このページを開いた月
+  function fillCurrentMonth() {
+    const now = new Date();
+    const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
+    form.querySelectorAll("input[data-default='current-month']").forEach(input => {
+      if (!input.value.trim())
+        input.value = month;
+    });
+  }
+  const restoredNow = restore();
+  if (!restoredNow && hoursBody) {
     addRow();
     addRow();
   }
+  fillCurrentMonth();
   window.addEventListener("hashchange", restore);
   start();
 }
