@@ -12,6 +12,13 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements-dev.txt "$stamp"; then
   cp requirements-dev.txt "$stamp"
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+# ブラウザの名簿ツールが Pyodide で使う純 Python の wheel（requirements-dev.txt と同じ固定版）
+if [ ! -f .venv/pyodide-wheels/.stamp ] || ! cmp -s requirements-dev.txt .venv/pyodide-wheels/.stamp; then
+  rm -rf .venv/pyodide-wheels
+  .venv/bin/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+    -d .venv/pyodide-wheels "$(grep '^openpyxl==' requirements-dev.txt)" "$(grep '^et_xmlfile==' requirements-dev.txt)"
+  cp requirements-dev.txt .venv/pyodide-wheels/.stamp
+fi
 # npm の固定版（package-lock.json）：計算機が使う Pyodide（サイトに同梱する）と、ブラウザのテスト用の axe-core。
 # 続けて Debian の Chromium・日本語フォント（ブラウザのテスト用）
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/pyodide/pyodide.mjs ] \

@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from .eligibility import check_eligibility
@@ -44,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
         elif "unrecognized arguments" in message:
             text = f"認識できない引数があります：{message.split(':', 1)[1].strip()}"
         elif "invalid choice" in message:
-            text = f"サブコマンドが正しくありません。{', '.join(_COMMANDS)}, demo のいずれかです。（{message}）"
+            text = f"サブコマンドが正しくありません。{', '.join(_COMMANDS)}, roster, demo のいずれかです。（{message}）"
         else:
             text = f"引数が正しくありません：{message}"
         self.exit(2, f"エラー：{text}\n使い方は `{self.prog} --help` を参照してください。\n")
@@ -102,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--placed", help="過去3年間の就職者数")
     p.add_argument("--recent-user-months", help="直近6月／直近1年間の延べ利用者数")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("roster", help="事業所の名簿（CSV・Excel）から年度の就労定着率・利用者数・人員・請求")
+    p.add_argument("file", help="名簿ファイル（CSV：UTF-8 または Shift_JIS、Excel：.xlsx）")
+    p.add_argument("--fiscal-year-end", help="年度末日（例：2023-03-31）。省略すると直近の年度末日")
+    p.add_argument("--fulltime-hours", help="常勤の従業者が勤務すべき週の時間数（常勤換算に使う）")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="結果を書き出すファイル（.xlsx または .csv）")
 
     sub.add_parser("demo", help="本通知の例（問1、Aさん、区分表）を計算して表示")
     return parser
@@ -218,11 +226,45 @@ def _demo() -> str:
     return "\n".join(parts)
 
 
+def _roster(args: argparse.Namespace) -> int:
+    from .roster import analyse, to_csv, to_xlsx
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"エラー：名簿ファイル：{args.file} を読めません（{error.strerror}）。", file=sys.stderr)
+        return 2
+    try:
+        result = analyse(data, args.file, args.fiscal_year_end, args.fulltime_hours).to_dict()
+    except InputError as error:
+        print(f"エラー：{error.field}：{error.message}", file=sys.stderr)
+        return 2
+    if args.out:
+        target = Path(args.out)
+        target.write_bytes(to_xlsx(result) if target.suffix.lower() == ".xlsx" else to_csv(result))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        r = result["retention"]
+        print(f"年度末日：{result['fiscal_year_end']}")
+        print(f"就労定着率：{r.get('rate') or '—'}（{r.get('percent') or '—'}）区分「{r.get('tier') or '—'}」")
+        units = r.get("base_units")
+        print(f"基本報酬：{f'{units:,}単位／月' if units is not None else (r.get('base_units_note') or r.get('note') or '—')}")
+        print(f"問2で除外：{'、'.join(r.get('excluded') or []) or 'なし'}")
+        print(f"延べ利用者数：{result['total_user_months']}　平均利用者数：{result['average_users']}")
+        print(f"読み込んだ利用者：{result['rows']['accepted']}人　読み込めなかった行：{len(result['rejected'])}件")
+        for item in result["rejected"]:
+            print(f"  {item['sheet']} {item['row']}行目「{item['column']}」：{item['message']}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
         print(_demo())
         return 0
+    if args.command == "roster":
+        return _roster(args)
     compute, render = _COMMANDS[args.command]
     try:
         data = compute(args)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import json
 import re
@@ -30,6 +31,7 @@ from .fees import ADDITIONS, monthly_claim
 from .new_office import new_office
 from .numbers import decimal_text, percent_text
 from .params import FeeSchedule, Tier, default_parameters
+from .passages import passage
 from .retention import RetentionResult, first_recalculation, retention_rate
 from .services import SERVICES
 from .staffing import staffing
@@ -120,6 +122,13 @@ FORMS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
+FORMS["roster"] = (
+    Field("file", "名簿ファイル", "file", "CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）。ファイルはこのページの中だけで読み、"
+          "どこにも送りません", required=True),
+    Field("fiscal_year_end", "年度末日", "date", "集計する年度の末日（例：2023-03-31）。省略すると直近の年度末日"),
+    Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（人員基準の常勤換算に使います）"),
+)
+
 TITLES = {
     "eligibility": "利用期間（対象者・利用開始日・支給決定期間）",
     "retention": "就労定着率と基本報酬",
@@ -127,6 +136,7 @@ TITLES = {
     "staffing": "人員配置（就労定着支援員・サービス管理責任者）",
     "first_recalculation": "新規指定から1年経過後の就労定着率（問1）",
     "new_office": "新規指定時の利用者数・就労定着率（問3）",
+    "roster": "事業所の名簿（年度の就労定着率・利用者数・人員・請求）",
 }
 
 # ---- 出典からサイト内の該当箇所へのリンク ----
@@ -403,6 +413,39 @@ CALCULATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "new_office": _new_office,
 }
 
+def _table(caption: str, columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
+    return {"caption": caption, "columns": columns, "rows": [{"cells": [str(c) for c in row], "current": False} for row in rows],
+            "current_column": None}
+
+
+def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, Any]:
+    from . import roster
+
+    if not data:
+        raise InputError("名簿ファイル", "ファイルを選んでください。")
+    result = roster.analyse(data, _text(inputs, "file"), _optional(inputs, "fiscal_year_end"), _optional(inputs, "fulltime_hours"))
+    d = result.to_dict()
+    sheets = roster._sheets(d)
+    r = d["retention"]
+    summary = [{"label": label, "value": str(value)} for label, value in sheets[0][2]]
+    rejected = d["rejected"]
+    tone = "ok" if not rejected else "ng"
+    text = (f"{d['rows']['accepted']}人の行を読み込みました" +
+            (f"（読み込めなかった行：{len(rejected)}件。下の表に理由があります）" if rejected else ""))
+    tables = [_table(name, header, rows) for name, header, rows in sheets[1:]]
+    downloads = [{"name": f"就労定着支援_集計_{d['fiscal_year_end']}.csv", "mime": "text/csv",
+                  "base64": base64.b64encode(roster.to_csv(d)).decode("ascii")}]
+    citations = [passage("q2"), default_parameters().at("fees.base_fee", NOTICE_DATE).source]
+    return {"verdict": {"tone": tone, "text": text}, "summary": summary, "lists": [], "table": None, "tables": tables,
+            "downloads": downloads, "timeline": None, "excluded": r.get("excluded", []),
+            "data": {**d, "steps": [{"text": "名簿の計算方法は teichaku.roster の説明（このサイトの「このサイトについて」）による。",
+                                     "sources": [c.label for c in citations]}],
+                     "sources": [c.to_dict() for c in citations]},
+            "citations": citations}
+
+
+CALCULATORS["roster"] = _roster
+
 _HOURS_ROW = re.compile(r"^勤務時間（(\d+)人目）$")
 
 
@@ -414,28 +457,49 @@ def _locate(kind: str, label: str) -> tuple[str | None, int | None]:
     for item in FORMS[kind]:
         if label == item.label or label in item.aliases:
             return item.key, None
+    if kind == "roster" and label == "ファイル":
+        return "file", None
     if label == "月数":
         return "total_user_months", None
     return None, None
 
 
-def run(kind: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """計算機 kind を inputs（項目キー → 文字列・真偽・文字列のリスト）で実行する。例外を外に出さない。"""
+def run(kind: str, inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, Any]:
+    """計算機 kind を inputs（項目キー → 文字列・真偽・文字列のリスト）で実行する。例外を外に出さない。
+
+    data は名簿ファイルの中身（roster のときだけ）。
+    """
     if kind not in CALCULATORS:
         return {"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "計算機",
                                                         "message": f"「{kind}」という計算機はありません。"}]}
     try:
-        out = CALCULATORS[kind](inputs)
+        out = _roster(inputs, data) if kind == "roster" else CALCULATORS[kind](inputs)
     except InputError as error:
         key, index = _locate(kind, error.field)
         return {"ok": False, "kind": kind, "errors": [{"field": key, "index": index, "label": error.field, "message": error.message}]}
     except ParameterError as error:
         return {"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "パラメータ", "message": str(error)}]}
     citations: list[Citation] = out.pop("citations")
-    data = out["data"]
-    out["steps"] = data.get("steps", [])
-    out["sources"] = _sources(data.get("sources", []), citations)
+    result: dict[str, Any] = out["data"]
+    out["steps"] = result.get("steps", [])
+    out["sources"] = _sources(result.get("sources", []), citations)
     return {"ok": True, "kind": kind, "title": TITLES[kind], **out}
+
+
+def run_bytes(kind: str, inputs_json: str, data: Any) -> str:
+    """Pyodide 用：名簿ファイルの中身（JS の Uint8Array を Python に移したもの）つきで実行する。"""
+    inputs = json.loads(inputs_json)
+    return json.dumps(run(kind, inputs, bytes(data)), ensure_ascii=False)
+
+
+def roster_xlsx(inputs_json: str, data: Any) -> Any:
+    """名簿の結果を Excel ファイル（bytes）にする（ダウンロードの時だけ）。"""
+    from . import roster
+
+    inputs = json.loads(inputs_json)
+    result = roster.analyse(bytes(data), str(inputs.get("file", "")), inputs.get("fiscal_year_end") or None,
+                            inputs.get("fulltime_hours") or None)
+    return roster.to_xlsx(result.to_dict())
 
 
 def run_json(kind: str, inputs_json: str) -> str:
