@@ -322,6 +322,10 @@ def _form_field(field: FormField) -> str:
                 '<th scope="col">操作</th></tr></thead><tbody></tbody></table>'
                 '<button type="button" class="md-button calc-add-row">行を追加</button></fieldset>')
     head = f'<label for="f-{key}">{label} {mark}</label>{hint}{error}'
+    if field.kind == "file":
+        control = (f'<input type="file" {_attrs(field, described)} accept=".csv,.xlsx,text/csv,'
+                   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">')
+        return f'<div class="calc-field" data-field="{key}" data-kind="{field.kind}">{head}{control}</div>'
     if field.kind == "select":
         options = '<option value="">選んでください</option>' + "".join(
             f'<option value="{html.escape(c)}">{html.escape(c)}</option>' for c in field.choices)
@@ -452,6 +456,7 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", "package.json")
 SERVICE_WORKER = ROOT / "scripts" / "sw.js"
+EXTRA_WHEELS = ROOT / ".venv" / "pyodide-wheels"  # scripts/setup.sh が requirements-dev.txt の固定版を置く
 # service worker が最初の訪問で保存しないもの（オフラインでは不要）
 _NOT_CACHED = ("sitemap.xml", "sitemap.xml.gz", "sw.js")
 
@@ -510,8 +515,22 @@ def on_post_build(config: Any) -> None:
     for name in PYODIDE_FILES:
         shutil.copy2(PYODIDE_DIR / name, runtime / name)
     wheel = build_wheel(site / "wheels")
+    extras = []
+    for path in sorted(EXTRA_WHEELS.glob("*.whl")) if EXTRA_WHEELS.exists() else []:
+        shutil.copy2(path, site / "wheels" / path.name)
+        extras.append(f"wheels/{path.name}")
+    if not any("openpyxl" in name for name in extras):
+        _fail(".venv/pyodide-wheels に openpyxl の wheel がありません。scripts/setup.sh を実行してください。")
     (site / "assets" / "calc" / "build.json").write_text(
-        json.dumps({"wheel": f"wheels/{wheel.name}", "pyodide": "pyodide/"}, ensure_ascii=False), encoding="utf-8")
+        json.dumps({"wheel": f"wheels/{wheel.name}", "pyodide": "pyodide/", "xlsx_wheels": extras}, ensure_ascii=False),
+        encoding="utf-8")
+    # 名簿のテンプレート（CSV と Excel）：teichaku.roster から作る
+    from teichaku import roster
+
+    templates = site / "assets" / "roster"
+    templates.mkdir(parents=True, exist_ok=True)
+    (templates / "roster-template.csv").write_bytes(roster.template_csv())
+    (templates / "roster-template.xlsx").write_bytes(roster.template_xlsx())
 
     urls = _site_urls(site)
     digest = hashlib.sha256()

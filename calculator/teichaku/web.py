@@ -427,7 +427,7 @@ def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, A
     d = result.to_dict()
     sheets = roster._sheets(d)
     r = d["retention"]
-    summary = [{"label": label, "value": str(value)} for label, value in sheets[0][2]]
+    summary = [{"label": label, "value": f"{value:,}" if isinstance(value, int) else str(value)} for label, value in sheets[0][2]]
     rejected = d["rejected"]
     tone = "ok" if not rejected else "ng"
     text = (f"{d['rows']['accepted']}人の行を読み込みました" +
@@ -489,7 +489,14 @@ def run(kind: str, inputs: Mapping[str, Any], data: bytes | None = None) -> dict
 def run_bytes(kind: str, inputs_json: str, data: Any) -> str:
     """Pyodide 用：名簿ファイルの中身（JS の Uint8Array を Python に移したもの）つきで実行する。"""
     inputs = json.loads(inputs_json)
-    return json.dumps(run(kind, inputs, bytes(data)), ensure_ascii=False)
+    return json.dumps(run(kind, inputs, _as_bytes(data)), ensure_ascii=False)
+
+
+def _as_bytes(data: Any) -> bytes:
+    """Pyodide の JsProxy（Uint8Array）・memoryview・bytes のどれでも bytes にする。"""
+    if hasattr(data, "to_bytes"):
+        return bytes(data.to_bytes())
+    return bytes(data)
 
 
 def roster_xlsx(inputs_json: str, data: Any) -> Any:
@@ -497,7 +504,7 @@ def roster_xlsx(inputs_json: str, data: Any) -> Any:
     from . import roster
 
     inputs = json.loads(inputs_json)
-    result = roster.analyse(bytes(data), str(inputs.get("file", "")), inputs.get("fiscal_year_end") or None,
+    result = roster.analyse(_as_bytes(data), str(inputs.get("file", "")), inputs.get("fiscal_year_end") or None,
                             inputs.get("fulltime_hours") or None)
     return roster.to_xlsx(result.to_dict())
 

@@ -99,10 +99,20 @@ function setUp(form) {
         inputs[key] = [...form.querySelectorAll(`input[name="${key}"]:checked`)].map(box => box.value);
       else if (kind === "hours")
         inputs[key] = [...form.querySelectorAll(`input[name="${key}"]`)].map(input => input.value);
-      else
+      else if (kind === "file") {
+        const file = form.querySelector(`#f-${key}`).files[0];
+        inputs[key] = file ? file.name : "";
+      } else
         inputs[key] = form.querySelector(`#f-${key}`).value;
     }
     return inputs;
+  }
+
+  // 名簿ファイル：このページの中で読むだけ（送信しない）
+  async function readFile() {
+    const input = form.querySelector("input[type=file]");
+    const file = input && input.files[0];
+    return file ? new Uint8Array(await file.arrayBuffer()) : null;
   }
 
   function writeInputs(values) {
@@ -112,6 +122,8 @@ function setUp(form) {
         form.querySelector(`#f-${key}`).checked = values.has(key) ? all[0] === "on" : form.querySelector(`#f-${key}`).defaultChecked;
       else if (kind === "checkboxes")
         form.querySelectorAll(`input[name="${key}"]`).forEach(box => { box.checked = all.includes(box.value); });
+      else if (kind === "file")
+        continue;
       else if (kind === "hours") {
         hoursBody.replaceChildren();
         (all.length ? all : ["", ""]).forEach(value => addRow(value));
@@ -125,6 +137,8 @@ function setUp(form) {
     const inputs = readInputs();
     for (const [key, kind] of fieldKinds()) {
       const value = inputs[key];
+      if (kind === "file")
+        continue;  // ファイルは共有リンクに入れない
       if (Array.isArray(value))
         value.filter(v => v.trim() !== "" || kind === "checkboxes").forEach(v => values.append(key, v));
       else if (kind === "checkbox")
@@ -207,6 +221,19 @@ function setUp(form) {
       parts.push(element("h3", {}, list.title), element("ul", {}, list.items.map(item => element("li", {}, item))));
     if (result.table)
       parts.push(renderTable(result.table));
+    for (const table of result.tables || [])
+      parts.push(renderTable(table));
+    if (result.downloads) {
+      const links = result.downloads.map(item => {
+        const bytes = Uint8Array.from(atob(item.base64), c => c.charCodeAt(0));
+        const url = URL.createObjectURL(new Blob([bytes], { type: item.mime }));
+        return element("a", { href: url, download: item.name, class: "md-button calc-download" }, `${item.name} をダウンロード`);
+      });
+      const xlsx = element("button", { type: "button", class: "md-button calc-download-xlsx" }, "Excel（.xlsx）で保存");
+      xlsx.addEventListener("click", () => requestXlsx(xlsx));
+      parts.splice(2, 0, element("p", { class: "calc-downloads" }, links, " ", xlsx,
+                                 element("button", { type: "button", class: "md-button calc-print" }, "要約を印刷")));
+    }
     const steps = result.steps.map(step => element("li", {}, step.text,
       step.sources.length ? element("span", { class: "calc-step-sources" }, "（",
         step.sources.map((label, i) => [i ? "、" : "", sources.has(label) ? sourceLink(sources.get(label)) : label]), "）") : null));
@@ -220,10 +247,23 @@ function setUp(form) {
     output.replaceChildren(...parts);
   }
 
+  async function requestXlsx(button) {
+    button.disabled = true;
+    button.textContent = "Excel を作成中…";
+    worker.postMessage({ type: "xlsx", id: sent, inputs: readInputs(), file: await readFile() });
+  }
+
+  form.addEventListener("click", event => {
+    if (event.target.classList.contains("calc-print"))
+      window.print();
+  });
+
   // ---- 計算 ----
-  function send(inputs) {
+  async function send(inputs) {
     busy = true;
-    worker.postMessage({ type: "run", id: ++sent, kind, inputs });
+    const id = ++sent;
+    const file = await readFile();
+    worker.postMessage({ type: "run", id, kind, inputs, file });
   }
 
   function compute() {
@@ -257,6 +297,20 @@ function setUp(form) {
         queued = null;
         send(inputs);
       }
+    } else if (message.type === "xlsx") {
+      const button = form.querySelector(".calc-download-xlsx");
+      if (!button)
+        return;
+      if (message.error) {
+        button.textContent = `Excel を作れませんでした（${message.error}）`;
+        return;
+      }
+      const inputs = readInputs();
+      const name = `就労定着支援_集計_${inputs.fiscal_year_end || "直近の年度"}.xlsx`;
+      const url = URL.createObjectURL(new Blob([message.bytes], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
+      const link = element("a", { href: url, download: name, class: "md-button calc-download" }, `${name} をダウンロード`);
+      button.replaceWith(link);
+      link.focus();
     } else if (message.type === "failed") {
       setStatus(`計算の準備：失敗しました（${message.message}）。「再試行」を押してください。`, "failed");
     } else if (message.type === "result") {
@@ -296,7 +350,7 @@ function setUp(form) {
       event.preventDefault();
       setStatus("計算の準備：失敗しました（計算用のファイルを読み込めません）。「再試行」を押してください。", "failed");
     });
-    worker.postMessage({ type: "init" });
+    worker.postMessage({ type: "init", xlsx: Boolean(form.querySelector("input[type=file]")) });
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {
       if (!ready)

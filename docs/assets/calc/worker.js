@@ -53,27 +53,75 @@ async function boot() {
   pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
   web = pyodide.pyimport("teichaku.web");
   const imported = performance.now();
-  return { pyodide: booted - started, teichaku: imported - booted, version: pyodide.version, wheel: name };
+  return { pyodide, timings: { pyodide: booted - started, teichaku: imported - booted, version: pyodide.version, wheel: name } };
 }
 
 const booting = boot();
+let xlsxReady = null;
+
+// 名簿の Excel ファイルを読むための openpyxl（と et_xmlfile）の wheel：名簿のページで初めて使うときに入れる
+async function ensureXlsx() {
+  if (!xlsxReady) {
+    xlsxReady = (async () => {
+      const { pyodide } = await booting;
+      const manifest = await (await fetch(new URL("assets/calc/build.json", SITE))).json();
+      const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+      for (const name of manifest.xlsx_wheels) {
+        const response = await fetch(new URL(name, SITE));
+        if (!response.ok)
+          throw new Error(`${name} を読み込めません（${response.status}）`);
+        pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel", { extractDir: sitePackages });
+      }
+    })();
+  }
+  return xlsxReady;
+}
 
 self.addEventListener("message", async event => {
   const message = event.data || {};
   if (message.type === "init") {
     try {
-      const timings = await booting;
+      const { timings } = await booting;
+      if (message.xlsx)
+        await ensureXlsx();  // 名簿のページ：ファイルを読む前に入れておく（読む間は何も要求しない）
       self.postMessage({ type: "ready", timings });
     } catch (error) {
       fail(String(error && error.message || error));
     }
     return;
   }
+  if (message.type === "xlsx") {
+    try {
+      const { pyodide } = await booting;
+      await ensureXlsx();
+      const data = pyodide.toPy(message.file);
+      const bytes = web.roster_xlsx(JSON.stringify(message.inputs), data);
+      const out = bytes.toJs();
+      bytes.destroy();
+      data.destroy && data.destroy();
+      self.postMessage({ type: "xlsx", id: message.id, bytes: out });
+    } catch (error) {
+      self.postMessage({ type: "xlsx", id: message.id, error: String(error && error.message || error) });
+    }
+    return;
+  }
   if (message.type === "run") {
     try {
-      await booting;
+      const { pyodide } = await booting;
       const started = performance.now();
-      const result = JSON.parse(web.run_json(message.kind, JSON.stringify(message.inputs)));
+      let result;
+      if (message.file) {
+        if (message.file[0] === 0x50 && message.file[1] === 0x4b)  // "PK"：Excel（zip）
+          await ensureXlsx();
+        const data = pyodide.toPy(message.file);
+        try {
+          result = JSON.parse(web.run_bytes(message.kind, JSON.stringify(message.inputs), data));
+        } finally {
+          data.destroy && data.destroy();
+        }
+      } else {
+        result = JSON.parse(web.run_json(message.kind, JSON.stringify(message.inputs)));
+      }
       self.postMessage({ type: "result", id: message.id, result, ms: performance.now() - started });
     } catch (error) {
       self.postMessage({ type: "result", id: message.id, ms: 0, result: {
