@@ -325,3 +325,84 @@ def test_claim_defaults_to_this_month_and_says_which_schedule_applied(base_url: 
     expect(page.locator(".calc-result .calc-summary")).to_contain_text("令和元年10月改定")
     expect(page.locator(".calc-result")).to_contain_text("算定する加算特別地域加算")
     page.close()
+
+
+def _roster_files(tmp_path: Path) -> tuple[Path, Path]:
+    from teichaku.roster import analyse, to_xlsx  # noqa: F401  (Excel の名簿は openpyxl で作る)
+
+    text = (ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv").read_text(encoding="utf-8")
+    cp932 = tmp_path / "名簿_sjis.csv"
+    cp932.write_bytes(text.encode("cp932"))
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sections = text.split("\n\n")
+    for line in sections[0].splitlines():
+        sheet.append(line.split(","))
+    contacts = book.create_sheet("対面支援")
+    for line in sections[1].splitlines():
+        contacts.append(line.split(","))
+    xlsx = tmp_path / "名簿.xlsx"
+    book.save(xlsx)
+    return cp932, xlsx
+
+
+def test_roster_reads_cp932_csv_and_xlsx_in_the_page_without_any_request(base_url: str, browser: Any, tmp_path: Path) -> None:
+    cp932, xlsx = _roster_files(tmp_path)
+    page = browser.new_page(service_workers="block", accept_downloads=True)
+    page.add_init_script(CSP_WATCH)
+    page.goto(base_url + "calc/roster/")
+    _wait_ready(page)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    _by(page, "年度末日").fill("2023-03-31")
+    for path in (cp932, xlsx):
+        page.locator("#f-file").set_input_files(str(path))
+        page.evaluate("() => { delete document.querySelector('form.calc').dataset.result; }")
+        page.get_by_role("button", name="計算する").click()
+        _wait_result(page)
+        text = _result(page)
+        assert "就労定着率\n5/6（83.33…%）" in text
+        assert "問2で除外した利用者\nU03" in text
+        assert page.locator(".calc-result table caption", has_text="読み込めなかった行").count() == 1
+        rows = page.locator(".calc-result table:has(caption:text('読み込めなかった行')) tbody tr").all_inner_texts()
+        assert rows[0].split("\t")[1:3] == ["9", "就職日"]
+    assert [r for r in requests if not r.startswith("blob:")] == []  # ファイルを読む間、何も要求しない
+    with page.expect_download() as download:
+        page.locator("a.calc-download").first.click()
+    saved = tmp_path / "out.csv"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"\xef\xbb\xbf") and "【事業所】" in saved.read_text(encoding="utf-8-sig")
+    page.get_by_role("button", name="Excel（.xlsx）で保存").click()
+    with page.expect_download() as download:
+        page.locator("a.calc-download", has_text=".xlsx").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert page.evaluate("window.__csp") == []
+    page.close()
+
+
+def test_roster_not_a_roster_file_gets_the_message_beside_the_field(base_url: str, browser: Any, tmp_path: Path) -> None:
+    image = tmp_path / "photo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    page = _open(browser, base_url + "calc/roster/")
+    _wait_ready(page)
+    page.locator("#f-file").set_input_files(str(image))
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page, "error")
+    assert "画像や PDF のファイルです" in page.locator("#f-file-error").inner_text()
+    page.close()
+
+
+def test_axe_finds_no_violations_on_the_roster_page_with_a_result(base_url: str, browser: Any, tmp_path: Path) -> None:
+    cp932, _ = _roster_files(tmp_path)
+    page = browser.new_page(service_workers="block", bypass_csp=True)
+    page.goto(base_url + "calc/roster/")
+    _wait_ready(page)
+    assert _axe(page) == []
+    page.locator("#f-file").set_input_files(str(cp932))
+    _by(page, "年度末日").fill("2023-03-31")
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)
+    assert _axe(page) == []
+    page.close()

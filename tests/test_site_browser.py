@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["", "background/", "overview/", "fees/", "history/", "process/", "notes/", "case/", "qa/", "law/", "stats/", "glossary/",
          "parameters/", "about/", "calc/", "calc/eligibility/", "calc/retention/", "calc/claim/", "calc/staffing/",
-         "calc/first-recalculation/", "calc/new-office/"]
+         "calc/first-recalculation/", "calc/new-office/", "calc/roster/"]
 
 
 def test_every_page_loads_without_any_request_leaving_the_origin(base_url: str, browser: Any) -> None:

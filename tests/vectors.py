@@ -143,3 +143,24 @@ def new_office() -> list[Vector]:
 
 def all_vectors() -> list[Vector]:
     return eligibility() + retention() + claim() + staffing() + first_recalculation() + new_office() + [("unknown", {})]
+
+
+def roster_vectors() -> list[tuple[str, dict[str, Any], bytes]]:
+    """名簿のベクトル（計算機, 入力, ファイルの中身）：手で確かめた名簿（UTF-8・CP932・BOM）、Excel のテンプレート、
+    名簿でないファイル。"""
+    from pathlib import Path
+
+    from teichaku.roster import template_csv, template_xlsx
+
+    fixture = (Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv").read_text(encoding="utf-8")
+    cases: list[tuple[str, dict[str, Any], bytes]] = []
+    for end in ("2021-03-31", "2022-03-31", "2023-03-31"):
+        cases.append(("roster", {"file": "a.csv", "fiscal_year_end": end, "fulltime_hours": "40"}, fixture.encode("utf-8")))
+    cases.append(("roster", {"file": "a.csv", "fiscal_year_end": "2023-03-31"}, fixture.encode("cp932")))
+    cases.append(("roster", {"file": "a.csv", "fiscal_year_end": "2023-03-31"}, b"\xef\xbb\xbf" + fixture.encode("utf-8")))
+    cases.append(("roster", {"file": "t.xlsx", "fiscal_year_end": "2020-03-31"}, template_xlsx()))
+    cases.append(("roster", {"file": "t.csv", "fiscal_year_end": "2020-03-31"}, template_csv()))
+    cases.append(("roster", {"file": "x.png", "fiscal_year_end": "2020-03-31"}, b"\x89PNG\r\n\x1a\n0000"))
+    cases.append(("roster", {"file": "x.csv", "fiscal_year_end": "2020-03-30"}, template_csv()))
+    cases.append(("roster", {"file": "x.csv"}, b""))
+    return cases

@@ -194,7 +194,9 @@ function setUp(form) {
         class: index === table.current_column ? "calc-current-column" : null,
       }, cell, index === 0 && row.current ? "（該当）" : ""))));
     return element("div", { class: "calc-table-wrap" },
-                   element("table", {}, element("caption", {}, table.caption), element("thead", {}, head), element("tbody", {}, rows)));
+                   // 横に長い表はスクロールするので、キーボードでも動かせるようにする（tabindex）
+                   element("table", { tabindex: "0" }, element("caption", {}, table.caption), element("thead", {}, head),
+                           element("tbody", {}, rows)));
   }
 
   function renderTimeline(timeline) {
