@@ -369,8 +369,9 @@ def test_roster_reads_cp932_csv_and_xlsx_in_the_page_without_any_request(base_ur
         rows = page.locator(".calc-result table:has(caption:text('読み込めなかった行')) tbody tr").all_inner_texts()
         assert rows[0].split("\t")[1:3] == ["9", "就職日"]
     assert [r for r in requests if not r.startswith("blob:")] == []  # ファイルを読む間、何も要求しない
+    page.get_by_role("button", name="CSV（UTF-8）で保存").click()
     with page.expect_download() as download:
-        page.locator("a.calc-download").first.click()
+        page.locator("a.calc-download", has_text=".csv").click()
     saved = tmp_path / "out.csv"
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"\xef\xbb\xbf") and "【事業所】" in saved.read_text(encoding="utf-8-sig")
@@ -378,6 +379,11 @@ def test_roster_reads_cp932_csv_and_xlsx_in_the_page_without_any_request(base_ur
     with page.expect_download() as download:
         page.locator("a.calc-download", has_text=".xlsx").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / "out.xlsx"
+    download.value.save_as(saved)
+    import openpyxl
+
+    assert openpyxl.load_workbook(saved).sheetnames[0] == "事業所"
     assert page.evaluate("window.__csp") == []
     page.close()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Citation:
     checked_against: str | None = None
     note: str | None = None
 
-    @property
+    @cached_property
     def label(self) -> str:
         """表示用の短い出典表記（例：「事務連絡 別添 p.14 Ⅱ 就労定着支援の概要 …」）。"""
         page = f" p.{self.page}" if self.page is not None and self.document.key == "notice" else ""

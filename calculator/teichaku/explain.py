@@ -46,8 +46,10 @@ class Explanation:
 
     def cite(self, *citations: Citation) -> None:
         # 同じ箇所（表示ラベルが同じもの）は一度だけ挙げる。
+        labels = {used.label for used in self._used}
         for citation in citations:
-            if all(used.label != citation.label for used in self._used):
+            if citation.label not in labels:
+                labels.add(citation.label)
                 self._used.append(citation)
 
     def source_of(self, name: str) -> Citation:

@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from .dates import Month, fiscal_year_end, japanese_date, parse_date, period_end
@@ -48,6 +49,8 @@ REQUIRED_COLUMNS = ("利用者ID", "前サービス", "就職日", "利用開始
 CONTACT_COLUMNS = ("利用者ID", "日付")
 STAFF_COLUMNS = ("職員", "職種", "週の勤務時間")
 SUPPORT_STAFF = "就労定着支援員"
+_HEADER_FIRST = {"利用者ID", "職員", "日付", "前サービス", "職種", "週の勤務時間"}
+_HEADER_INITIALS = {name[0] for name in _HEADER_FIRST}
 _TRUE = {"○", "〇", "◯", "はい", "有", "あり", "1", "true", "yes", "y", "✓", "レ"}
 _FALSE = {"", "×", "いいえ", "無", "なし", "0", "false", "no", "n", "-", "－"}
 
@@ -104,6 +107,8 @@ class Table:
 # ---- 読み込み ----
 
 def _cell_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, _dt.datetime):
@@ -149,13 +154,15 @@ def _csv_tables(data: bytes) -> list[Table]:
         raise RosterError("ファイル", "CSV として読めません（文字以外のデータを含みます）。")
     tables: list[Table] = []
     current: Table | None = None
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        values = [cell.strip() for cell in cells]
-        if not any(values):
+    for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
+        # セルの前後の空白は読むとき（_cell_text）に除く
+        if not any(values) or not "".join(values).strip():
             current = None
             continue
-        header = [_header_key(cell) for cell in values]
-        kind = _kind_of(header)
+        # 見出し行の候補（最初の列が「利用者ID」「職員」など）だけを見出しとして調べる
+        candidate = current is None or values[0].lstrip()[:1] in _HEADER_INITIALS
+        header = [_header_key(cell) for cell in values] if candidate and _header_key(values[0]) in _HEADER_FIRST else []
+        kind = _kind_of(header) if header else None
         if kind is not None and (current is None or _kind_of(current.header) != kind):
             current = Table("CSV", number, header, [])
             tables.append(current)
@@ -220,6 +227,18 @@ def read_tables(data: bytes, name: str = "") -> list[Table]:
 
 # ---- 行の検証 ----
 
+_DATES: dict[tuple[str, str], _dt.date] = {}
+
+
+def _date(text: str, column: str) -> _dt.date:
+    """parse_date と同じ（同じ文字列は一度だけ読む。名簿には同じ日付が何度も出る）。"""
+    key = (text, column)
+    found = _DATES.get(key)
+    if found is None:
+        found = _DATES[key] = parse_date(text, column)
+    return found
+
+
 def _flag(value: str, sheet: str, row: int, column: str) -> bool | Rejection:
     key = unicodedata.normalize("NFKC", value).strip().lower()
     if key in _TRUE:
@@ -256,7 +275,7 @@ def _users(table: Table, rejected: list[Rejection]) -> list[User]:
                 text = cell(values, column)
                 if column in REQUIRED_COLUMNS and not text:
                     raise InputError(column, "入力してください。")
-                dates[column] = parse_date(text, column) if text else None
+                dates[column] = _date(text, column) if text else None
         except InputError as error:
             reject(error.field, error.message)
             continue
@@ -297,20 +316,24 @@ def _users(table: Table, rejected: list[Rejection]) -> list[User]:
 
 
 def _contacts(table: Table, users: Mapping[str, User], rejected: list[Rejection]) -> int:
-    index = {name: i for i, name in enumerate(table.header)}
+    id_at, date_at = table.header.index("利用者ID"), table.header.index("日付")
+    months: dict[Any, Month] = {}  # 同じ日付の文字列（セル）は一度だけ読む
     count = 0
     for number, values in table.rows:
-        user_id = _cell_text(values[index["利用者ID"]]) if index["利用者ID"] < len(values) else ""
-        text = _cell_text(values[index["日付"]]) if index["日付"] < len(values) else ""
-        if user_id not in users:
+        user_id = _cell_text(values[id_at]) if id_at < len(values) else ""
+        user = users.get(user_id)
+        if user is None:
             rejected.append(Rejection(table.sheet, number, "利用者ID", f"名簿にない利用者ID「{user_id}」です。"))
             continue
-        try:
-            day = parse_date(text, "日付")
-        except InputError as error:
-            rejected.append(Rejection(table.sheet, number, "日付", error.message))
-            continue
-        users[user_id].contacts.add(Month.of(day))
+        raw = values[date_at] if date_at < len(values) else ""
+        month = months.get(raw)
+        if month is None:
+            try:
+                month = months[raw] = Month.of(_date(_cell_text(raw), "日付"))
+            except InputError as error:
+                rejected.append(Rejection(table.sheet, number, "日付", error.message))
+                continue
+        user.contacts.add(month)
         count += 1
     return count
 
@@ -354,7 +377,8 @@ def office_retention(users: Sequence[User], fye: _dt.date, params: ParameterSet)
     in_window = [u for u in users if u.used_between(first, fye)]
     excluded = [u for u in in_window if _expired(u, params) and u.end is not None and fy_start <= u.end <= fye
                 and u.left is not None and u.end < u.left <= fye and not u.employed_on(fye)]
-    kept = [u for u in in_window if u not in excluded and u.employed_on(fye)]
+    excluded_ids = {u.id for u in excluded}
+    kept = [u for u in in_window if u.id not in excluded_ids and u.employed_on(fye)]
     return {"first": first, "users": in_window, "excluded": excluded, "retained": kept}
 
 
@@ -382,6 +406,7 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
     """名簿ファイル（バイト列）を読み、年度末日の事業所の数字と利用者ごとの結果を返す。ファイル全体が読めなければ RosterError。"""
     params = parameters or default_parameters()
     _CLAIMS.clear()
+    _DATES.clear()
     if fiscal_year_end_text in (None, ""):
         fye = fiscal_year_end(today or _dt.date.today())
         if fye >= (today or _dt.date.today()):
@@ -475,10 +500,9 @@ def _is_roster_row(rejection: Rejection, tables: Iterable[Table]) -> bool:
 def _user_result(user: User, months: Sequence[Month], basis: Mapping[str, Any] | None, has_contacts: bool,
                  params: ParameterSet) -> dict[str, Any]:
     eligibility = check_eligibility(user.employed, user.prior_service, user.start, parameters=params)
-    d = eligibility.to_dict()
     warnings: list[str] = []
-    if not d["eligible"]:
-        warnings += [r for r in d["reasons"] if "対象" in r or "より前" in r or "後です" in r or "残って" in r]
+    if not eligibility.eligible:
+        warnings += [r for r in eligibility.reasons if "対象" in r or "より前" in r or "後です" in r or "残って" in r]
     if user.end is not None and user.end > eligibility.latest_end:
         warnings.append(f"利用終了日{japanese_date(user.end)}が、支給決定できる最後の日{japanese_date(eligibility.latest_end)}"
                         "（就職日から3年6月）を過ぎています。")
@@ -486,49 +510,59 @@ def _user_result(user: User, months: Sequence[Month], basis: Mapping[str, Any] |
     total: int | None = 0
     if has_contacts and basis is not None:
         initial_done = False
-        for month in months:
-            if not user.used_between(month.first_day, month.last_day):
-                continue
+        first_year_end = period_end(user.start, params.value("fees.company_coordination_months", NOTICE_DATE))
+        end = user.end
+        for month, first, last, iso in _bounds(tuple(months)):
+            if user.start > last or (end is not None and end < first):
+                continue  # 利用期間にかからない月
             face = month in user.contacts
-            requested = []
-            if user.from_other_office:
-                requested.append("初期加算")
-            if user.start <= month.last_day and month.first_day <= period_end(user.start, params.value(
-                    "fees.company_coordination_months", NOTICE_DATE)):
-                requested.append("企業連携等調整特別加算")
-            if user.special_area:
-                requested.append("特別地域加算")
-            claim = _claim(month, face, tuple(requested), user.from_other_office, initial_done, user.special_area,
-                           basis, user.start, params)
-            if any(name == "初期加算" for name, _ in claim["additions"]):
-                initial_done = True
-            claims.append({"month": month.iso(), "contact": face, **claim})
+            requested = (("初期加算",) if user.from_other_office else ()) \
+                + (("企業連携等調整特別加算",) if user.start <= last and first <= first_year_end else ()) \
+                + (("特別地域加算",) if user.special_area else ())
+            claim = _claim(month, face, requested, initial_done, basis, user.start, params)
+            initial_done = initial_done or claim["initial"]
+            claims.append({"month": iso, "contact": face, "units": claim["units"], "base_units": claim["base_units"],
+                           "additions": claim["additions"], "refused": claim["refused"]})
             if claim["units"] is None or total is None:
                 total = None
             else:
                 total += claim["units"]
     else:
         total = None
-    return {"id": user.id, "row": user.row, "prior_service": user.prior_service, "eligible": d["eligible"],
-            "earliest_start": d["earliest_start"], "latest_end": d["latest_end"], "periods": d["periods"],
+    return {"id": user.id, "row": user.row, "prior_service": user.prior_service, "eligible": eligibility.eligible,
+            "earliest_start": eligibility.earliest_start.isoformat(), "latest_end": eligibility.latest_end.isoformat(),
+            "periods": [period.to_dict() for period in eligibility.periods],
             "warnings": warnings, "months": claims, "total_units": total}
 
 
 _CLAIMS: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
-def _claim(month: Month, face: bool, requested: tuple[str, ...], from_other: bool, initial_done: bool, special: bool,
-           basis: Mapping[str, Any], start: _dt.date, params: ParameterSet) -> dict[str, Any]:
-    """teichaku.fees.monthly_claim の結果（単位数・算定した加算）。結果を決める条件が同じ月はまとめて計算する。"""
-    first_year = "企業連携等調整特別加算" in requested
-    key = (id(params), month, face, requested, from_other, initial_done, special, first_year, tuple(sorted(basis.items())))
-    if key not in _CLAIMS:
+@lru_cache(maxsize=8)
+def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, _dt.date, _dt.date, str], ...]:
+    """各月の初日・末日・表記（利用者ごとに計算し直さない）。"""
+    return tuple((month, month.first_day, month.last_day, month.iso()) for month in months)
+
+
+def _claim(month: Month, face: bool, requested: tuple[str, ...], initial_done: bool, basis: Mapping[str, Any],
+           start: _dt.date, params: ParameterSet) -> dict[str, Any]:
+    """teichaku.fees.monthly_claim の結果（単位数・算定した加算）。
+
+    結果を決める条件（月、対面支援の有無、請求する加算、初期加算を算定済みか）が同じなら結果も同じなので、一度だけ計算する
+    （企業連携等調整特別加算は、支援開始1年以内の月にだけ requested に入れてある）。1回の analyse の中だけで使う。
+    """
+    key = (month, face, requested, initial_done)
+    found = _CLAIMS.get(key)
+    if found is None:
+        first_year = "企業連携等調整特別加算" in requested
         result = monthly_claim(basis["users"], basis["retained"], basis["average_users"], basis["excluded"], list(requested), face,
-                               start if first_year else None, month, from_other, initial_done, special, parameters=params)
-        _CLAIMS[key] = {"units": result.total_units, "base_units": result.base_units,
-                        "additions": [(a.name, a.units) for a in result.additions],
-                        "refused": [r.name for r in result.rejected]}
-    return _CLAIMS[key]
+                               start if first_year else None, month, "初期加算" in requested, initial_done,
+                               "特別地域加算" in requested, parameters=params)
+        found = _CLAIMS[key] = {"units": result.total_units, "base_units": result.base_units,
+                                "additions": [(a.name, a.units) for a in result.additions],
+                                "refused": [r.name for r in result.rejected],
+                                "initial": any(a.name == "初期加算" for a in result.additions)}
+    return found
 
 
 def _track_record(users: Sequence[User], fye: _dt.date, params: ParameterSet) -> dict[str, Any]:
@@ -559,7 +593,7 @@ def _track_record(users: Sequence[User], fye: _dt.date, params: ParameterSet) ->
 
 def _whole_months(first: _dt.date, last: _dt.date) -> int:
     """first を第1日として last までに満了した月数（民法143条の数え方）。"""
-    months = 0
+    months = max((last.year - first.year) * 12 + (last.month - first.month) - 1, 0)
     while period_end(first, months + 1) <= last:
         months += 1
     return months
@@ -567,8 +601,8 @@ def _whole_months(first: _dt.date, last: _dt.date) -> int:
 
 # ---- 書き出し（CSV は Excel で開けるよう UTF-8 の BOM つき、Excel は openpyxl）----
 
-def _sheets(result: Mapping[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
-    """結果を表（シート名、見出し、行）にする。CSV と Excel で同じもの。"""
+def _sheets(result: Mapping[str, Any], limit: int | None = None) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """結果を表（シート名、見出し、行）にする。CSV と Excel で同じもの。limit は画面用に各表の先頭だけ作る行数。"""
     r = result["retention"]
     office = [
         ["年度末日", result["fiscal_year_end"]],
@@ -590,11 +624,12 @@ def _sheets(result: Mapping[str, Any]) -> list[tuple[str, list[str], list[list[A
     track = result["track_record"]
     office.append(["就労定着実績体制加算の割合", f"{track.get('ratio') or '—'}（{track.get('percent') or '—'}）"])
     months = [[m["month"], m["count"]] for m in result["monthly_users"]]
+    shown = result["users"][:limit] if limit is not None else result["users"]
     users = [[u["id"], u["row"], u["prior_service"], "可" if u["eligible"] else "不可", u["earliest_start"], u["latest_end"],
               " ".join(f"{p['start']}〜{p['end']}" for p in u["periods"]), " ／ ".join(u["warnings"]),
-              u["total_units"] if u["total_units"] is not None else "—"] for u in result["users"]]
+              u["total_units"] if u["total_units"] is not None else "—"] for u in shown]
     claims = [[u["id"], m["month"], "あり" if m["contact"] else "なし", m["units"] if m["units"] is not None else "—",
-               "、".join(f"{name}{units}" for name, units in m["additions"])] for u in result["users"] for m in u["months"]]
+               "、".join(f"{name}{units}" for name, units in m["additions"])] for u in shown for m in u["months"]]
     rejected = [[x["sheet"], x["row"], x["column"], x["message"]] for x in result["rejected"]]
     return [
         ("事業所", ["項目", "値"], office),

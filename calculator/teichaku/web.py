@@ -14,8 +14,8 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -418,28 +418,54 @@ def _table(caption: str, columns: list[str], rows: list[list[Any]]) -> dict[str,
             "current_column": None}
 
 
+ROSTER_SHOW_ROWS = 100  # 画面に出す各表の行数（全体はダウンロードで）
+_LAST_ROSTER: dict[str, Any] = {}  # 直前の名簿の結果（ダウンロードのとき読み直さないため）
+
+
+def _roster_result(inputs: Mapping[str, Any], data: bytes) -> dict[str, Any]:
+    from . import roster
+
+    key = hashlib.sha256(data).hexdigest() + json.dumps(
+        [_text(inputs, "file"), _optional(inputs, "fiscal_year_end"), _optional(inputs, "fulltime_hours")], ensure_ascii=False)
+    if _LAST_ROSTER.get("key") != key:
+        result = roster.analyse(data, _text(inputs, "file"), _optional(inputs, "fiscal_year_end"), _optional(inputs, "fulltime_hours"))
+        _LAST_ROSTER.clear()
+        _LAST_ROSTER.update(key=key, result=result.to_dict())
+    found: dict[str, Any] = _LAST_ROSTER["result"]
+    return found
+
+
 def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, Any]:
     from . import roster
 
     if not data:
         raise InputError("名簿ファイル", "ファイルを選んでください。")
-    result = roster.analyse(data, _text(inputs, "file"), _optional(inputs, "fiscal_year_end"), _optional(inputs, "fulltime_hours"))
-    d = result.to_dict()
-    sheets = roster._sheets(d)
+    d = _roster_result(inputs, data)
+    sheets = roster._sheets(d, ROSTER_SHOW_ROWS)
+    totals = {"月ごとの利用者数": len(d["monthly_users"]), "利用者": len(d["users"]),
+              "月ごとの請求": sum(len(u["months"]) for u in d["users"]), "読み込めなかった行": len(d["rejected"])}
     r = d["retention"]
     summary = [{"label": label, "value": f"{value:,}" if isinstance(value, int) else str(value)} for label, value in sheets[0][2]]
     rejected = d["rejected"]
     tone = "ok" if not rejected else "ng"
     text = (f"{d['rows']['accepted']}人の行を読み込みました" +
             (f"（読み込めなかった行：{len(rejected)}件。下の表に理由があります）" if rejected else ""))
-    tables = [_table(name, header, rows) for name, header, rows in sheets[1:]]
-    downloads = [{"name": f"就労定着支援_集計_{d['fiscal_year_end']}.csv", "mime": "text/csv",
-                  "base64": base64.b64encode(roster.to_csv(d)).decode("ascii")}]
+    tables = []
+    for name, header, rows in sheets[1:]:
+        limit = len(rows) if name == "読み込めなかった行" else ROSTER_SHOW_ROWS
+        total = totals[name]
+        caption = name if total <= limit else f"{name}（先頭{limit}行。全{total:,}行はダウンロードしたファイルに）"
+        tables.append(_table(caption, header, rows[:limit]))
+    base = f"就労定着支援_集計_{d['fiscal_year_end']}"
+    downloads = [{"name": f"{base}.csv", "format": "csv", "label": "CSV（UTF-8）で保存"},
+                 {"name": f"{base}.xlsx", "format": "xlsx", "label": "Excel（.xlsx）で保存"}]
     citations = [passage("q2"), default_parameters().at("fees.base_fee", NOTICE_DATE).source]
+    brief = {key: d[key] for key in ("fiscal_year_end", "retention", "average_users", "total_user_months", "rows", "track_record",
+                                     "staffing", "rejected")}
     return {"verdict": {"tone": tone, "text": text}, "summary": summary, "lists": [], "table": None, "tables": tables,
             "downloads": downloads, "timeline": None, "excluded": r.get("excluded", []),
-            "data": {**d, "steps": [{"text": "名簿の計算方法は teichaku.roster の説明（このサイトの「このサイトについて」）による。",
-                                     "sources": [c.label for c in citations]}],
+            "data": {**brief, "steps": [{"text": "名簿の計算方法は teichaku.roster の説明（このサイトの「このサイトについて」）による。",
+                                         "sources": [c.label for c in citations]}],
                      "sources": [c.to_dict() for c in citations]},
             "citations": citations}
 
@@ -499,14 +525,12 @@ def _as_bytes(data: Any) -> bytes:
     return bytes(data)
 
 
-def roster_xlsx(inputs_json: str, data: Any) -> Any:
-    """名簿の結果を Excel ファイル（bytes）にする（ダウンロードの時だけ）。"""
+def roster_export(inputs_json: str, data: Any, fmt: str) -> bytes:
+    """名簿の結果を書き出す（fmt は "csv" か "xlsx"）。直前の結果があれば読み直さない。"""
     from . import roster
 
-    inputs = json.loads(inputs_json)
-    result = roster.analyse(_as_bytes(data), str(inputs.get("file", "")), inputs.get("fiscal_year_end") or None,
-                            inputs.get("fulltime_hours") or None)
-    return roster.to_xlsx(result.to_dict())
+    result = _roster_result(json.loads(inputs_json), _as_bytes(data))
+    return roster.to_xlsx(result) if fmt == "xlsx" else roster.to_csv(result)
 
 
 def run_json(kind: str, inputs_json: str) -> str:

@@ -226,14 +226,13 @@ function setUp(form) {
     for (const table of result.tables || [])
       parts.push(renderTable(table));
     if (result.downloads) {
-      const links = result.downloads.map(item => {
-        const bytes = Uint8Array.from(atob(item.base64), c => c.charCodeAt(0));
-        const url = URL.createObjectURL(new Blob([bytes], { type: item.mime }));
-        return element("a", { href: url, download: item.name, class: "md-button calc-download" }, `${item.name} をダウンロード`);
+      const buttons = result.downloads.map(item => {
+        const button = element("button", { type: "button", class: "md-button calc-export", "data-format": item.format,
+                                           "data-name": item.name }, item.label);
+        button.addEventListener("click", () => requestExport(button));
+        return button;
       });
-      const xlsx = element("button", { type: "button", class: "md-button calc-download-xlsx" }, "Excel（.xlsx）で保存");
-      xlsx.addEventListener("click", () => requestXlsx(xlsx));
-      parts.splice(2, 0, element("p", { class: "calc-downloads" }, links, " ", xlsx,
+      parts.splice(2, 0, element("p", { class: "calc-downloads" }, buttons,
                                  element("button", { type: "button", class: "md-button calc-print" }, "要約を印刷")));
     }
     const steps = result.steps.map(step => element("li", {}, step.text,
@@ -249,10 +248,11 @@ function setUp(form) {
     output.replaceChildren(...parts);
   }
 
-  async function requestXlsx(button) {
+  // 結果のファイル（CSV・Excel）：ボタンを押したときに作り、ダウンロードのリンクに置き換える
+  async function requestExport(button) {
     button.disabled = true;
-    button.textContent = "Excel を作成中…";
-    worker.postMessage({ type: "xlsx", id: sent, inputs: readInputs(), file: await readFile() });
+    button.textContent = "作成中…";
+    worker.postMessage({ type: "export", format: button.dataset.format, inputs: readInputs(), file: await readFile() });
   }
 
   form.addEventListener("click", event => {
@@ -299,18 +299,18 @@ function setUp(form) {
         queued = null;
         send(inputs);
       }
-    } else if (message.type === "xlsx") {
-      const button = form.querySelector(".calc-download-xlsx");
+    } else if (message.type === "export") {
+      const button = form.querySelector(`.calc-export[data-format="${message.format}"]`);
       if (!button)
         return;
       if (message.error) {
-        button.textContent = `Excel を作れませんでした（${message.error}）`;
+        button.textContent = `ファイルを作れませんでした（${message.error}）`;
         return;
       }
-      const inputs = readInputs();
-      const name = `就労定着支援_集計_${inputs.fiscal_year_end || "直近の年度"}.xlsx`;
-      const url = URL.createObjectURL(new Blob([message.bytes], { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }));
-      const link = element("a", { href: url, download: name, class: "md-button calc-download" }, `${name} をダウンロード`);
+      const type = message.format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv";
+      const url = URL.createObjectURL(new Blob([message.bytes], { type }));
+      const link = element("a", { href: url, download: button.dataset.name, class: "md-button calc-download" },
+                           `${button.dataset.name} をダウンロード`);
       button.replaceWith(link);
       link.focus();
     } else if (message.type === "failed") {

@@ -90,18 +90,18 @@ self.addEventListener("message", async event => {
     }
     return;
   }
-  if (message.type === "xlsx") {
+  if (message.type === "export") {
     try {
       const { pyodide } = await booting;
       await ensureXlsx();
       const data = pyodide.toPy(message.file);
-      const bytes = web.roster_xlsx(JSON.stringify(message.inputs), data);
+      const bytes = web.roster_export(JSON.stringify(message.inputs), data, message.format);
       const out = bytes.toJs();
       bytes.destroy();
       data.destroy && data.destroy();
-      self.postMessage({ type: "xlsx", id: message.id, bytes: out });
+      self.postMessage({ type: "export", format: message.format, bytes: out });
     } catch (error) {
-      self.postMessage({ type: "xlsx", id: message.id, error: String(error && error.message || error) });
+      self.postMessage({ type: "export", format: message.format, error: String(error && error.message || error) });
     }
     return;
   }
