@@ -195,3 +195,14 @@ def test_cli_roster_unreadable_file_exits_2(capsys: pytest.CaptureFixture[str], 
     assert main(["roster", str(image)]) == 2
     assert "画像や PDF" in capsys.readouterr().err
     assert main(["roster", str(tmp_path / "missing.csv")]) == 2
+
+
+def test_roster_eligibility_equals_check_eligibility_for_every_user(hand_checked: dict) -> None:
+    from teichaku.eligibility import check_eligibility
+
+    rows = {line.split(",")[0]: line.split(",") for line in FIXTURE.read_text(encoding="utf-8").splitlines()[1:8]}
+    for user in hand_checked["users"]:
+        row = rows[user["id"]]
+        expected = check_eligibility(row[2], row[1], row[5]).to_dict()
+        assert (user["eligible"], user["earliest_start"], user["latest_end"], user["periods"]) == (
+            expected["eligible"], expected["earliest_start"], expected["latest_end"], expected["periods"]), user["id"]

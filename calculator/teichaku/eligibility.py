@@ -75,6 +75,33 @@ def decision_periods(start: _dt.date, latest_end: _dt.date, months: int) -> list
     return periods
 
 
+@dataclass(frozen=True)
+class Window:
+    """利用できる期間：count_start を第1日とする6月の満了日（wait_end）、最も早い利用開始日、支給決定できる最後の日。"""
+
+    count_start: _dt.date
+    wait_end: _dt.date
+    earliest: _dt.date
+    latest_end: _dt.date
+    before_established: bool  # 6月の翌日が創設（平成30年4月1日）より前で、創設日に繰り下げた
+
+
+def usable_window(employed: _dt.date, prior_end: _dt.date | None = None, parameters: ParameterSet | None = None) -> Window:
+    """利用できる期間の日付だけを求める（民法第140条ただし書・第143条、別添 p.14・p.21）。
+
+    check_eligibility（根拠つき）と名簿（teichaku.roster、利用者が多いので根拠の文章を作らない）が同じ計算を使う。
+    就職後も前サービスを利用した場合は、その利用終了日の翌日から数える（報酬の留意事項通知の取扱い）。
+    """
+    params = parameters or default_parameters()
+    count_start = prior_end + _dt.timedelta(days=1) if prior_end is not None and prior_end >= employed else employed
+    wait_end = period_end(count_start, params.value("periods.wait_months", NOTICE_DATE))
+    earliest = wait_end + _dt.timedelta(days=1)
+    established: _dt.date = params.value("periods.service_established", NOTICE_DATE)
+    before = earliest < established
+    latest_end = period_end(count_start, params.value("periods.late_start_limit_months", NOTICE_DATE))
+    return Window(count_start, wait_end, established if before else earliest, latest_end, before)
+
+
 def check_eligibility(
     employed: str | _dt.date,
     prior_service: str,
@@ -111,17 +138,17 @@ def check_eligibility(
             "一般就労した者に限られます（施行規則第6条の10の2）。"
         )
 
-    count_start = employed_day
+    window = usable_window(employed_day, prior_end, params)
+    count_start = window.count_start
     civil, practice = passage("civil_code_period", params), passage("six_month_practice", params)
-    if prior_end is not None and prior_end >= employed_day:
-        count_start = prior_end + _dt.timedelta(days=1)
+    if prior_end is not None and count_start != employed_day:
         ex.step(
             f"就職後も前サービスを{japanese_date(prior_end)}まで利用したため、期間はその翌日"
             f"{japanese_date(count_start)}から数える（報酬の留意事項通知の取扱い）。",
             extra=(practice,),
         )
     wait = ex.param("periods.wait_months")
-    wait_end = period_end(count_start, wait)
+    wait_end = window.wait_end
     earliest = wait_end + _dt.timedelta(days=1)
     ex.step(
         f"{japanese_date(count_start)}を第1日として{wait}月の期間は{japanese_date(wait_end)}に満了する"
@@ -129,13 +156,13 @@ def check_eligibility(
         "periods.wait_months",
         extra=(civil, practice),
     )
-    established = ex.peek("periods.service_established")
-    if earliest < established:
-        earliest = established
+    if window.before_established:
+        established = ex.peek("periods.service_established")
+        earliest = window.earliest
         ex.step(f"就労定着支援は{japanese_date(established)}に創設されたため、それより前には利用できない。",
                 "periods.service_established")
     limit = ex.param("periods.late_start_limit_months")
-    latest_end = period_end(count_start, limit)
+    latest_end = window.latest_end
     ex.step(
         f"支給決定できるのは{japanese_date(count_start)}から{limit // 12}年{limit % 12}月の期間の末日"
         f"{japanese_date(latest_end)}まで（3年6月から就労継続期間を除いた期間、同一企業に就労継続していること）。",

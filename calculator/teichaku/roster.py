@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any
 
 from .dates import Month, fiscal_year_end, japanese_date, parse_date, period_end
-from .eligibility import check_eligibility
+from .eligibility import decision_periods, usable_window
 from .errors import InputError
 from .explain import NOTICE_DATE
 from .fees import monthly_claim
@@ -82,6 +82,7 @@ class User:
     end: _dt.date | None
     from_other_office: bool
     special_area: bool
+    qualifies: bool = True  # 前サービスが施行規則第6条の10の2のもの
     contacts: set[Month] = field(default_factory=set)
 
     def employed_on(self, day: _dt.date) -> bool:
@@ -248,8 +249,9 @@ def _flag(value: str, sheet: str, row: int, column: str) -> bool | Rejection:
     return Rejection(sheet, row, column, f"「{value}」を読めません。該当する場合は「○」、しない場合は空欄にしてください。")
 
 
-def _users(table: Table, rejected: list[Rejection]) -> list[User]:
+def _users(table: Table, rejected: list[Rejection], params: ParameterSet) -> list[User]:
     index = {name: i for i, name in enumerate(table.header)}
+    qualifying = params.value("periods.prior_services", NOTICE_DATE)
     users: list[User] = []
     seen: dict[str, int] = {}
 
@@ -311,7 +313,7 @@ def _users(table: Table, rejected: list[Rejection]) -> list[User]:
             continue
         seen[user_id] = number
         users.append(User(user_id, number, service.name, employed, left, again, start, end,
-                          flags["他事業所からの受入れ"], flags["特別地域"]))
+                          flags["他事業所からの受入れ"], flags["特別地域"], service.category in qualifying))
     return users
 
 
@@ -426,7 +428,7 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
     has_contacts = False
     for table in tables:
         if _kind_of(table.header) == "roster":
-            users += _users(table, rejected)
+            users += _users(table, rejected, params)
     by_id = {u.id: u for u in users}
     for table in tables:
         kind = _kind_of(table.header)
@@ -499,13 +501,24 @@ def _is_roster_row(rejection: Rejection, tables: Iterable[Table]) -> bool:
 
 def _user_result(user: User, months: Sequence[Month], basis: Mapping[str, Any] | None, has_contacts: bool,
                  params: ParameterSet) -> dict[str, Any]:
-    eligibility = check_eligibility(user.employed, user.prior_service, user.start, parameters=params)
+    # check_eligibility と同じ日付の計算（usable_window）。利用者が多いので根拠の文章は作らない。
+    window = usable_window(user.employed, None, params)
     warnings: list[str] = []
-    if not eligibility.eligible:
-        warnings += [r for r in eligibility.reasons if "対象" in r or "より前" in r or "後です" in r or "残って" in r]
-    if user.end is not None and user.end > eligibility.latest_end:
-        warnings.append(f"利用終了日{japanese_date(user.end)}が、支給決定できる最後の日{japanese_date(eligibility.latest_end)}"
+    if not user.qualifies:
+        warnings.append(f"前サービス「{user.prior_service}」は対象外です。就労定着支援の対象は生活介護、自立訓練、就労移行支援、"
+                        "就労継続支援を利用して一般就労した者に限られます（施行規則第6条の10の2）。")
+    if user.start < window.earliest:
+        warnings.append(f"利用開始日{japanese_date(user.start)}は、最も早い利用開始日{japanese_date(window.earliest)}より前です"
+                        "（就職後7月目より前）。")
+    elif user.start > window.latest_end:
+        warnings.append(f"利用開始日{japanese_date(user.start)}は、支給決定できる最後の日{japanese_date(window.latest_end)}より後です。")
+    if user.end is not None and user.end > window.latest_end:
+        warnings.append(f"利用終了日{japanese_date(user.end)}が、支給決定できる最後の日{japanese_date(window.latest_end)}"
                         "（就職日から3年6月）を過ぎています。")
+    in_window = window.earliest <= user.start <= window.latest_end
+    eligible = user.qualifies and in_window
+    periods = decision_periods(user.start, window.latest_end, params.value("periods.decision_period_months", NOTICE_DATE)) \
+        if in_window else []
     claims: list[dict[str, Any]] = []
     total: int | None = 0
     if has_contacts and basis is not None:
@@ -529,9 +542,9 @@ def _user_result(user: User, months: Sequence[Month], basis: Mapping[str, Any] |
                 total += claim["units"]
     else:
         total = None
-    return {"id": user.id, "row": user.row, "prior_service": user.prior_service, "eligible": eligibility.eligible,
-            "earliest_start": eligibility.earliest_start.isoformat(), "latest_end": eligibility.latest_end.isoformat(),
-            "periods": [period.to_dict() for period in eligibility.periods],
+    return {"id": user.id, "row": user.row, "prior_service": user.prior_service, "eligible": eligible,
+            "earliest_start": window.earliest.isoformat(), "latest_end": window.latest_end.isoformat(),
+            "periods": [period.to_dict() for period in periods],
             "warnings": warnings, "months": claims, "total_units": total}
 
 

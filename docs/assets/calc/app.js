@@ -265,7 +265,8 @@ function setUp(form) {
     busy = true;
     const id = ++sent;
     const file = await readFile();
-    worker.postMessage({ type: "run", id, kind, inputs, file });
+    // ファイルの中身は Worker に移す（コピーしない）
+    worker.postMessage({ type: "run", id, kind, inputs, file }, file ? [file.buffer] : []);
   }
 
   function compute() {
