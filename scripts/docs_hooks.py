@@ -150,7 +150,10 @@ def additions() -> str:
         parameter = _params().get(key)
         item = parameter.at(NOTICE_DATE)
         rows.append(f"| {name} | {item.value:,}{parameter.unit} | {condition} | {_cite(item.source)} |")
-    return "\n".join(rows)
+    unconfirmed = _value("fees.additions_unconfirmed_from")
+    note = (f"\n\n**この表は本通知（平成30年度の報酬体系）の加算です。** {_jdate(unconfirmed)}以降の加算は改定で変わっており、"
+            "このサイトでは計算しません（[報酬改定の履歴](history.md)）。\n{: .table-source }")
+    return "\n".join(rows) + note
 
 
 def _param_rows(names: list[str]) -> str:

@@ -206,3 +206,12 @@ def test_roster_eligibility_equals_check_eligibility_for_every_user(hand_checked
         expected = check_eligibility(row[2], row[1], row[5]).to_dict()
         assert (user["eligible"], user["earliest_start"], user["latest_end"], user["periods"]) == (
             expected["eligible"], expected["earliest_start"], expected["latest_end"], expected["periods"]), user["id"]
+
+
+def test_ten_thousand_bad_rows_are_each_reported_and_counted() -> None:
+    header = "利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域"
+    rows = [f"U{i},就労移行支援,2019-02-30,,,2019-10-01,,," for i in range(10000)]
+    result = analyse("\n".join([header, *rows]).encode("utf-8"), "x.csv", "2023-03-31").to_dict()
+    assert result["rows"]["accepted"] == 0 and result["rows"]["rejected"] == 10000
+    assert result["rejected"][-1] == {"sheet": "CSV", "row": 10001, "column": "就職日", "message": "「2019-02-30」は存在しない日付です。"}
+    assert result["retention"]["rate"] is None and "算出できません" in result["retention"]["note"]

@@ -146,3 +146,4 @@ def test_fee_history_table_shows_every_schedule_and_its_units_from_the_data() ->
 def test_every_fee_table_says_which_schedule_it_shows() -> None:
     assert "この表は「平成30年度報酬（本通知）」（2018年4月1日から2019年9月30日まで）です。" in hooks.base_fee()
     assert "この区分は本通知のもの（2018年4月1日から2021年3月31日まで）です。" in hooks.tiers()
+    assert "この表は本通知（平成30年度の報酬体系）の加算です。" in hooks.additions()

@@ -488,15 +488,15 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
         "claims_basis": basis,
         "users": user_out,
         "rejected": [r.to_dict() for r in sorted(rejected, key=lambda r: (r.sheet, r.row))],
-        "rows": {"accepted": len(users), "rejected": len({(r.sheet, r.row) for r in rejected if _is_roster_row(r, tables)}),
+        "rows": {"accepted": len(users), "rejected": len({(r.sheet, r.row) for r in rejected} & _roster_rows(tables)),
                  "contacts": contact_rows, "staff": len(staff)},
     }
     return RosterResult(out)
 
 
-def _is_roster_row(rejection: Rejection, tables: Iterable[Table]) -> bool:
-    return any(_kind_of(t.header) == "roster" and t.sheet == rejection.sheet and any(n == rejection.row for n, _ in t.rows)
-               for t in tables)
+def _roster_rows(tables: Iterable[Table]) -> set[tuple[str, int]]:
+    """名簿の表の行（シート、行番号）：読み込めなかった行のうち名簿の行を数えるため。"""
+    return {(t.sheet, number) for t in tables if _kind_of(t.header) == "roster" for number, _ in t.rows}
 
 
 def _user_result(user: User, months: Sequence[Month], basis: Mapping[str, Any] | None, has_contacts: bool,
