@@ -184,7 +184,7 @@ def monthly_claim(
         return ClaimResult(retention, service_month, 0, "対面による支援がない月", granted, rejected, warnings, ex)
     ex.step("この月に利用者との対面による支援が1回以上あるため、基本報酬を請求できる。", "fees.face_to_face_per_month")
     if base is None:
-        ex.step("基本報酬の単位数が本通知に記載されていないため、合計単位数は示せない。加算の可否だけを示す。")
+        ex.step(f"基本報酬の単位数が「{retention.fee.note}」のため、合計単位数は示せない。加算の可否だけを示す。")
 
     unconfirmed_from: _dt.date = ex.peek("fees.additions_unconfirmed_from")
     if requested and on >= unconfirmed_from:
