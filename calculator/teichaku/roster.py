@@ -228,16 +228,10 @@ def read_tables(data: bytes, name: str = "") -> list[Table]:
 
 # ---- 行の検証 ----
 
-_DATES: dict[tuple[str, str], _dt.date] = {}
-
-
+@lru_cache(maxsize=8192)
 def _date(text: str, column: str) -> _dt.date:
-    """parse_date と同じ（同じ文字列は一度だけ読む。名簿には同じ日付が何度も出る）。"""
-    key = (text, column)
-    found = _DATES.get(key)
-    if found is None:
-        found = _DATES[key] = parse_date(text, column)
-    return found
+    """parse_date と同じ（同じ文字列は一度だけ読む。名簿には同じ日付が何度も出る。誤りの例外は覚えない）。"""
+    return parse_date(text, column)
 
 
 def _flag(value: str, sheet: str, row: int, column: str) -> bool | Rejection:
@@ -407,8 +401,6 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
             parameters: ParameterSet | None = None) -> RosterResult:
     """名簿ファイル（バイト列）を読み、年度末日の事業所の数字と利用者ごとの結果を返す。ファイル全体が読めなければ RosterError。"""
     params = parameters or default_parameters()
-    _CLAIMS.clear()
-    _DATES.clear()
     if fiscal_year_end_text in (None, ""):
         fye = fiscal_year_end(today or _dt.date.today())
         if fye >= (today or _dt.date.today()):
@@ -464,7 +456,8 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
         basis = {"users": len(before["users"]), "retained": len(before["retained"]), "excluded": len(before["excluded"]),
                  "average_users": decimal_text(prior_average, 1), "fiscal_year_end": previous_end.isoformat()}
 
-    user_out = [_user_result(u, months, basis, has_contacts, params) for u in users]
+    claims: dict[tuple[Any, ...], dict[str, Any]] = {}  # この名簿の中で、条件が同じ月の請求は一度だけ計算する
+    user_out = [_user_result(u, months, basis, has_contacts, params, claims) for u in users]
 
     staffing_out: dict[str, Any] | None = None
     hours = [h for _, role, h in staff if role == SUPPORT_STAFF]
@@ -500,7 +493,7 @@ def _roster_rows(tables: Iterable[Table]) -> set[tuple[str, int]]:
 
 
 def _user_result(user: User, months: Sequence[Month], basis: Mapping[str, Any] | None, has_contacts: bool,
-                 params: ParameterSet) -> dict[str, Any]:
+                 params: ParameterSet, cache: dict[tuple[Any, ...], dict[str, Any]]) -> dict[str, Any]:
     # check_eligibility と同じ日付の計算（usable_window）。利用者が多いので根拠の文章は作らない。
     window = usable_window(user.employed, None, params)
     warnings: list[str] = []
@@ -532,7 +525,7 @@ def _user_result(user: User, months: Sequence[Month], basis: Mapping[str, Any] |
             requested = (("初期加算",) if user.from_other_office else ()) \
                 + (("企業連携等調整特別加算",) if user.start <= last and first <= first_year_end else ()) \
                 + (("特別地域加算",) if user.special_area else ())
-            claim = _claim(month, face, requested, initial_done, basis, user.start, params)
+            claim = _claim(month, face, requested, initial_done, basis, user.start, params, cache)
             initial_done = initial_done or claim["initial"]
             claims.append({"month": iso, "contact": face, "units": claim["units"], "base_units": claim["base_units"],
                            "additions": claim["additions"], "refused": claim["refused"]})
@@ -548,9 +541,6 @@ def _user_result(user: User, months: Sequence[Month], basis: Mapping[str, Any] |
             "warnings": warnings, "months": claims, "total_units": total}
 
 
-_CLAIMS: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-
 @lru_cache(maxsize=8)
 def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, _dt.date, _dt.date, str], ...]:
     """各月の初日・末日・表記（利用者ごとに計算し直さない）。"""
@@ -558,20 +548,21 @@ def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, _dt.date, _dt.date,
 
 
 def _claim(month: Month, face: bool, requested: tuple[str, ...], initial_done: bool, basis: Mapping[str, Any],
-           start: _dt.date, params: ParameterSet) -> dict[str, Any]:
+           start: _dt.date, params: ParameterSet, cache: dict[tuple[Any, ...], dict[str, Any]]) -> dict[str, Any]:
     """teichaku.fees.monthly_claim の結果（単位数・算定した加算）。
 
     結果を決める条件（月、対面支援の有無、請求する加算、初期加算を算定済みか）が同じなら結果も同じなので、一度だけ計算する
-    （企業連携等調整特別加算は、支援開始1年以内の月にだけ requested に入れてある）。1回の analyse の中だけで使う。
+    （企業連携等調整特別加算は、支援開始1年以内の月にだけ requested に入れてある）。cache は1回の analyse の中だけのもの
+    （basis と params が同じ間だけ有効）。
     """
     key = (month, face, requested, initial_done)
-    found = _CLAIMS.get(key)
+    found = cache.get(key)
     if found is None:
         first_year = "企業連携等調整特別加算" in requested
         result = monthly_claim(basis["users"], basis["retained"], basis["average_users"], basis["excluded"], list(requested), face,
                                start if first_year else None, month, "初期加算" in requested, initial_done,
                                "特別地域加算" in requested, parameters=params)
-        found = _CLAIMS[key] = {"units": result.total_units, "base_units": result.base_units,
+        found = cache[key] = {"units": result.total_units, "base_units": result.base_units,
                                 "additions": [(a.name, a.units) for a in result.additions],
                                 "refused": [r.name for r in result.rejected],
                                 "initial": any(a.name == "初期加算" for a in result.additions)}

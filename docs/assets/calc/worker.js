@@ -32,12 +32,19 @@ function fail(message) {
   self.postMessage({ type: "failed", message });
 }
 
+// ビルドの情報（wheel の名前）：一度だけ読む
+let manifestPromise = null;
+function manifest() {
+  manifestPromise = manifestPromise || fetch(new URL("assets/calc/build.json", SITE)).then(response => response.json());
+  return manifestPromise;
+}
+
 async function fetchWheel() {
-  const manifest = await (await fetch(new URL("assets/calc/build.json", SITE))).json();
-  const response = await fetch(new URL(manifest.wheel, SITE));
+  const { wheel } = await manifest();
+  const response = await fetch(new URL(wheel, SITE));
   if (!response.ok)
     throw new Error(`wheel を読み込めません（${response.status}）`);
-  return { name: manifest.wheel, bytes: new Uint8Array(await response.arrayBuffer()) };
+  return { name: wheel, bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 
 async function boot() {
@@ -64,9 +71,9 @@ async function ensureXlsx() {
   if (!xlsxReady) {
     xlsxReady = (async () => {
       const { pyodide } = await booting;
-      const manifest = await (await fetch(new URL("assets/calc/build.json", SITE))).json();
+      const { xlsx_wheels: wheels } = await manifest();
       const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-      for (const name of manifest.xlsx_wheels) {
+      for (const name of wheels) {
         const response = await fetch(new URL(name, SITE));
         if (!response.ok)
           throw new Error(`${name} を読み込めません（${response.status}）`);
