@@ -29,9 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 import serve  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+CHROMIUM, FLAGS = serve.CHROMIUM, serve.CHROMIUM_FLAGS
 EXAMPLES = {
     "eligibility": "prior_service=就労移行支援&employed=2019-04-01",
     "retention": "users=20&retained=18&scale_users=12",

@@ -25,9 +25,7 @@ import serve  # noqa: E402
 from teichaku.dates import period_end  # noqa: E402
 from teichaku.roster import analyse  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+CHROMIUM, FLAGS = serve.CHROMIUM, serve.CHROMIUM_FLAGS
 SERVICES = ["就労移行支援", "就労継続支援A型", "就労継続支援B型", "生活介護", "自立訓練"]
 
 

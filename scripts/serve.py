@@ -19,6 +19,12 @@ import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
+# ヘッドレス Chromium（Debian の chromium）：ブラウザのテスト（tests/conftest.py）とベンチマークが同じ設定で起動する。
+# 127.0.0.1 以外の名前は解決しない（外へ出る要求があればテストで失敗として見える）。
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+
 WORKER_CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:; "
     "style-src 'self'; object-src 'none'; base-uri 'self'"

@@ -45,17 +45,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # ---- ブラウザのテスト（Debian の chromium を Playwright の Python パッケージで動かす）----
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+sys.path.insert(0, str(ROOT / "scripts"))
+import serve  # noqa: E402  (scripts/serve.py：配信とブラウザの起動設定)
+
+CHROMIUM, FLAGS = serve.CHROMIUM, serve.CHROMIUM_FLAGS
 SUBPATH = "guide"
-
-
-def _serve_module() -> Any:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import serve
-
-    return serve
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +62,7 @@ def served_root(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 @pytest.fixture(scope="session")
 def base_url(served_root: Path) -> Iterator[str]:
-    server = _serve_module().start(served_root)
+    server = serve.start(served_root)
     yield f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
     server.shutdown()
 
