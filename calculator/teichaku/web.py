@@ -477,6 +477,8 @@ _HOURS_ROW = re.compile(r"^勤務時間（(\d+)人目）$")
 
 def _locate(kind: str, label: str) -> tuple[str | None, int | None]:
     """規則が名指しした項目名 → フォームの項目キー（と表の行）。"""
+    if any(f.key == label for f in FORMS[kind]):
+        return label, None
     row = _HOURS_ROW.match(label)
     if row and any(f.key == "hours" for f in FORMS[kind]):
         return "hours", int(row.group(1)) - 1
@@ -502,7 +504,10 @@ def run(kind: str, inputs: Mapping[str, Any], data: bytes | None = None) -> dict
         out = _roster(inputs, data) if kind == "roster" else CALCULATORS[kind](inputs)
     except InputError as error:
         key, index = _locate(kind, error.field)
-        return {"ok": False, "kind": kind, "errors": [{"field": key, "index": index, "label": error.field, "message": error.message}]}
+        if error.index is not None:
+            index = error.index
+        label = next((f.label for f in FORMS.get(kind, ()) if f.key == key), error.field)
+        return {"ok": False, "kind": kind, "errors": [{"field": key, "index": index, "label": label, "message": error.message}]}
     except ParameterError as error:
         return {"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "パラメータ", "message": str(error)}]}
     citations: list[Citation] = out.pop("citations")
