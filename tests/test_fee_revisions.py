@@ -1,6 +1,6 @@
 """基本報酬の改定（令和元年10月・令和3年4月・令和6年4月）：サービス提供月の報酬表で答えること。
 
-値は ../shared/notes/sources.md「Later revisions of the base fee」（二次情報で確認、確度つき）。
+値は sources/secondary.md「Later revisions of the base fee」（二次情報で確認、確度つき）。
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pytest
 from teichaku.errors import ParameterError
 from teichaku.params import default_parameters, load_parameters
 
-SOURCE_TEXT = (Path(__file__).resolve().parents[2] / "shared" / "source" / "notice-2019-03-29.txt")
+SOURCE_TEXT = Path(__file__).resolve().parents[1] / "sources" / "notice-2019-03-29.txt"  # リポジトリ内の本通知の写し
 
 
 def _replace(path: Path, old: str, new: str) -> None:

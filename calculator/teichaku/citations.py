@@ -25,7 +25,7 @@ class Document:
 class Citation:
     """出典の一か所：文書・箇所・頁・短い引用。
 
-    confidence と checked_against は、本通知以外から得た値（../shared/notes/sources.md）について、
+    confidence と checked_against は、本通知以外から得た値（リポジトリの sources/secondary.md）について、
     確度と照合した二次情報を記録する。note は抽出テキストの誤り訂正などの注。
     """
 
