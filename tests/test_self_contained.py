@@ -21,7 +21,7 @@ SOURCES = ROOT / "sources"
 # リポジトリの外を指す表記。このファイル自身が検査に掛からないよう、部品から組み立てる。
 _SHARED = "shared"
 OUTSIDE_PATTERNS = (
-    "../" + _SHARED,           # 作業場の共有フォルダ（../shared/source、../shared/notes、../shared/tools）
+    "../" + _SHARED,           # 作業場の共有フォルダ（その source・notes・tools）
     "/" + "work" + "/",        # 作業機械の絶対パス
     _SHARED + "/source/",
     _SHARED + "/notes/",
@@ -30,7 +30,7 @@ OUTSIDE_PATTERNS = (
 # Path(__file__).resolve().parents[N] がリポジトリの根より上を指さないこと
 _PARENTS = re.compile(r"Path\(__file__\)(?:\.resolve\(\))?\.parents\[(\d+)\]")
 _PARENT_CHAIN = re.compile(r"Path\(__file__\)(?:\.resolve\(\))?((?:\.parent)+)\b")
-# 「sources/secondary.md「見出し」」の形の引用
+# secondary.md（sources/ の中）を名指しし、続けて「…」で箇所を示す引用
 _SECONDARY_CITATION = re.compile(r"sources/secondary\.md\s*「([^」]+)」")
 
 
