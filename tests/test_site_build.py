@@ -4,30 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from markdown_it import MarkdownIt
 
 from teichaku.params import default_parameters
+from teichaku_site import dispatch, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
-
-
-def _hooks() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "scripts" / "docs_hooks.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hooks = _hooks()
 
 
 def test_site_builds_strict_with_every_page(built_site: Path) -> None:
@@ -38,7 +26,7 @@ def test_site_builds_strict_with_every_page(built_site: Path) -> None:
 
 
 def test_base_fee_table_equals_the_parameter_data() -> None:
-    table = hooks.base_fee()
+    table = tables.base_fee()
     schedule = default_parameters().value("fees.base_fee", dt.date(2019, 3, 29))
     rows = [line for line in table.splitlines() if line.startswith("| ") and "割" in line.split("|")[1]]
     assert len(rows) == len(schedule.rows)
@@ -50,24 +38,24 @@ def test_base_fee_table_equals_the_parameter_data() -> None:
 
 
 def test_additions_table_equals_the_parameter_data() -> None:
-    table = hooks.additions()
+    table = tables.additions()
     params = default_parameters()
-    for name, key, _ in hooks.ADDITIONS:
+    for name, key, _ in tables.ADDITIONS:
         units = params.value(key, dt.date(2019, 3, 29))
         assert re.search(rf"\| {name} \| {units:,}単位／月 \|", table), name
 
 
 def test_parameter_table_lists_every_parameter() -> None:
-    table = hooks.parameters()
+    table = tables.parameters()
     for parameter in default_parameters().all():
         assert f"`{parameter.name}`" in table
 
 
 def test_unknown_placeholder_fails_the_build() -> None:
-    with pytest.raises(hooks.UnknownPlaceholder):
-        hooks.fill("{{ teichaku:no_such_table }}", "test.md")
-    with pytest.raises(hooks.UnknownPlaceholder):
-        hooks.fill("{{ teichaku:Bad-Name }}", "test.md")
+    with pytest.raises(dispatch.UnknownPlaceholder):
+        dispatch.fill("{{ teichaku:no_such_table }}", "test.md")
+    with pytest.raises(dispatch.UnknownPlaceholder):
+        dispatch.fill("{{ teichaku:Bad-Name }}", "test.md")
 
 
 def test_built_fee_page_shows_the_generated_table(built_site: Path) -> None:
@@ -129,7 +117,7 @@ def test_glossary_terms_get_abbreviations(built_site: Path) -> None:
 
 
 def test_fee_history_table_shows_every_schedule_and_its_units_from_the_data() -> None:
-    table = hooks.fee_history()
+    table = tables.fee_history()
     params = default_parameters()
     lines = [line for line in table.splitlines() if line.startswith("| ")]
     header, rows = lines[0], lines[1:]
@@ -144,6 +132,6 @@ def test_fee_history_table_shows_every_schedule_and_its_units_from_the_data() ->
 
 
 def test_every_fee_table_says_which_schedule_it_shows() -> None:
-    assert "この表は「平成30年度報酬（本通知）」（2018年4月1日から2019年9月30日まで）です。" in hooks.base_fee()
-    assert "この区分は本通知のもの（2018年4月1日から2021年3月31日まで）です。" in hooks.tiers()
-    assert "この表は本通知（平成30年度の報酬体系）の加算です。" in hooks.additions()
+    assert "この表は「平成30年度報酬（本通知）」（2018年4月1日から2019年9月30日まで）です。" in tables.base_fee()
+    assert "この区分は本通知のもの（2018年4月1日から2021年3月31日まで）です。" in tables.tiers()
+    assert "この表は本通知（平成30年度の報酬体系）の加算です。" in tables.additions()

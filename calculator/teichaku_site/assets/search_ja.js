@@ -12,7 +12,7 @@
  *      「定着率」は「就労定着率」「職場定着率」にも当たり、「問2」は「問2」に当たる。
  * 並べ替え（タイトルの重み付けなど）と結果の表示は Material のまま。
  *
- * __MATERIAL_WORKER__ はビルド時（scripts/docs_hooks.py）に Material の検索ワーカーのファイル名に置き換わる。
+ * __MATERIAL_WORKER__ はビルド時（calculator/teichaku_site/bundle.py）に Material の検索ワーカーのファイル名に置き換わる。
  */
 "use strict";
 

@@ -1,6 +1,6 @@
 /*
  * service worker：最初の訪問でサイト全体（ページ、Pyodide、teichaku の wheel、検索の索引）を保存し、以後はオフラインでも
- * 動くようにする。__VERSION__ はビルドごとの内容のハッシュ（scripts/docs_hooks.py）で、新しいビルドは新しいキャッシュに
+ * 動くようにする。__VERSION__ はビルドごとの内容のハッシュ（calculator/teichaku_site/bundle.py）で、新しいビルドは新しいキャッシュに
  * 入れ替わり、古いキャッシュは消える。自分のオリジンへの GET だけを扱う（外へは何も要求しない）。
  */
 "use strict";
