@@ -1,0 +1,136 @@
+"""ビルドの後に site/ へ置くもの：Pyodide（npm の固定版）、teichaku の wheel（このチェックアウトから）、名簿の
+テンプレート、日本語検索のワーカー（assets/search_ja.js）、service worker（assets/sw.js）とその保存するファイルの一覧。
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from teichaku import roster
+
+from . import ASSETS, ROOT, SiteBuildError
+
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", "package.json")
+SERVICE_WORKER = ASSETS / "sw.js"
+EXTRA_WHEELS = ROOT / ".venv" / "pyodide-wheels"  # scripts/setup.sh が requirements-dev.txt の固定版を置く
+# service worker が最初の訪問で保存しないもの（オフラインでは不要）
+NOT_CACHED = ("sitemap.xml", "sitemap.xml.gz", "sw.js")
+
+# ---- 日本語検索：Material の検索ワーカーを assets/search_ja.js で包む ----
+SEARCH_WRAPPER = ASSETS / "search_ja.js"
+SEARCH_WRAPPER_NAME = "search-ja.js"
+_MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)")
+
+
+def use_search_wrapper(output: str, where: str) -> str:
+    """ページが読む Material の検索ワーカーを、日本語用のラッパーに差し替える。"""
+    replaced, count = _MATERIAL_WORKER.subn(f"assets/javascripts/workers/{SEARCH_WRAPPER_NAME}", output, count=1)
+    if count != 1:
+        raise SiteBuildError(f"{where}: Material の検索ワーカーの指定が見つかりません（テーマの更新で変わった可能性）")
+    return replaced
+
+
+def install_search_wrapper(site: Path) -> None:
+    """ラッパーを Material の検索ワーカーの隣に置く（__MATERIAL_WORKER__ をそのファイル名に）。"""
+    workers = site / "assets" / "javascripts" / "workers"
+    found = sorted(path.name for path in workers.glob("search.*.min.js"))
+    if len(found) != 1:
+        raise SiteBuildError(f"Material の検索ワーカーが1つに定まりません: {found}")
+    text = SEARCH_WRAPPER.read_text(encoding="utf-8").replace("__MATERIAL_WORKER__", found[0])
+    (workers / SEARCH_WRAPPER_NAME).write_text(text, encoding="utf-8")
+
+
+def build_wheel(target: Path) -> Path:
+    """calculator/teichaku を py3-none-any の wheel にする（このコミットのソースから、pyproject.toml の hatchling で）。"""
+    with tempfile.TemporaryDirectory() as temp:
+        done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", temp, str(ROOT)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SiteBuildError(f"wheel を作れませんでした：\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        wheels = list(Path(temp).glob("teichaku-*-py3-none-any.whl"))
+        if len(wheels) != 1:
+            raise SiteBuildError(f"wheel が1つではありません：{wheels}")
+        target.mkdir(parents=True, exist_ok=True)
+        for old in target.glob("teichaku-*.whl"):
+            old.unlink()
+        return Path(shutil.copy2(wheels[0], target / wheels[0].name))
+
+
+def install_pyodide(site: Path) -> None:
+    """npm の pyodide（固定版）の実行に要るファイルを site/pyodide/ に写す。"""
+    if not (PYODIDE_DIR / "pyodide.mjs").exists():
+        raise SiteBuildError("node_modules/pyodide がありません。scripts/setup.sh（npm ci）を実行してください。")
+    runtime = site / "pyodide"
+    runtime.mkdir(parents=True, exist_ok=True)
+    for name in PYODIDE_FILES:
+        shutil.copy2(PYODIDE_DIR / name, runtime / name)
+
+
+def install_wheels(site: Path) -> None:
+    """teichaku の wheel と名簿の Excel 用の wheel（openpyxl など）を site/wheels/ に置き、build.json に名前を書く。"""
+    wheel = build_wheel(site / "wheels")
+    extras = []
+    for path in sorted(EXTRA_WHEELS.glob("*.whl")) if EXTRA_WHEELS.exists() else []:
+        shutil.copy2(path, site / "wheels" / path.name)
+        extras.append(f"wheels/{path.name}")
+    if not any("openpyxl" in name for name in extras):
+        raise SiteBuildError(".venv/pyodide-wheels に openpyxl の wheel がありません。scripts/setup.sh を実行してください。")
+    (site / "assets" / "calc" / "build.json").write_text(
+        json.dumps({"wheel": f"wheels/{wheel.name}", "pyodide": "pyodide/", "xlsx_wheels": extras}, ensure_ascii=False),
+        encoding="utf-8")
+
+
+def install_roster_templates(site: Path) -> None:
+    """名簿のテンプレート（CSV と Excel）：teichaku.roster から作る。"""
+    templates = site / "assets" / "roster"
+    templates.mkdir(parents=True, exist_ok=True)
+    (templates / "roster-template.csv").write_bytes(roster.template_csv())
+    (templates / "roster-template.xlsx").write_bytes(roster.template_xlsx())
+
+
+def site_urls(site: Path) -> list[str]:
+    """service worker が最初の訪問で保存する URL（サイトの根からの相対。index.html はディレクトリの URL）。"""
+    urls = []
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site).as_posix()
+        if relative in NOT_CACHED:
+            continue
+        if relative == "index.html":
+            urls.append("./")
+        elif relative.endswith("/index.html"):
+            urls.append(relative[: -len("index.html")])
+        else:
+            urls.append(relative)
+    return urls
+
+
+def install_service_worker(site: Path) -> None:
+    """sw.js：保存する URL の一覧と、その内容のハッシュ（版）を書き込む。サイトのほかのファイルをすべて置いた後に呼ぶ。"""
+    urls = site_urls(site)
+    digest = hashlib.sha256()
+    for url in urls:
+        path = site / (url + "index.html" if url.endswith("/") else url)
+        digest.update(url.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    version = digest.hexdigest()[:16]
+    worker = SERVICE_WORKER.read_text(encoding="utf-8")
+    worker = worker.replace("__VERSION__", version).replace("__PRECACHE__", json.dumps(urls, ensure_ascii=False))
+    (site / "sw.js").write_text(worker, encoding="utf-8")
+
+
+def post_build(site: Path) -> None:
+    """ビルドの後の仕上げ（順序が大事：service worker は最後）。"""
+    install_search_wrapper(site)
+    install_pyodide(site)
+    install_wheels(site)
+    install_roster_templates(site)
+    install_service_worker(site)

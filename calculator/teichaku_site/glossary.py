@@ -1,0 +1,105 @@
+"""用語集（data/glossary.toml）：用語集のページと、各ページで最初に出てくる用語への説明（<abbr title>）。
+
+用語は長いものから先に探し、長い用語の一部は短い用語にしない（「就労定着支援員」を「就労定着支援」＋「員」に、
+「暫定支給決定」を「暫定」＋「支給決定」にしない）。
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import DATA
+
+GLOSSARY = DATA / "glossary.toml"
+
+# この要素の中の語には説明を付けない（見出し・リンク・コード・図・用語集の見出し語・既に付けたもの）
+_SKIP_TAGS = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "title", "script", "style", "summary", "dt",
+              "button", "label", "legend", "option", "select", "textarea"}
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    definition: str
+
+
+@lru_cache(maxsize=1)
+def terms() -> tuple[Term, ...]:
+    """用語集の用語（ファイルの順）。"""
+    raw = tomllib.loads(GLOSSARY.read_text(encoding="utf-8"))["terms"]
+    return tuple(Term(str(item["term"]), str(item["definition"])) for item in raw)
+
+
+def glossary() -> str:
+    """用語集のページ（定義リスト）。"""
+    lines = []
+    for item in terms():
+        lines += [item.term, f":   {item.definition}", ""]
+    return "\n".join(lines)
+
+
+def _inside_longer(text: str, position: int, term: str, longer: list[str]) -> bool:
+    """text の position にある term が、それを含むより長い用語の一部か。"""
+    for other in longer:
+        start = other.find(term)
+        while start >= 0:
+            begin = position - start
+            if begin >= 0 and text[begin:begin + len(other)] == other:
+                return True
+            start = other.find(term, start + 1)
+    return False
+
+
+def _find(text: str, term: str, longer: list[str]) -> int:
+    """text の中で、より長い用語の一部でない term の最初の位置（なければ -1）。"""
+    position = text.find(term)
+    while position >= 0 and _inside_longer(text, position, term, longer):
+        position = text.find(term, position + 1)
+    return position
+
+
+def add_abbreviations(html_text: str) -> str:
+    """本文で最初に出てくる用語に <abbr title="説明"> を付ける（見出し・リンク・コード・用語集の見出し語などは除く）。
+
+    abbr は tabindex="0" でキーボードからも触っても選べる（説明の表示は site.css の abbr[title]:focus）。
+    """
+    ordered = sorted(terms(), key=lambda item: -len(item.term))  # 長い用語から先に
+    words = [item.term for item in ordered]
+    done: set[str] = set()
+    parts = _TAG.split(html_text)
+    stack: list[str] = []
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            match = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if match and not part.endswith("/>"):
+                closing, tag = match.group(1), match.group(2).lower()
+                if tag in _SKIP_TAGS:
+                    if closing and tag in stack:
+                        while stack and stack.pop() != tag:
+                            pass
+                    elif not closing:
+                        stack.append(tag)
+            continue
+        if stack or not part.strip():
+            continue
+        pieces: list[str] = [part]  # 付けた <abbr> は別の要素にして、その中（title 属性）を探さない
+        for item in ordered:
+            term = item.term
+            if term in done:
+                continue
+            longer = [word for word in words if len(word) > len(term) and term in word]
+            for k, piece in enumerate(pieces):
+                position = -1 if piece.startswith("<abbr") else _find(piece, term, longer)
+                if position >= 0:
+                    title = html.escape(item.definition, quote=True)
+                    pieces[k:k + 1] = [piece[:position], f'<abbr title="{title}" tabindex="0">{term}</abbr>',
+                                       piece[position + len(term):]]
+                    done.add(term)
+                    break
+        parts[index] = "".join(pieces)
+    return "".join(parts)

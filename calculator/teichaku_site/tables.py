@@ -1,0 +1,246 @@
+"""パラメータ（teichaku.params）から作る Markdown の表。
+
+どの関数も表にするパラメータの集まり（ParameterSet）を引数に取る（既定は同梱の data/）。試験ではディレクトリから
+読んだ別の集まりを渡して、将来の日付の値や廃止（ended）の値でもビルドが壊れないことを確かめる。
+
+- パラメータの表（staffing・periods・q3_factors・goal・parameters）は、日付つきの値を**すべて**その期間とともに
+  示す（「令和3年4月1日から令和6年3月31日まで」「令和6年4月1日から」）。廃止の値は「（この日から廃止・なし）」。
+- 本通知の値を示すと決めた表（base_fee・tiers・additions）は、本通知の日（平成31年3月29日）に効力を持つ値を
+  示し、そのことを表の注に書く。
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Any
+
+from teichaku.citations import Citation
+from teichaku.dates import ERAS
+from teichaku.explain import NOTICE_DATE
+from teichaku.numbers import decimal_text, percent_text
+from teichaku.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters
+from teichaku.retention import NOT_GIVEN
+
+ENDED = "（この日から廃止・なし）"
+
+
+def _params(params: ParameterSet | None) -> ParameterSet:
+    return params if params is not None else default_parameters()
+
+
+def cite(citation: Citation) -> str:
+    """出典の表示（本通知以外の値は確度と照合先を添える）。"""
+    text = citation.label
+    if citation.confidence:
+        text += f"（確度：{'高' if citation.confidence == 'high' else '中'}。{citation.checked_against}で確認）"
+    return text
+
+
+def _jdate(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def wareki(day: dt.date) -> str:
+    """和暦の日付：2021-04-01 → 「令和3年4月1日」、2019-05-01 → 「令和元年5月1日」。"""
+    for era in ERAS:
+        if day >= era.start:
+            year = day.year - era.start.year + 1
+            return f"{era.name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    return _jdate(day)
+
+
+def is_ended(item: ParameterValue) -> bool:
+    """「この日から廃止・なし」の値（ローダーの ended、または値が None）。"""
+    return bool(getattr(item, "ended", False)) or item.value is None
+
+
+def period(item: ParameterValue) -> str:
+    """値が効力を持つ期間：「令和3年4月1日から令和6年3月31日まで」「令和6年4月1日から」。"""
+    start = f"{wareki(item.since)}から"
+    if item.until is None:
+        return start
+    return f"{start}{wareki(item.until - dt.timedelta(days=1))}まで"
+
+
+def _bounds(tier: Tier) -> str:
+    low = f"{percent_text(tier.lower, 0)}以上" if tier.lower > 0 else ""
+    high = f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else ""
+    return low + high
+
+
+def base_fee(params: ParameterSet | None = None) -> str:
+    """基本報酬の表（区分 × 利用者数規模）、本通知の報酬表。記載のない規模は「本通知に記載なし」。"""
+    params = _params(params)
+    item = params.at("fees.base_fee", NOTICE_DATE)
+    schedule: FeeSchedule = item.value
+    tiers: tuple[Tier, ...] = params.value("retention.tiers", NOTICE_DATE)
+    header = "| 就労定着率の区分 | 範囲 | " + " | ".join(scale.label for scale in schedule.scales) + " |"
+    rule = "|---|---|" + "---:|" * len(schedule.scales)
+    rows = []
+    for tier in tiers:
+        cells = []
+        for scale in schedule.scales:
+            units = schedule.units(tier.label, scale.key)
+            cells.append(f"{units:,}単位／月" if units is not None else NOT_GIVEN)
+        rows.append(f"| {tier.label} | {_bounds(tier)} | " + " | ".join(cells) + " |")
+    until = f"{_jdate(item.until - dt.timedelta(days=1))}まで" if item.until else "現在まで"
+    note = (f"\n\n**この表は「{schedule.name}」（{_jdate(item.since)}から{until}）です。** 以降の改定は"
+            f"[報酬改定の履歴](history.md)を参照。表の出典：{cite(item.source)}。"
+            f"「{NOT_GIVEN}」の欄：{schedule.missing_note}。\n{{: .table-source }}")
+    return "\n".join([header, rule, *rows]) + note
+
+
+def fee_history(params: ParameterSet | None = None) -> str:
+    """報酬改定の履歴：各報酬表を横に並べる（区分の順位ごとに、区分名と最小規模の単位数）。データから生成。
+
+    廃止の値（ended）の列は「（この日から廃止・なし）」とだけ示す。
+    """
+    params = _params(params)
+    values = params.get("fees.base_fee").values
+    schedules: list[FeeSchedule | None] = [None if is_ended(value) else value.value for value in values]
+    tiers_param = params.get("retention.tiers")
+    tier_sets: list[tuple[Tier, ...]] = []
+    for value in values:
+        found = _effective(tiers_param, value.since)
+        tier_sets.append(() if found is None or is_ended(found) else found.value)
+    header = "| 区分の順位 | " + " | ".join(
+        f"{schedule.name if schedule else ENDED}<br>{_jdate(value.since)}から" for value, schedule in zip(values, schedules, strict=True)
+    ) + " |"
+    rule = "|---:|" + "---|" * len(values)
+    depth = max(len(tiers) for tiers in tier_sets)
+    rows = []
+    for rank in range(depth):
+        cells = []
+        for schedule, tiers in zip(schedules, tier_sets, strict=True):
+            if schedule is None or rank >= len(tiers):
+                cells.append("—")
+                continue
+            tier = tiers[rank]
+            units = schedule.units(tier.label, schedule.scales[0].key)
+            cells.append(f"{tier.label}（{_bounds(tier)}）：" + (f"{units:,}単位" if units is not None else schedule.missing_label))
+        rows.append(f"| {rank + 1} | " + " | ".join(cells) + " |")
+    scale_row = "| 利用者数による規模 | " + " | ".join(
+        (" ／ ".join(scale.label for scale in schedule.scales) if schedule else "—") for schedule in schedules) + " |"
+    larger = "| 21人以上の規模の単位数 | " + " | ".join(
+        ("—" if schedule is None else schedule.missing_label if len(schedule.scales) > 1 else "（規模の区分なし）")
+        for schedule in schedules) + " |"
+    source = "| 出典 | " + " | ".join(cite(value.source) for value in values) + " |"
+    notes = [f"- {schedule.name}：{value.source.note}"
+             for value, schedule in zip(values, schedules, strict=True) if schedule and value.source.note]
+    table = "\n".join([header, rule, *rows, scale_row, larger, source])
+    caption = ("\n\n単位数は「単位／月」、利用者数の規模があるものは「利用者数20人以下」の欄です。"
+               "区分の範囲は「以上」「未満」です。\n{: .table-source }")
+    return table + caption + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+def _effective(parameter: Parameter, on: dt.date) -> ParameterValue | None:
+    """on の日に効力を持つ値（廃止の値も含む）。最初の値より前なら None。"""
+    found: ParameterValue | None = None
+    for item in parameter.values:
+        if item.since <= on:
+            found = item
+    return found
+
+
+def tiers(params: ParameterSet | None = None) -> str:
+    """就労定着率の区分（本通知のもの）。令和3年4月からの区分は報酬改定の履歴の表にある。"""
+    params = _params(params)
+    rows = ["| 順位 | 区分 | 就労定着率の範囲（下限は含み、上限は含まない） |", "|---:|---|---|"]
+    item = params.at("retention.tiers", NOTICE_DATE)
+    for tier in item.value:
+        rows.append(f"| {tier.rank} | {tier.label} | {_bounds(tier)} |")
+    until = f"{_jdate(item.until - dt.timedelta(days=1))}まで" if item.until else "現在まで"
+    return "\n".join(rows) + (f"\n\n**この区分は本通知のもの（{_jdate(item.since)}から{until}）です。** 令和3年4月からの区分は"
+                               f"[報酬改定の履歴](history.md)を参照。出典：{cite(item.source)}\n{{: .table-source }}")
+
+
+# 加算の表（本通知の加算）。条件の文は手で書いた写しで、加算・減算の登録簿（teichaku.items）に置き換わる予定。
+ADDITIONS = [
+    ("初期加算", "fees.initial_addition", "1回限り。一体的に運営する移行支援事業所等以外の事業所から利用者を受け入れた場合"),
+    ("企業連携等調整特別加算", "fees.company_coordination_addition", "支援開始1年以内の利用者"),
+    ("就労定着実績体制加算", "fees.track_record_addition",
+     "過去6年間の利用終了者のうち42月以上78月未満継続して就労している者等が前年度7割以上"),
+    ("特別地域加算", "fees.special_area_addition", "中山間地域等に居住する利用者に支援した場合"),
+    ("職場適応援助者養成研修修了者配置体制加算", "fees.job_coach_addition", "ジョブコーチ養成研修の修了者を就労定着支援員として配置"),
+]
+
+
+def additions(params: ParameterSet | None = None) -> str:
+    """加算の表（本通知＝平成30年度の報酬体系の加算）。"""
+    params = _params(params)
+    rows = ["| 加算 | 単位数 | 主な要件 | 出典 |", "|---|---:|---|---|"]
+    for name, key, condition in ADDITIONS:
+        parameter = params.get(key)
+        item = parameter.at(NOTICE_DATE)
+        rows.append(f"| {name} | {item.value:,}{parameter.unit} | {condition} | {cite(item.source)} |")
+    unconfirmed = params.value("fees.additions_unconfirmed_from", NOTICE_DATE)
+    note = (f"\n\n**この表は本通知（平成30年度の報酬体系）の加算です。** {_jdate(unconfirmed)}以降の加算は改定で変わっており、"
+            "このサイトでは計算しません（[報酬改定の履歴](history.md)）。\n{: .table-source }")
+    return "\n".join(rows) + note
+
+
+def show(item: ParameterValue, parameter: Parameter) -> str:
+    """一つの値の表示（単位つき）。廃止の値は「（この日から廃止・なし）」。"""
+    if is_ended(item):
+        return ENDED
+    value: Any = item.value
+    if isinstance(value, Fraction):
+        return percent_text(value, 0) if parameter.unit == "割合" else decimal_text(value)
+    if isinstance(value, dt.date):
+        return _jdate(value)
+    if isinstance(value, tuple) and value and isinstance(value[0], str):
+        return "、".join(value)
+    if isinstance(value, tuple):
+        return "（区分表：就労定着率の区分を参照）"
+    if isinstance(value, FeeSchedule):
+        return f"「{value.name}」（基本報酬の表・報酬改定の履歴を参照）"
+    unit = parameter.unit if parameter.unit not in {"割合", "日付", "サービス"} else ""
+    return f"{value:,}{unit}" if isinstance(value, int) else str(value)
+
+
+def param_rows(names: list[str], params: ParameterSet | None = None) -> str:
+    """パラメータの表：値ごとに一行（項目、値、適用の期間、出典）。"""
+    params = _params(params)
+    rows = ["| 項目 | 値 | 適用 | 出典 |", "|---|---|---|---|"]
+    for name in names:
+        parameter = params.get(name)
+        for item in parameter.values:
+            rows.append(f"| {parameter.description} | {show(item, parameter)} | {period(item)} | {cite(item.source)} |")
+    return "\n".join(rows)
+
+
+def staffing(params: ParameterSet | None = None) -> str:
+    return param_rows([
+        "staffing.support_staff_ratio", "staffing.fulltime_min_hours", "staffing.fte_decimal_places",
+        "staffing.service_manager_base_users", "staffing.service_manager_step_users",
+        "staffing.average_users_months", "staffing.average_users_decimal_places",
+        "staffing.implementing_body_years", "staffing.implementing_body_min_average",
+    ], params)
+
+
+def periods(params: ParameterSet | None = None) -> str:
+    return param_rows([
+        "periods.prior_services", "periods.wait_months", "periods.use_months", "periods.late_start_limit_months",
+        "periods.decision_period_months", "periods.service_established",
+    ], params)
+
+
+def q3_factors(params: ParameterSet | None = None) -> str:
+    return param_rows(["retention.q3_settled_factor", "retention.q3_half_year_months", "retention.estimate_months"], params)
+
+
+def goal(params: ParameterSet | None = None) -> str:
+    return param_rows(["retention.goal", "retention.lookback_years"], params)
+
+
+def parameters(params: ParameterSet | None = None) -> str:
+    """パラメータ一覧：すべてのパラメータの、日付つきのすべての値（名前、内容、値、適用の期間、出典と引用）。"""
+    params = _params(params)
+    rows = ["| 名前 | 内容 | 値 | 適用 | 出典（引用） |", "|---|---|---|---|---|"]
+    for parameter in params.all():
+        for item in parameter.values:
+            quote = item.source.quote.replace("|", "｜")
+            rows.append(f"| `{parameter.name}` | {parameter.description} | {show(item, parameter)} | {period(item)} | "
+                        f"{cite(item.source)}：「{quote}」 |")
+    return "\n".join(rows)
