@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given
@@ -11,6 +14,7 @@ from hypothesis import strategies as st
 from teichaku.dates import period_end
 from teichaku.eligibility import check_eligibility
 from teichaku.errors import InputError
+from teichaku.params import load_parameters
 
 
 def test_employed_1_april_2019_may_start_1_october_2019() -> None:
@@ -111,19 +115,19 @@ def test_other_services_do_not_qualify_and_say_why(service: str) -> None:
 def test_unknown_service_name_is_an_input_error_naming_the_field() -> None:
     with pytest.raises(InputError) as caught:
         check_eligibility("2019-04-01", "いこう支援")
-    assert caught.value.field == "前サービス"
+    assert caught.value.field == "prior_service"
 
 
 def test_impossible_employment_date_names_the_field() -> None:
     with pytest.raises(InputError) as caught:
         check_eligibility("2019-02-30", "移行")
-    assert caught.value.field == "就職日"
+    assert caught.value.field == "employed"
 
 
 def test_bad_start_date_names_the_start_field() -> None:
     with pytest.raises(InputError) as caught:
         check_eligibility("2019-04-01", "移行", start="令和元年4月1日")
-    assert caught.value.field == "利用開始日"
+    assert caught.value.field == "start"
 
 
 def test_employment_before_the_service_existed_starts_at_its_creation() -> None:
@@ -193,3 +197,116 @@ def test_decision_periods_cover_start_to_latest_end_without_gaps(employed: dt.da
         assert second.start == first.end + dt.timedelta(days=1)
     for period in result.periods:
         assert period.end <= period_end(period.start, 12)
+
+
+# ---- 通常の事業所（就労継続支援A型事業所は除く。）：報酬の留意事項通知 ----
+
+def test_employment_at_an_a_type_office_is_not_employment_at_an_ordinary_workplace() -> None:
+    result = check_eligibility("2024-04-01", "就労移行支援", employer_kind="就労継続支援A型事業所")
+    assert not result.eligible
+    assert result.employer_kind == "就労継続支援A型事業所"
+    assert any("就労継続支援A型事業所は除く" in reason for reason in result.reasons)
+    assert any(c.quote.find("就労継続支援A型事業所は除く") >= 0 and c.document.key == "fee_notice"
+               for c in result.explanation.sources)
+    assert result.to_dict()["employer_kind"] == "就労継続支援A型事業所"
+
+
+def test_a_type_as_the_prior_service_still_qualifies_when_employed_at_an_ordinary_workplace() -> None:
+    # A型は前サービスとしては対象（施行規則第6条の10の2）。就職先が A型 の場合だけが対象外。
+    result = check_eligibility("2024-04-01", "A型", employer_kind="通常の事業所")
+    assert result.eligible
+    assert check_eligibility("2024-04-01", "A型", employer_kind="Ａ型").eligible is False
+
+
+def test_employer_kind_defaults_to_an_ordinary_workplace_and_unknown_kinds_name_the_field() -> None:
+    assert check_eligibility("2024-04-01", "移行").employer_kind == "通常の事業所"
+    with pytest.raises(InputError) as caught:
+        check_eligibility("2024-04-01", "移行", employer_kind="B型事業所")
+    assert caught.value.field == "employer_kind"
+
+
+# ---- 利用中の転職（Q&A 平成30年12月17日：離職後1月以内の再就職、利用中1回限り）----
+
+def test_job_change_reemployed_within_one_month_continues_and_counts_from_the_original_employment() -> None:
+    # 2019-04-01 就職、2019-10-01 から利用。2020-05-31 離職 → 6/1 を第1日とする1月は 6/30 に満了。6/30 に再就職。
+    result = check_eligibility("2019-04-01", "就労移行支援", left_on="2020-05-31", reemployed_on="2020-06-30")
+    assert result.eligible and result.employment_continued is True and result.support_ends is None
+    assert result.count_start == dt.date(2019, 4, 1)
+    assert result.latest_end == dt.date(2022, 9, 30)  # 元の就職日から3年6月
+    assert result.periods[-1].end == dt.date(2022, 9, 30)
+    assert any("元の就職日" in reason for reason in result.reasons)
+    assert any(c.document.key == "qa_h30" for c in result.explanation.sources)
+
+
+def test_job_change_reemployed_the_day_after_the_month_ends_support_at_leaving() -> None:
+    result = check_eligibility("2019-04-01", "就労移行支援", left_on="2020-05-31", reemployed_on="2020-07-01")
+    assert result.eligible and result.employment_continued is False
+    assert result.support_ends == dt.date(2020, 5, 31)
+    # 支給決定期間 2019-10-01〜2020-09-30 は離職日で切れ、以後の期間はない
+    assert [(p.start, p.end) for p in result.periods] == [(dt.date(2019, 10, 1), dt.date(2020, 5, 31))]
+    assert any("離職日2020年5月31日" in reason and "終わります" in reason for reason in result.reasons)
+
+
+def test_job_change_month_counting_from_31_january_ends_on_the_last_day_of_february() -> None:
+    # 離職 2020-01-30 → 1/31 が第1日 → 応当日 2/31 がないので 2/29 に満了（民法第143条第2項ただし書）。
+    ok = check_eligibility("2019-04-01", "就労移行支援", left_on="2020-01-30", reemployed_on="2020-02-29")
+    late = check_eligibility("2019-04-01", "就労移行支援", left_on="2020-01-30", reemployed_on="2020-03-01")
+    assert ok.employment_continued is True
+    assert late.employment_continued is False and late.support_ends == dt.date(2020, 1, 30)
+
+
+def test_leaving_without_reemployment_ends_support_at_leaving_and_says_so() -> None:
+    result = check_eligibility("2019-04-01", "就労移行支援", start="2020-04-01", left_on="2021-06-15")
+    assert result.employment_continued is False and result.support_ends == dt.date(2021, 6, 15)
+    assert result.periods[-1].end == dt.date(2021, 6, 15)
+    assert all(p.end <= dt.date(2021, 6, 15) for p in result.periods)
+    assert any("再就職日の入力がなく" in reason for reason in result.reasons)
+    assert result.to_dict()["support_ends"] == "2021-06-15"
+
+
+def test_job_change_inputs_are_checked_and_name_their_fields() -> None:
+    cases = [({"reemployed_on": "2020-06-01"}, "left_on"),
+             ({"left_on": "2019-03-31"}, "left_on"),
+             ({"left_on": "2020-06-01", "reemployed_on": "2020-06-01"}, "reemployed_on"),
+             ({"left_on": "2020-02-30"}, "left_on"),
+             ({"left_on": "2020-06-01", "reemployed_on": "あした"}, "reemployed_on"),
+             ({"left_on": "2019-09-30"}, "left_on")]  # 利用開始（2019-10-01）より前の離職は利用中の転職ではない
+    for inputs, key in cases:
+        with pytest.raises(InputError) as caught:
+            check_eligibility("2019-04-01", "就労移行支援", **inputs)
+        assert caught.value.field == key, inputs
+
+
+def test_leaving_after_the_latest_end_does_not_change_the_window() -> None:
+    result = check_eligibility("2019-04-01", "就労移行支援", left_on="2022-10-01")
+    assert result.employment_continued is None and result.support_ends is None
+    assert result.periods[-1].end == dt.date(2022, 9, 30)
+
+
+# ---- パラメータを読む日（モジュールの説明：要件と期間は就職日、支給決定期間は利用開始日）----
+
+def _data_with_wait_months_changed(tmp_path: Path) -> Path:
+    """periods.wait_months に 2030-04-01 から 3 月とする架空の改正を加えたデータ（日付の選択を確かめるためだけ）。"""
+    target = tmp_path / "data"
+    shutil.copytree(Path(str(resources.files("teichaku") / "data")), target)
+    periods = target / "periods.toml"
+    text = periods.read_text(encoding="utf-8").replace(
+        "[use_months]",
+        "[[wait_months.values]]\nsince = 2030-04-01\nvalue = 3\n"
+        'source = { doc = "notice", section = "試験用", quote = "試験用の架空の改正" }\n\n[use_months]',
+    )
+    periods.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_wait_months_are_read_at_the_employment_date_not_at_the_notice_date(tmp_path: Path) -> None:
+    params = load_parameters(_data_with_wait_months_changed(tmp_path))
+    before = check_eligibility("2030-03-31", "移行", parameters=params)
+    after = check_eligibility("2030-04-01", "移行", parameters=params)
+    assert before.earliest_start == dt.date(2030, 10, 1)   # 6月（就職日に効力を持つ値）：9/31 がなく 9/30 に満了
+    assert after.earliest_start == dt.date(2030, 7, 1)     # 3月（就職日に効力を持つ値）
+
+
+def test_employment_before_the_service_existed_reads_the_rules_of_its_creation_date() -> None:
+    # 2017年の就職：創設日（2018-04-01）より前の規定はないので、創設日の規定で期間を示す（ParameterError にしない）。
+    assert check_eligibility("2017-06-01", "移行", employer_kind="通常の事業所").latest_end == dt.date(2020, 11, 30)

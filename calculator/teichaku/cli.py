@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--prior-service", required=True, help="就職前に利用したサービス（就労移行支援、A型、B型 など）")
     p.add_argument("--start", help="希望する利用開始日")
     p.add_argument("--prior-service-end", help="就職後も前サービスを利用した場合の利用終了日")
+    p.add_argument("--employer-kind", help="就職先の種類（通常の事業所（既定）／就労継続支援A型事業所）")
+    p.add_argument("--left-on", help="利用中に転職した場合の離職日")
+    p.add_argument("--reemployed-on", help="利用中に転職した場合の再就職日（離職後1月以内なら支援が続く）")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("retention", help="就労定着率・区分・基本報酬")
@@ -135,7 +138,8 @@ def _summary(data: dict[str, Any], lines: list[str]) -> str:
 
 
 def _eligibility(args: argparse.Namespace) -> dict[str, Any]:
-    return check_eligibility(args.employed, args.prior_service, args.start, args.prior_service_end).to_dict()
+    return check_eligibility(args.employed, args.prior_service, args.start, args.prior_service_end,
+                             employer_kind=args.employer_kind, left_on=args.left_on, reemployed_on=args.reemployed_on).to_dict()
 
 
 def _eligibility_text(d: dict[str, Any]) -> list[str]:
@@ -258,6 +262,15 @@ def _roster(args: argparse.Namespace) -> int:
     return 0
 
 
+def _field_label(command: str, error: InputError) -> str:
+    """規則が名指しした項目キー → 表示名（計算機のフォームの項目名。行があれば「（n人目）」）。"""
+    from .web import FORMS
+
+    kind = {"fee": "claim", "new-office": "new_office", "first-recalculation": "first_recalculation"}.get(command, command)
+    label = next((f.label for f in FORMS.get(kind, ()) if f.key == error.field), error.field)
+    return f"{label}（{error.index + 1}人目）" if error.index is not None else label
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
@@ -271,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         if getattr(args, "json", False):
             print(json.dumps({"error": error.to_dict()}, ensure_ascii=False), file=sys.stderr)
-        print(f"エラー：{error.field}：{error.message}", file=sys.stderr)
+        print(f"エラー：{_field_label(args.command, error)}：{error.message}", file=sys.stderr)
         return 2
     except ParameterError as error:
         print(f"エラー：{error}", file=sys.stderr)

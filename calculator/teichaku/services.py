@@ -77,8 +77,8 @@ for _alias, _target in _ALIASES.items():
     _BY_KEY[_key(_alias)] = next(s for s in SERVICES if s.key == _target)
 
 
-def parse_service(text: str, field: str = "前サービス") -> Service:
-    """サービス名（正式名・略称・全角も可）を Service にする。知らない名称は InputError。"""
+def parse_service(text: str, field: str = "prior_service") -> Service:
+    """サービス名（正式名・略称・全角も可）を Service にする。知らない名称は InputError（field は項目キー）。"""
     if not isinstance(text, str) or not text.strip():
         raise InputError(field, "就職前に利用していたサービスを入力してください（なかった場合は「なし」）。")
     found = _BY_KEY.get(_key(text))
@@ -89,4 +89,26 @@ def parse_service(text: str, field: str = "前サービス") -> Service:
             "就労移行支援、就労継続支援A型・B型です（略称：移行、A型、B型、生活訓練など）。"
             "対象外のサービスや支援機関の場合はその正式名（例：共同生活援助、ハローワーク、なし）を入力してください。",
         )
+    return found
+
+
+# 就職先の種類（計算機の選択肢の順）。既定は通常の事業所。
+EMPLOYER_KINDS = ("通常の事業所", "就労継続支援A型事業所")
+_EMPLOYER_ALIASES = {
+    "通常": "通常の事業所", "一般企業": "通常の事業所", "企業": "通常の事業所", "一般就労": "通常の事業所",
+    "A型": "就労継続支援A型事業所", "A型事業所": "就労継続支援A型事業所", "就労継続支援A型": "就労継続支援A型事業所",
+    "継続A型": "就労継続支援A型事業所", "就労継続A型": "就労継続支援A型事業所",
+}
+_EMPLOYER_BY_KEY = {_key(name): name for name in EMPLOYER_KINDS} | {_key(a): n for a, n in _EMPLOYER_ALIASES.items()}
+
+
+def parse_employer_kind(text: str | None, field: str = "employer_kind") -> str:
+    """就職先の種類（通常の事業所／就労継続支援A型事業所）。空欄は通常の事業所。知らない名称は InputError。"""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return EMPLOYER_KINDS[0]
+    if not isinstance(text, str):
+        raise InputError(field, "就職先の種類を入力してください。")
+    found = _EMPLOYER_BY_KEY.get(_key(text))
+    if found is None:
+        raise InputError(field, f"「{text.strip()}」は就職先の種類として認識できません。{'・'.join(EMPLOYER_KINDS)}のいずれかです。")
     return found
