@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pytest
@@ -48,13 +49,13 @@ def test_fulltime_hours_of_32_are_used_as_they_are() -> None:
 def test_hours_without_fulltime_hours_name_the_field() -> None:
     with pytest.raises(InputError) as caught:
         staffing(users="10", hours=[20])
-    assert caught.value.field == "常勤の勤務時間"
+    assert caught.value.field == "fulltime_hours"
 
 
 def test_bad_hours_name_the_row() -> None:
     with pytest.raises(InputError) as caught:
         staffing(users="10", hours=["20", "二十"], fulltime_hours=40)
-    assert caught.value.field == "勤務時間（2人目）"
+    assert (caught.value.field, caught.value.index) == ("hours", 1)
 
 
 def test_average_users_example_4_62_rounds_up_to_4_7() -> None:
@@ -69,10 +70,12 @@ def test_average_users_from_yearly_total_rounds_up_at_the_second_decimal() -> No
 
 
 def test_users_and_total_are_exclusive() -> None:
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as caught:
         staffing(users="10", total_user_months="120")
-    with pytest.raises(InputError):
+    assert caught.value.field == "users"
+    with pytest.raises(InputError) as caught:
         staffing()
+    assert caught.value.field == "users"
 
 
 @pytest.mark.parametrize(("placements", "ok"), [(3, True), (2, False), (0, False), (4, True)])
@@ -86,3 +89,56 @@ def test_more_users_never_need_fewer_staff(a: object, b: object) -> None:
     first, second = staffing(users=low), staffing(users=high)
     assert second.support_staff_required >= first.support_staff_required
     assert second.service_managers_required >= first.service_managers_required
+
+
+# ---- 勤務延べ時間数の上限（解釈通知 用語の定義：1人につき常勤の従業者が勤務すべき時間数まで）----
+
+def test_hours_above_fulltime_count_only_up_to_fulltime_60_users_50_and_12_hours_fte_1_3_does_not_meet_1_5() -> None:
+    # 上限なしなら (50+12)÷40 = 1.55 → 1.5 で 60÷40 = 1.5 を満たしてしまう。50時間は40時間として数える：52÷40 = 1.3。
+    result = staffing(users="60", hours=[50, 12], fulltime_hours=40)
+    assert result.fte == Fraction(13, 10)
+    assert result.support_staff_required == Fraction(3, 2)
+    assert result.meets is False
+    step = next(s for s in result.explanation.steps if "算入できる" in s.text)
+    assert "1人目の50時間は40時間" in step.text
+    assert any("勤務延べ時間数" in c.section for c in result.explanation.sources)
+
+
+def test_hours_equal_to_fulltime_are_not_capped_and_cite_nothing_extra() -> None:
+    result = staffing(users="60", hours=[40, 20], fulltime_hours=40)
+    assert result.fte == Fraction(15, 10) and result.meets is True
+    assert not any("算入できる" in s.text for s in result.explanation.steps)
+
+
+def test_cap_is_the_offices_fulltime_hours_even_when_dividing_by_32() -> None:
+    # 常勤30時間の事業所：1人の算入は30時間まで、除数は32時間。(30+30)÷32 = 1.875 → 1.8。
+    assert staffing(users="40", hours=[35, 30], fulltime_hours=30).fte == Fraction(18, 10)
+
+
+def test_hours_over_a_week_name_the_row() -> None:
+    with pytest.raises(InputError) as caught:
+        staffing(users="10", hours=["20", "200"], fulltime_hours=40)
+    assert (caught.value.field, caught.value.index) == ("hours", 1)
+
+
+def test_other_fields_are_named_by_their_keys() -> None:
+    for kwargs, key in (({"users": "abc"}, "users"), ({"total_user_months": "x"}, "total_user_months"),
+                        ({"users": "10", "placements": "-1"}, "placements"),
+                        ({"users": "10", "hours": ["10"], "fulltime_hours": "0"}, "fulltime_hours"),
+                        ({"users": "10", "on": "2019-02-30"}, "on")):
+        with pytest.raises(InputError) as caught:
+            staffing(**kwargs)  # type: ignore[arg-type]
+        assert caught.value.field == key, kwargs
+
+
+# ---- 判定する日（on）：パラメータはその日の値。今日の日付は規則の中で読まない ----
+
+def test_staffing_reads_parameters_at_the_date_given_and_refuses_dates_before_the_service() -> None:
+    result = staffing(users="45", on="2024-04-01")
+    assert result.explanation.on == dt.date(2024, 4, 1)
+    assert result.support_staff_required == Fraction(45, 40)
+    assert staffing(users="45", on=dt.date(2018, 4, 1)).service_managers_required == 1
+    with pytest.raises(InputError) as caught:
+        staffing(users="45", on="2018-03-31")
+    assert caught.value.field == "on"
+    assert average_users(121, on="2024-04-01")[1].on == dt.date(2024, 4, 1)
