@@ -8,6 +8,12 @@
 - １年以上：利用者数 = 直近１年間の延べ利用者数÷12、就労定着率は問1（年度途中）または前年度末日による。
 平均の端数は前年度の平均利用者数と同じく小数点第2位以下切り上げとする（本ツールの選択：問3は端数処理を示さない）。
 段階の境目は指定日を第1日とする６月・１年の期間（民法第143条）で判定する。
+
+パラメータを読む日（本ツールの選択）：すべて基準日 on に効力を持つ値（就労定着率の区分 retention.tiers、70％、月数、
+端数処理）。問3の推定値は基準日の月の報酬・人員基準に使うものなので、その日の区分で示す（令和3年4月以後は「9割5分以上」
+「3割未満」を含む7区分）。指定日が就労定着支援の創設（平成30年4月1日）より前なら入力の誤り。
+入力の誤りは項目キー（designated、on、settled_six_months、settled_six_months_at_application、retained、placed、
+recent_user_months）で名指しする。
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 
 from .dates import japanese_date, parse_date, period_end
 from .errors import InputError
-from .explain import NOTICE_DATE, Explanation
+from .explain import Explanation
 from .numbers import decimal_text, parse_count, percent_text, round_up
 from .params import ParameterSet, default_parameters
 from .passages import passage
@@ -73,17 +79,20 @@ def new_office(
     retained / placed：定着者数 / 過去３年間の就職者数（就労定着率の推定）。
     recent_user_months：直近６月（６月以上１年未満）又は直近１年間（１年以上）の延べ利用者数。
     """
-    start = parse_date(designated, "指定日")
-    day = parse_date(on, "基準日")
+    start = parse_date(designated, "designated")
+    day = parse_date(on, "on")
     if day < start:
-        raise InputError("基準日", "基準日が指定日より前です。")
-    settled = _opt(settled_six_months, "過去3年間の6月定着者数")
-    settled_app = _opt(settled_six_months_at_application, "過去3年間の6月定着者数（申請日から起算）")
-    kept = _opt(retained, "定着者数")
-    hired = _opt(placed, "過去3年間の就職者数")
-    recent = _opt(recent_user_months, "直近の延べ利用者数")
+        raise InputError("on", "基準日が指定日より前です。")
+    settled = _opt(settled_six_months, "settled_six_months")
+    settled_app = _opt(settled_six_months_at_application, "settled_six_months_at_application")
+    kept = _opt(retained, "retained")
+    hired = _opt(placed, "placed")
+    recent = _opt(recent_user_months, "recent_user_months")
     params = parameters or default_parameters()
-    ex = Explanation(on=NOTICE_DATE, parameters=params)
+    established: _dt.date = params.get("periods.service_established").values[0].value
+    if start < established:
+        raise InputError("designated", f"就労定着支援は{japanese_date(established)}に創設されたため、それより前の指定日はありません。")
+    ex = Explanation(on=day, parameters=params)  # 基準日に効力を持つ値を読む
     q3 = passage("q3", params)
     half = ex.param("retention.q3_half_year_months")
     year = ex.param("retention.estimate_months")
@@ -100,7 +109,7 @@ def new_office(
     if stage == 0:
         factor = ex.param("retention.q3_settled_factor")
         if settled is None:
-            raise InputError("過去3年間の6月定着者数", "指定から6月未満の利用者数の推定に必要です。")
+            raise InputError("settled_six_months", "指定から6月未満の利用者数の推定に必要です。")
         fee_users = round_up(settled * factor, places)
         ex.step(f"報酬の利用者数 = 過去3年間の6月定着者{settled}人 × {percent_text(factor, 0)} = {decimal_text(fee_users, places)}人"
                 "（指定を受ける前月末から起算）。", "retention.q3_settled_factor")
@@ -110,10 +119,10 @@ def new_office(
                 f"{decimal_text(staffing_users, places)}人（指定の申請日から起算）。", "retention.q3_settled_factor")
         notes.append("これらにより難い合理的な理由がある場合、他の適切な方法により利用者の数を推定できる（指定基準のみ）。")
     else:
-        divisor = half if stage == 1 else 12
+        divisor = half if stage == 1 else year  # 直近6月÷6、直近1年間（12月）÷12
         label = "直近6月" if stage == 1 else "直近1年間"
         if recent is None:
-            raise InputError("直近の延べ利用者数", f"{STAGES[stage]}の利用者数は{label}の延べ利用者数から求めます。")
+            raise InputError("recent_user_months", f"{STAGES[stage]}の利用者数は{label}の延べ利用者数から求めます。")
         fee_users = round_up(Fraction(recent, divisor), places)
         staffing_users = fee_users
         ex.step(f"報酬・人員基準上の利用者数 = {label}の延べ利用者数{recent}人 ÷ {divisor} = {decimal_text(fee_users, places)}人"
@@ -123,9 +132,9 @@ def new_office(
     if stage < 2:
         if kept is not None and hired is not None:
             if hired == 0:
-                raise InputError("過去3年間の就職者数", "0人では就労定着率を推定できません。")
+                raise InputError("placed", "0人では就労定着率を推定できません。")
             if kept > hired:
-                raise InputError("定着者数", "過去3年間の就職者数を超えています。")
+                raise InputError("retained", "過去3年間の就職者数を超えています。")
             rate = Fraction(kept, hired)
             tier = tier_for(rate, ex.param("retention.tiers")).label
             ex.step(f"就労定着率（推定値） = 定着者{kept}人 ÷ 過去3年間の就職者{hired}人 = {percent_text(rate)}：区分「{tier}」"
