@@ -66,17 +66,16 @@ def test_without_a_month_the_notice_schedule_applies() -> None:
 def test_month_before_april_2018_is_refused_on_the_month_field() -> None:
     with pytest.raises(InputError) as caught:
         retention_rate(20, 18, 0, 12, month="2018-03")
-    assert caught.value.field == "サービス提供月"
+    assert caught.value.field == "month"
 
 
-def test_additions_after_march_2021_are_listed_as_not_confirmed_and_not_added() -> None:
+def test_additions_from_april_2021_use_the_2021_kokuji_units_and_name_what_the_total_leaves_out() -> None:
     claim = monthly_claim(20, 18, 12, additions=["特別地域加算", "初期加算"], special_area=True, from_other_office=True,
                           month="2021-04")
-    assert claim.additions == []
-    assert [r.name for r in claim.rejected] == ["特別地域加算", "初期加算"]
-    assert all("確認できません" in r.reason for r in claim.rejected)
-    assert claim.total_units == 3285
-    assert any("地域連携会議実施加算" in w for w in claim.warnings)
+    assert [(a.name, a.units) for a in claim.additions] == [("初期加算", 900), ("特別地域加算", 240)]
+    assert claim.total_units == 3285 + 900 + 240
+    assert [n.name for n in claim.not_covered] == ["福祉・介護職員等処遇改善加算"]
+    assert claim.total_label == "合計（福祉・介護職員等処遇改善加算を含まない）"
 
 
 def test_additions_in_march_2021_are_computed_with_a_warning_about_the_2019_revision() -> None:
@@ -89,7 +88,7 @@ def test_additions_in_march_2021_are_computed_with_a_warning_about_the_2019_revi
 def test_claim_before_2024_without_a_scale_asks_for_it() -> None:
     with pytest.raises(InputError) as caught:
         monthly_claim(20, 18, None, month="2023-04")  # type: ignore[arg-type]
-    assert caught.value.field == "利用者数規模（平均利用者数）"
+    assert caught.value.field == "scale_users"
     assert monthly_claim(20, 18, None, month="2024-04").base_units == 3348  # type: ignore[arg-type]
 
 

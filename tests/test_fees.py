@@ -93,10 +93,10 @@ def test_concurrent_use_warns() -> None:
 def test_month_before_the_service_existed_is_refused() -> None:
     with pytest.raises(InputError) as caught:
         monthly_claim(**OFFICE, month="2018-03")
-    assert caught.value.field == "サービス提供月"
+    assert caught.value.field == "month"
 
 
 def test_unknown_addition_names_the_field() -> None:
     with pytest.raises(InputError) as caught:
-        monthly_claim(**OFFICE, additions=["処遇改善加算"])
-    assert caught.value.field == "加算"
+        monthly_claim(**OFFICE, additions=["ケース会議加算"])
+    assert caught.value.field == "additions"

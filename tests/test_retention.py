@@ -58,13 +58,13 @@ def test_q2_exclusion_removes_the_person_from_the_denominator() -> None:
 def test_retained_cannot_exceed_users_after_exclusion() -> None:
     with pytest.raises(InputError) as caught:
         retention_rate(10, 10, 1)
-    assert caught.value.field == "就労継続者数"
+    assert caught.value.field == "retained"
 
 
 def test_exclusion_cannot_exceed_users() -> None:
     with pytest.raises(InputError) as caught:
         retention_rate(3, 0, 4)
-    assert caught.value.field == "問2による除外数"
+    assert caught.value.field == "excluded"
 
 
 def test_no_users_gives_a_message_not_a_division_by_zero() -> None:
@@ -76,7 +76,7 @@ def test_no_users_gives_a_message_not_a_division_by_zero() -> None:
 def test_bad_counts_name_the_field(bad: str) -> None:
     with pytest.raises(InputError) as caught:
         retention_rate(bad, 0)
-    assert caught.value.field == "過去3年間の総利用者数"
+    assert caught.value.field == "users"
 
 
 def test_full_width_counts_are_accepted() -> None:

@@ -1,15 +1,20 @@
-"""１か月の請求：基本報酬と加算（別添 p.14、基準省令第206条の8第2項、支援事例③ ※２ p.27）。
+"""１か月の請求：基本報酬 ＋ 加算 − 減算（報酬告示 別表第14の2、別添 p.14、支援事例③ ※２ p.27）。
 
-- 基本報酬は就労定着率の区分と利用者数規模で決まる（teichaku.retention）。
-- 利用者との対面による支援が１月に１回以上ない月は、基本報酬を請求できない（支援事例③ ※２）。加算は基本報酬に
-  上乗せするものなので、その月は加算も算定しない。
-- 加算（別添 p.14）とその条件：
-  初期加算 900単位（１回限り。一体的に運営する移行支援事業所等以外の事業所から受け入れた利用者）、
-  企業連携等調整特別加算 240単位（支援開始１年以内）、就労定着実績体制加算 300単位（過去６年間の利用終了者のうち
-  42月以上78月未満継続して就労している者等の割合が前年度7割以上）、特別地域加算 240単位（中山間地域等に居住）、
-  職場適応援助者養成研修修了者配置体制加算 120単位（ジョブコーチ養成研修修了者を就労定着支援員として配置）。
-- 企業連携等調整特別加算の「支援開始１年以内」：本ツールの選択として、利用開始日を第1日とする１年の期間に１日でも
-  含まれる月を算定可能とする（月単位の報酬であるため）。
+すべての値はサービス提供月（の初日）に効力を持つものを読む。加算・減算は登録簿（teichaku.items、
+data/claim_items.toml）に一度だけ書かれ、ここはそれを数え方どおりに適用するだけ：
+
+- 基本報酬を請求できる月の要件は日付による（fees.billing_condition）：令和3年3月までは利用者との対面による支援が
+  月1回以上（支援事例③ ※２）、令和3年4月からは支援レポートを月1回共有（令和3年度改定の概要）。要件を満たさない月は
+  基本報酬を請求できず、加算も算定しない（加算は基本報酬に上乗せするもの）。
+- 減算（percent）：所定単位数（加算の前の基本報酬）に割合を乗じる。複数の減算は、先の減算の後の単位数に次の割合を
+  乗じる（留意事項通知「減算後基本報酬所定単位数」）。割合を乗じるたびに1単位未満を四捨五入する（留意事項通知 第二 1
+  通則 (1)①「絶えず整数値に割合を乗じていく」）。本ツールは「所定単位数 ×（1 − 割合）」を四捨五入し、差を減算の単位数
+  とする（.5 ちょうどのときだけ「割合分を四捨五入して引く」と結果が違いうるが、資料はこれに触れていない）。減算の順は
+  算定構造表の順が資料で確認できないため、登録簿の順とする。
+- 加算：per_month は月に一度、per_time は回数 × 単位数（同じ limit_group の合計に1月・1年の上限）、once は1回限り。
+- 値が分からない項目（not_covered）は合計に含めず、合計はそれを「含まない」と明示する。
+- 金額（単価を入力したとき）：単位数 × 単価の1円未満は切り捨て（留意事項通知 第二 1 (1)②）。訓練等給付費は総費用額の
+  100分の90（1円未満切り捨て。法第29条第3項）、残りが利用者負担で、所得区分の月額上限まで。
 - 併給調整（自立生活援助、自立訓練（生活訓練）、職場適応援助者に係る助成金）は警告として示す（別添 p.14 の注）。
 """
 
@@ -17,66 +22,109 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .dates import Month, japanese_date, parse_date, period_end
+from .dates import Month, japanese_date
 from .errors import InputError
-from .explain import NOTICE_DATE, Explanation
-from .numbers import parse_count, percent_text
+from .explain import Explanation
+from .items import ClaimItem, ItemValue, Registry, registry
+from .numbers import decimal_text, percent_text
 from .params import ParameterSet, default_parameters
 from .passages import passage
 from .retention import RetentionResult, retention_rate
-from .retention import service_month as month_of_service
 
-ADDITIONS: dict[str, str] = {
-    "初期加算": "fees.initial_addition",
-    "企業連携等調整特別加算": "fees.company_coordination_addition",
-    "就労定着実績体制加算": "fees.track_record_addition",
-    "特別地域加算": "fees.special_area_addition",
-    "職場適応援助者養成研修修了者配置体制加算": "fees.job_coach_addition",
-}
-_ADDITION_ALIASES = {
-    "初期": "初期加算",
-    "企業連携": "企業連携等調整特別加算", "企業連携加算": "企業連携等調整特別加算",
-    "実績体制": "就労定着実績体制加算", "定着実績": "就労定着実績体制加算", "実績体制加算": "就労定着実績体制加算",
-    "特別地域": "特別地域加算",
-    "ジョブコーチ": "職場適応援助者養成研修修了者配置体制加算", "職場適応援助者": "職場適応援助者養成研修修了者配置体制加算",
-    "職場適応援助者加算": "職場適応援助者養成研修修了者配置体制加算",
-}
 CONCURRENT = {
     "自立生活援助": "自立生活援助",
     "自立訓練（生活訓練）": "自立訓練（生活訓練）", "生活訓練": "自立訓練（生活訓練）", "自立訓練(生活訓練)": "自立訓練（生活訓練）",
     "職場適応援助者助成金": "職場適応援助者に係る助成金", "ジョブコーチ助成金": "職場適応援助者に係る助成金",
     "職場適応援助者に係る助成金": "職場適応援助者に係る助成金",
 }
+INCOME_CLASSES = {
+    "生活保護": "fees.user_charge_cap_welfare",
+    "低所得": "fees.user_charge_cap_low_income",
+    "一般1": "fees.user_charge_cap_general1",
+    "一般2": "fees.user_charge_cap_general2",
+}
+BILLING_FACTS = {"face_to_face": "利用者との対面による支援（月1回以上）", "support_report": "支援レポートの共有（月1回）"}
+
+FactValue = bool | int | _dt.date | None
 
 
-def parse_addition(text: str, field: str = "加算") -> str:
-    """加算名（正式名・略称）を正式名にする。"""
-    key = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
-    if key in ADDITIONS:
-        return key
-    if key in _ADDITION_ALIASES:
-        return _ADDITION_ALIASES[key]
-    raise InputError(field, f"「{text.strip()}」は本通知の加算ではありません。{'、'.join(ADDITIONS)}のいずれかを指定してください。")
+def _round_half_up(value: Fraction) -> int:
+    """1単位未満の四捨五入（留意事項通知 第二 1 通則 (1)①）。value は 0 以上。"""
+    return int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2))
+
+
+def parse_item(text: str, field_key: str = "additions", on: _dt.date | None = None,
+               parameters: ParameterSet | None = None) -> ClaimItem:
+    """加算・減算の名（正式名・別名、全角・半角、ローマ数字Ⅰ／I）を登録簿の項目にする。"""
+    reg = registry(parameters)
+    found = reg.lookup(text)
+    if found is None:
+        names = "、".join(item.name for item in (reg.on(on) if on else reg.items))
+        raise InputError(field_key, f"「{text.strip()}」という加算・減算は登録簿にありません。{names}のいずれかを指定してください。")
+    return found
+
+
+def parse_concurrent(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    out = []
+    for name in names:
+        key = unicodedata.normalize("NFKC", name).strip()
+        if key not in CONCURRENT and name.strip() not in CONCURRENT:
+            raise InputError("also_using", f"「{name.strip()}」は併給調整の対象として認識できません。"
+                                           "自立生活援助、自立訓練（生活訓練）、職場適応援助者助成金のいずれかです。")
+        out.append(CONCURRENT.get(key, CONCURRENT.get(name.strip(), key)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """ある利用者のある月の請求に使う事実（型つき。文字列の読み取りは窓口の側で一度だけ行う）。
+
+    month：サービス提供月（None は本通知の時点の報酬体系。CLI の --month 省略時の互換のため）。
+    requested：請求したい加算（と、事実として名指しした減算）の登録簿キー。
+    facts：登録簿の [facts] のキー → 値（flag は bool、count は int、date は date）。
+    """
+
+    users: int
+    retained: int
+    month: Month | None = None
+    excluded: int = 0
+    scale_users: Fraction | None = None
+    face_to_face: bool = True
+    support_report: bool = True
+    support_start: _dt.date | None = None
+    requested: tuple[str, ...] = ()
+    facts: Mapping[str, FactValue] = field(default_factory=dict)
+    also_using: tuple[str, ...] = ()
+    unit_price: Fraction | None = None
+    income_class: str | None = None
 
 
 @dataclass
-class Addition:
+class Line:
+    """請求の一行（加算・減算）。"""
+
+    key: str
     name: str
     units: int
+    detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "units": self.units}
+        out: dict[str, Any] = {"name": self.name, "units": self.units}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
 
 
 @dataclass
 class Refusal:
     name: str
     reason: str
+    key: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "reason": self.reason}
@@ -88,16 +136,45 @@ class ClaimResult:
     month: Month | None
     base_units: int | None
     base_note: str | None
-    additions: list[Addition]
+    additions: list[Line]
+    reductions: list[Line]
     rejected: list[Refusal]
+    not_covered: list[Refusal]
     warnings: list[str]
     explanation: Explanation = field(repr=False)
+    billing_condition: str = ""
+    unit_price: Fraction | None = None
+    income_class: str | None = None
+    user_charge_cap: int | None = None
+    benefit_ratio: Fraction | None = None
 
     @property
     def total_units(self) -> int | None:
         if self.base_units is None:
             return None
-        return self.base_units + sum(a.units for a in self.additions)
+        return self.base_units + sum(a.units for a in self.additions) - sum(r.units for r in self.reductions)
+
+    @property
+    def total_label(self) -> str:
+        """合計の見出し：含まない項目があればそれを言う（「合計」だけで完全なふりをしない）。"""
+        if not self.not_covered:
+            return "合計"
+        return f"合計（{'・'.join(n.name for n in self.not_covered)}を含まない）"
+
+    @property
+    def yen(self) -> int | None:
+        """総費用額（単位数 × 単価、1円未満切り捨て）。"""
+        if self.unit_price is None or self.total_units is None:
+            return None
+        return int(self.total_units * self.unit_price)
+
+    @property
+    def user_charge(self) -> int | None:
+        """利用者負担額の見込み：総費用額 − 訓練等給付費（総費用額の100分の90、1円未満切り捨て）、月額上限まで。"""
+        if self.yen is None or self.benefit_ratio is None:
+            return None
+        charge = self.yen - int(self.yen * self.benefit_ratio)
+        return min(charge, self.user_charge_cap) if self.user_charge_cap is not None else charge
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,11 +184,19 @@ class ClaimResult:
             "tier": self.retention.tier.label,
             "tier_rank": self.retention.tier.rank,
             "scale": self.retention.fee.scale.label if self.retention.fee.scale else None,
+            "billing_condition": self.billing_condition,
             "base_units": self.base_units,
             "base_units_note": self.base_note,
             "additions": [a.to_dict() for a in self.additions],
+            "reductions": [r.to_dict() for r in self.reductions],
             "rejected": [r.to_dict() for r in self.rejected],
+            "not_covered": [n.to_dict() for n in self.not_covered],
             "total_units": self.total_units,
+            "total_label": self.total_label,
+            "unit_price": decimal_text(self.unit_price) if self.unit_price is not None else None,
+            "yen": self.yen,
+            "income_class": self.income_class,
+            "user_charge": self.user_charge,
             "warnings": list(self.warnings),
             "schedule": self.retention.schedule,
             "schedule_since": self.retention.schedule_since.isoformat() if self.retention.schedule_since else None,
@@ -119,12 +204,257 @@ class ClaimResult:
         }
 
 
+class _Claim:
+    """一回の請求の計算（登録簿の項目を数え方どおりに適用する）。"""
+
+    def __init__(self, facts: ClaimFacts, retention: RetentionResult, reg: Registry, on: _dt.date) -> None:
+        self.facts = facts
+        self.retention = retention
+        self.ex = retention.explanation
+        self.reg = reg
+        self.on = on
+        self.additions: list[Line] = []
+        self.reductions: list[Line] = []
+        self.rejected: list[Refusal] = []
+        self.not_covered: list[Refusal] = []
+        self.warnings: list[str] = []
+        self.group_month: dict[str, int] = {}
+        self.group_year: dict[str, int] = {}
+
+    def cite_item(self, value: ItemValue) -> None:
+        self.ex.cite(value.source)
+
+    def context(self, item: ClaimItem, notes: list[str]) -> dict[str, Any]:
+        facts = dict(self.facts.facts)
+        facts.setdefault("support_start", self.facts.support_start)
+        return {"facts": facts, "month": self.facts.month, "on": self.on, "registry": self.reg,
+                "param": lambda name: self.ex.parameters.value(name, self.on), "note": notes.append}
+
+    def caveat(self, value: ItemValue) -> None:
+        if value.caveat and value.caveat + "。" not in self.warnings:
+            self.warnings.append(value.caveat + "。")
+
+    def refuse(self, item: ClaimItem, reason: str, value: ItemValue | None = None) -> None:
+        name = item.name_on(self.on)
+        self.rejected.append(Refusal(name, reason, item.key))
+        citations = (value.source,) if value else ()
+        self.ex.step(f"{name}は算定しない：{reason}", extra=citations)
+
+    def wanted(self, item: ClaimItem) -> bool:
+        """この項目を計算の対象にするか：加算は請求したもの、減算は事実が真のもの（名指しされたものを含む）。"""
+        if item.key in self.facts.requested:
+            return True
+        if item.is_reduction:
+            return any(self.facts.facts.get(key) for key in item.facts)
+        if not item.facts:  # 事実を要しない加算（処遇改善加算など）は値が分からなければ「含まない」と示す
+            value = item.at(self.on)
+            return value is not None and value.not_covered is not None
+        return False
+
+    def addition(self, item: ClaimItem, value: ItemValue) -> None:
+        name = item.name_on(self.on)
+        notes: list[str] = []
+        if item.check is not None:
+            from .items import CHECKS
+
+            reason = CHECKS[item.check](item, value, self.context(item, notes))
+            if reason is not None:
+                self.refuse(item, reason, value)
+                return
+        units = value.units
+        assert units is not None  # 読み込みで保証（not_covered 以外は units を持つ）
+        if item.counting == "per_time":
+            self.per_time(item, value, name, units)
+            return
+        if item.counting == "once" and self.facts.facts.get("initial_claimed_before"):
+            self.refuse(item, f"{name}は1回限りで、すでに算定しています。", value)
+            return
+        self.caveat(value)
+        self.additions.append(Line(item.key, name, units))
+        for note in notes:
+            self.ex.step(note, extra=(value.source,))
+        self.ex.step(f"{name} {units:,}単位を算定する（{item.requirement}）。", extra=(value.source,))
+
+    def per_time(self, item: ClaimItem, value: ItemValue, name: str, units: int) -> None:
+        times_key = next((key for key in item.facts if key.endswith("_times")), None)
+        raw_times = self.facts.facts.get(times_key) if times_key else 1
+        times = raw_times if isinstance(raw_times, int) and not isinstance(raw_times, bool) else 0
+        if times <= 0:
+            self.refuse(item, "この月の回数が0回です（回数を入力してください）。", value)
+            return
+        group = item.limit_group or item.key
+        used_month = self.group_month.get(group, 0)
+        raw_year = self.facts.facts.get("meeting_year_count") if item.limit_group else 0
+        year_before = raw_year if isinstance(raw_year, int) and not isinstance(raw_year, bool) else 0
+        used_year = year_before + self.group_year.get(group, 0)
+        allowed = times
+        limits = []
+        if value.per_month is not None:
+            allowed = min(allowed, value.per_month - used_month)
+            limits.append(f"1月に{value.per_month}回")
+        if value.per_year is not None:
+            allowed = min(allowed, value.per_year - used_year)
+            limits.append(f"1年に{value.per_year}回")
+        limit_text = "・".join(limits)
+        if allowed <= 0:
+            reason = (f"上限（{limit_text}"
+                      + ("、同じ種類の加算と合わせて" if item.limit_group else "")
+                      + f"）に達しています（この月{used_month}回、この年度{used_year}回算定済み）。")
+            self.refuse(item, reason, value)
+            return
+        self.group_month[group] = used_month + allowed
+        self.group_year[group] = self.group_year.get(group, 0) + allowed
+        self.caveat(value)
+        total = units * allowed
+        detail = f"{units:,}単位 × {allowed}回" + (f"（{times}回のうち上限{limit_text}まで）" if allowed < times else "")
+        self.additions.append(Line(item.key, name, total, detail))
+        self.ex.step(f"{name} {detail} = {total:,}単位を算定する（{item.requirement}）。", extra=(value.source,))
+
+    def reduction(self, item: ClaimItem, value: ItemValue, current: int) -> int:
+        name = item.name_on(self.on)
+        rate = value.rate
+        assert rate is not None
+        reduced = _round_half_up(current * (1 - rate))
+        amount = current - reduced
+        self.caveat(value)
+        self.reductions.append(Line(item.key, name, amount, f"{current:,}単位 × {percent_text(rate, 0)}"))
+        self.ex.step(f"{name}：{current:,}単位 ×（1 − {percent_text(rate, 0)}）= {reduced:,}単位（1単位未満四捨五入）。"
+                     f"減算 {amount:,}単位（{item.requirement}）。", extra=(value.source, passage("rounding", self.ex.parameters)))
+        return reduced
+
+
+def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimResult:
+    """ある利用者のある月の請求（基本報酬 ＋ 加算 − 減算）。各項目に理由と出典、算定しない項目に理由を返す。"""
+    params = parameters or default_parameters()
+    reg = registry(params)
+    retention = retention_rate(facts.users, facts.retained, facts.excluded, facts.scale_users, parameters=params,
+                               month=facts.month)
+    if retention.fee.scale is None:
+        raise InputError("scale_users", f"「{retention.schedule}」は利用者数の規模で基本報酬が変わります。"
+                                        "前年度の平均利用者数を入力してください。")
+    on = retention.explanation.on
+    month = retention.month
+    state = _Claim(facts, retention, reg, on)
+    ex = state.ex
+    for name in facts.also_using:
+        state.warnings.append(f"{name}との併給調整があります（別添 p.14 の注）。同じ月の請求の可否を確認してください。")
+        ex.cite(passage("concurrent_use", params))
+    requested_items = [reg.get(key) for key in facts.requested]
+    month_text = month.japanese() if month else japanese_date(on)
+    for item in requested_items:
+        if not item.exists(on):
+            if on < item.first_day:
+                state.refuse(item, f"{month_text}にはまだありません（{japanese_date(item.first_day)}に創設）。")
+            else:
+                last = item.last_day
+                state.refuse(item, f"{japanese_date(last) if last else ''}までで廃止されました（{month_text}にはありません）。",
+                             item.values[-1])
+
+    def result(base: int | None, note: str | None, condition: str) -> ClaimResult:
+        benefit = params.value("fees.benefit_ratio", on) if facts.unit_price is not None else None
+        cap = params.value(INCOME_CLASSES[facts.income_class], on) if facts.income_class else None
+        out = ClaimResult(retention, month, base, note, state.additions, state.reductions, state.rejected, state.not_covered,
+                          state.warnings, ex, condition, facts.unit_price, facts.income_class, cap, benefit)
+        if base is not None:
+            parts = [f"基本報酬{base:,}"] + [f"＋ {a.name}{a.units:,}" for a in state.additions] \
+                + [f"− {r.name}{r.units:,}" for r in state.reductions]
+            ex.step(f"{out.total_label} = {' '.join(parts)} = {out.total_units:,}単位。")
+            if out.not_covered:
+                ex.step("合計に含まない項目：" + "、".join(f"{n.name}（{n.reason}）" for n in out.not_covered))
+        if out.yen is not None and facts.unit_price is not None:
+            ex.step(f"総費用額 = {out.total_units:,}単位 × {decimal_text(facts.unit_price)}円 = {out.yen:,}円（1円未満切り捨て）。",
+                    "fees.unit_price_rounding")
+            if out.user_charge is not None:
+                gross = out.yen - int(out.yen * (benefit or 0))
+                cap_text = f"、{facts.income_class}の月額上限{cap:,}円まで" if cap is not None else ""
+                ex.step(f"利用者負担 = 総費用額{out.yen:,}円 − 訓練等給付費（100分の90、1円未満切り捨て）= {gross:,}円"
+                        f"{cap_text} → {out.user_charge:,}円（見込み）。", "fees.benefit_ratio",
+                        *([INCOME_CLASSES[facts.income_class]] if facts.income_class else []))
+        return out
+
+    condition_key: str = params.value("fees.billing_condition", on)
+    condition_text = BILLING_FACTS[condition_key]
+    if facts.support_start is not None and month is not None and month.last_day < facts.support_start:
+        ex.step(f"{month.japanese()}は利用開始日{japanese_date(facts.support_start)}より前の月のため、請求できない。")
+        for item in requested_items:
+            if item.exists(on):
+                state.refuse(item, "利用開始前の月です。")
+        return result(0, "利用開始前の月", condition_text)
+    met = facts.face_to_face if condition_key == "face_to_face" else facts.support_report
+    if not met:
+        if condition_key == "face_to_face":
+            ex.step("この月は利用者との対面による支援がないため、基本報酬を請求できない（加算も算定しない）。",
+                    "fees.billing_condition", extra=(passage("face_to_face", params),))
+            reason = "対面による支援がない月は基本報酬を請求できず、加算も算定できません。"
+            note = "対面による支援がない月"
+        else:
+            ex.step("この月は支援レポートを共有していないため、基本報酬を請求できない（加算も算定しない）。", "fees.billing_condition")
+            reason = "支援レポートを共有していない月は基本報酬を請求できず、加算も算定できません。"
+            note = "支援レポートを共有していない月"
+        for item in requested_items:
+            if item.exists(on):
+                state.refuse(item, reason)
+        return result(0, note, condition_text)
+    if condition_key == "face_to_face":
+        ex.step("この月に利用者との対面による支援が1回以上あるため、基本報酬を請求できる。", "fees.billing_condition")
+    else:
+        ex.step("この月に支援レポートを共有したため、基本報酬を請求できる（令和3年4月から、対面による支援は運営基準上の"
+                "ものとして残るが基本報酬の要件ではない）。", "fees.billing_condition")
+    base = retention.fee.units
+    if base is None:
+        ex.step(f"基本報酬の単位数が「{retention.fee.note}」のため、合計単位数は示せない。加算・減算の可否だけを示す。")
+
+    current = base
+    for item in reg.on(on):
+        if not state.wanted(item):
+            continue
+        value = item.at(on)
+        assert value is not None
+        if value.not_covered is not None:
+            name = item.name_on(on)
+            state.not_covered.append(Refusal(name, value.not_covered, item.key))
+            ex.step(f"{name}は合計に含めない：{value.not_covered}。", extra=(value.source,))
+            continue
+        if item.is_reduction:
+            if current is None:
+                state.refuse(item, "基本報酬の単位数が分からないため、減算の単位数を示せません。", value)
+                continue
+            current = state.reduction(item, value, current)
+        else:
+            state.addition(item, value)
+    return result(base, retention.fee.note, condition_text)
+
+
+# ---- 互換：これまでの引数の形（roster などが移行するまで）。新しいコードは ClaimFacts と claim() を使う ----
+
+def facts_from_names(names: tuple[str, ...] | list[str], on: _dt.date | None, parameters: ParameterSet | None = None,
+                     field_key: str = "additions") -> tuple[tuple[str, ...], dict[str, FactValue]]:
+    """名（加算・減算）→ 登録簿キーと、名指しされた減算の事実。"""
+    keys: list[str] = []
+    implied: dict[str, FactValue] = {}
+    reg = registry(parameters)
+    for name in names:
+        item = parse_item(name, field_key, on, parameters)
+        if item.key not in keys:
+            keys.append(item.key)
+        if item.is_reduction:
+            for key in item.facts:
+                if reg.facts[key].kind == "flag":
+                    implied[key] = True
+    return tuple(keys), implied
+
+
+ADDITIONS: dict[str, str] = {"初期加算": "initial", "企業連携等調整特別加算": "company_coordination",
+                             "就労定着実績体制加算": "track_record", "特別地域加算": "special_area",
+                             "職場適応援助者養成研修修了者配置体制加算": "job_coach"}  # 本通知（平成30年度）の加算
+
+
 def monthly_claim(
     users: str | int,
     retained: str | int,
-    scale_users: str | int | Fraction,
+    scale_users: str | int | Fraction | None,
     excluded: str | int = 0,
-    additions: Sequence[str] = (),
+    additions: tuple[str, ...] | list[str] = (),
     face_to_face: bool = True,
     support_start: str | _dt.date | None = None,
     month: str | Month | None = None,
@@ -134,124 +464,31 @@ def monthly_claim(
     job_coach_staff: bool = False,
     track_record_ended: str | int | None = None,
     track_record_retained: str | int | None = None,
-    also_using: Sequence[str] = (),
+    also_using: tuple[str, ...] | list[str] = (),
     parameters: ParameterSet | None = None,
+    support_report: bool = True,
 ) -> ClaimResult:
-    """ある利用者のある月の請求（基本報酬＋加算）。加算ごとに、算定できるか・できない理由を返す。"""
-    params = parameters or default_parameters()
-    requested = [parse_addition(name, "加算") for name in additions]
-    start = parse_date(support_start, "利用開始日") if support_start not in (None, "") else None
-    ended = parse_count(track_record_ended, "実績体制：過去6年間の利用終了者数") if track_record_ended not in (None, "") else None
-    ended_kept = (
-        parse_count(track_record_retained, "実績体制：42月以上78月未満の就労継続者数")
-        if track_record_retained not in (None, "") else None
-    )
-    if ended is not None and ended_kept is not None and ended_kept > ended:
-        raise InputError("実績体制：42月以上78月未満の就労継続者数", "利用終了者数を超えています。")
-    concurrent = []
-    for name in also_using:
-        key = unicodedata.normalize("NFKC", name).strip()
-        if key not in CONCURRENT and name.strip() not in CONCURRENT:
-            raise InputError("併用しているサービス", f"「{name.strip()}」は併給調整の対象として認識できません。"
-                                                   "自立生活援助、自立訓練（生活訓練）、職場適応援助者助成金のいずれかです。")
-        concurrent.append(CONCURRENT.get(key, CONCURRENT.get(name.strip(), key)))
-    # サービス提供月の報酬表で計算する（月がなければ本通知の報酬体系）。創設前の月は入力エラー。
-    service_month, on = month_of_service(month, params)
-    retention = retention_rate(users, retained, excluded, scale_users, on=on, parameters=params, month=service_month)
-    if retention.fee.scale is None:
-        raise InputError("利用者数規模（平均利用者数）", f"「{retention.schedule}」は利用者数の規模で基本報酬が変わります。"
-                                                     "前年度の平均利用者数を入力してください。")
-    ex = retention.explanation
-    granted: list[Addition] = []
-    rejected: list[Refusal] = []
-    warnings: list[str] = []
-    for name in concurrent:
-        warnings.append(f"{name}との併給調整があります（別添 p.14 の注）。同じ月の請求の可否を確認してください。")
-        ex.cite(passage("concurrent_use", params))
+    """これまでの引数の形の窓口（本通知の加算の事実だけを持つ）。文字列を読み、ClaimFacts にして claim() を呼ぶ。"""
+    from .dates import parse_date, parse_month
+    from .numbers import parse_count, parse_decimal
 
-    if start is not None and service_month is not None and service_month.last_day < start:
-        ex.step(f"{service_month.japanese()}は利用開始日{japanese_date(start)}より前の月のため、請求できない。")
-        for name in requested:
-            rejected.append(Refusal(name, "利用開始前の月です。"))
-        return ClaimResult(retention, service_month, 0, "利用開始前の月", granted, rejected, warnings, ex)
-
-    base = retention.fee.units
-    if not face_to_face:
-        ex.step("この月は利用者との対面による支援がないため、基本報酬を請求できない（加算も算定しない）。",
-                "fees.face_to_face_per_month", extra=(passage("face_to_face", params),))
-        for name in requested:
-            rejected.append(Refusal(name, "対面による支援がない月は基本報酬を請求できず、加算も算定できません。"))
-        return ClaimResult(retention, service_month, 0, "対面による支援がない月", granted, rejected, warnings, ex)
-    ex.step("この月に利用者との対面による支援が1回以上あるため、基本報酬を請求できる。", "fees.face_to_face_per_month")
-    if base is None:
-        ex.step(f"基本報酬の単位数が「{retention.fee.note}」のため、合計単位数は示せない。加算の可否だけを示す。")
-
-    unconfirmed_from: _dt.date = ex.peek("fees.additions_unconfirmed_from")
-    if requested and on >= unconfirmed_from:
-        # 令和3年4月以降の加算は改定で変わっており、このツールの資料では要件・単位数を確認できない（持ち越さない）
-        month_text = service_month.japanese() if service_month else japanese_date(on)
-        ex.step(f"{month_text}は{japanese_date(unconfirmed_from)}以降のため、本通知の加算の要件・単位数をそのまま使えない"
-                "（改定内容をこのツールの資料で確認できない）。加算は合計に含めない。", "fees.additions_unconfirmed_from")
-        for name in requested:
-            rejected.append(Refusal(name, f"{month_text}の{name}の要件・単位数は、このツールの資料では確認できません"
-                                          f"（{japanese_date(unconfirmed_from)}以降の報酬改定）。合計に含めていません。"))
-        warnings.append(f"{japanese_date(unconfirmed_from)}以降の月の加算（令和6年度の地域連携会議実施加算・支援体制構築未実施減算など"
-                        "の新設・変更を含む）は計算していません。報酬告示と留意事項通知で確認してください。")
-        requested = []
-    elif requested and retention.schedule_since is not None and retention.schedule_since > NOTICE_DATE:
-        warnings.append(f"加算の単位数は本通知（平成30年度）の値です。「{retention.schedule}」で加算の単位数が変わったかは、"
-                        "このツールの資料では確認できていません。")
-    for name in requested:
-        param = ADDITIONS[name]
-        units = ex.peek(param)
-        reason: str | None = None
-        if name == "初期加算":
-            if not from_other_office:
-                reason = ("一体的に運営する移行支援事業所等以外の事業所から受け入れた利用者に限ります"
-                          "（他事業所からの受入れを指定してください）。")
-            elif initial_claimed_before:
-                reason = "初期加算は1回限りで、すでに算定しています。"
-        elif name == "企業連携等調整特別加算":
-            if start is None or service_month is None:
-                reason = "支援開始1年以内かを判定するため、利用開始日とサービス提供月が必要です。"
-            else:
-                months = ex.peek("fees.company_coordination_months")
-                first_year_end = period_end(start, months)
-                if service_month.first_day > first_year_end:
-                    reason = (f"支援開始1年以内（{japanese_date(start)}〜{japanese_date(first_year_end)}）を過ぎた月です。")
-                else:
-                    ex.step(f"{service_month.japanese()}は支援開始1年以内（{japanese_date(start)}〜{japanese_date(first_year_end)}）"
-                            "に含まれる月。", "fees.company_coordination_months")
-        elif name == "就労定着実績体制加算":
-            if ended is None or ended_kept is None:
-                reason = "過去6年間の利用終了者数と、そのうち42月以上78月未満継続して就労している者等の数が必要です。"
-            elif ended == 0:
-                reason = "過去6年間に利用を終了した者がいないため、割合を算出できません。"
-            else:
-                ratio = ex.peek("fees.track_record_ratio")
-                share = Fraction(ended_kept, ended)
-                low = ex.peek("fees.track_record_min_months")
-                high = ex.peek("fees.track_record_max_months")
-                text = (f"{low}月以上{high}月未満の就労継続者{ended_kept}人 ÷ 利用終了者{ended}人 = {percent_text(share)}"
-                        f"（{percent_text(ratio, 0)}以上が必要）")
-                if share < ratio:
-                    reason = f"{text}：要件を満たしません。"
-                else:
-                    ex.step(f"{text}：要件を満たす。", "fees.track_record_ratio", "fees.track_record_min_months",
-                            "fees.track_record_max_months", "fees.track_record_lookback_years")
-        elif name == "特別地域加算":
-            if not special_area:
-                reason = "中山間地域等に居住する利用者に支援した場合に限ります（特別地域を指定してください）。"
-        elif name == "職場適応援助者養成研修修了者配置体制加算" and not job_coach_staff:
-            reason = "職場適応援助者（ジョブコーチ）養成研修の修了者を就労定着支援員として配置している場合に限ります。"
-        if reason is None:
-            granted.append(Addition(name, units))
-            ex.step(f"{name} {units:,}単位を算定する。", param)
-        else:
-            rejected.append(Refusal(name, reason))
-            ex.step(f"{name}は算定しない：{reason}", param)
-    if base is not None:
-        total = base + sum(a.units for a in granted)
-        parts = " + ".join([f"基本報酬{base:,}"] + [f"{a.name}{a.units:,}" for a in granted])
-        ex.step(f"合計 = {parts} = {total:,}単位。")
-    return ClaimResult(retention, service_month, base, retention.fee.note, granted, rejected, warnings, ex)
+    parsed_month = parse_month(month, "month") if month not in (None, "") else None
+    on = parsed_month.first_day if isinstance(parsed_month, Month) else None
+    requested, implied = facts_from_names(list(additions), on, parameters)
+    ended = parse_count(track_record_ended, "track_record_ended") if track_record_ended not in (None, "") else None
+    kept = parse_count(track_record_retained, "track_record_retained") if track_record_retained not in (None, "") else None
+    if ended is not None and kept is not None and kept > ended:
+        raise InputError("track_record_retained", "利用終了者数を超えています。")
+    facts: dict[str, FactValue] = {
+        "from_other_office": from_other_office, "initial_claimed_before": initial_claimed_before,
+        "special_area": special_area, "job_coach_staff": job_coach_staff,
+        "track_record_ended": ended, "track_record_retained": kept, **implied,
+    }
+    return claim(ClaimFacts(
+        users=parse_count(users, "users"), retained=parse_count(retained, "retained"), month=parsed_month,
+        excluded=parse_count(excluded if excluded not in (None, "") else 0, "excluded"),
+        scale_users=parse_decimal(scale_users, "scale_users") if scale_users not in (None, "") else None,
+        face_to_face=face_to_face, support_report=support_report,
+        support_start=parse_date(support_start, "support_start") if support_start not in (None, "") else None,
+        requested=requested, facts=facts, also_using=parse_concurrent(list(also_using)),
+    ), parameters)

@@ -26,8 +26,9 @@ from typing import Any
 from .citations import Citation, Document
 from .errors import ParameterError
 
-KINDS = ("int", "fraction", "date", "names", "tiers", "fee_schedule")
-_PARAM_KEYS = {"description", "kind", "unit", "values"}
+KINDS = ("int", "fraction", "date", "names", "text", "tiers", "fee_schedule")
+_PARAM_KEYS = {"description", "kind", "unit", "values", "source"}
+_PARAM_REQUIRED = {"description", "kind", "unit", "values"}
 _SOURCE_REQUIRED = {"doc", "section", "quote"}
 _SOURCE_OPTIONAL = {"page", "confidence", "checked_against", "note"}
 _CONFIDENCE = {"high", "medium", "low"}
@@ -37,6 +38,7 @@ _VALUE_KEYS = {
     "fraction": {"since", "value", "source"},
     "date": {"since", "value", "source"},
     "names": {"since", "value", "source"},
+    "text": {"since", "value", "source"},
     "tiers": {"since", "tiers", "source"},
     "fee_schedule": {"since", "name", "missing_label", "missing_note", "scales", "rows", "source"},
 }
@@ -80,12 +82,16 @@ class FeeSchedule:
 
 @dataclass(frozen=True)
 class ParameterValue:
-    """ある期間に効力を持つ値。until は次の値の since（その前日まで有効）、最新の値は None。"""
+    """ある期間に効力を持つ値。until は次の値の since（その前日まで有効）、最新の値は None。
+
+    ended が真の値は「この日から廃止・なし」（openfisca の null にならう）：value は None。
+    """
 
     since: _dt.date
     until: _dt.date | None
     value: Any
     source: Citation
+    ended: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,17 +102,34 @@ class Parameter:
     unit: str
     values: tuple[ParameterValue, ...]
 
-    def at(self, on: _dt.date) -> ParameterValue:
-        """on の日に効力を持つ値。最初の値より前ならエラー（既定値で黙って補わない）。"""
+    def find(self, on: _dt.date) -> ParameterValue | None:
+        """on の日に効力を持つ値（廃止の値も含む）。最初の値より前なら None。"""
         found: ParameterValue | None = None
         for item in self.values:
             if item.since <= on:
                 found = item
+            else:
+                break
+        return found
+
+    def covers(self, on: _dt.date) -> bool:
+        """on の日にこのパラメータが値を持つか（最初の値より後で、廃止されていない）。"""
+        found = self.find(on)
+        return found is not None and not found.ended
+
+    def at(self, on: _dt.date) -> ParameterValue:
+        """on の日に効力を持つ値。最初の値より前・廃止の後はエラー（既定値で黙って補わない）。"""
+        found = self.find(on)
         if found is None:
             first = self.values[0].since
             raise ParameterError(
                 f"「{self.description}」（{self.name}）は {first.isoformat()} より前の値を持ちません"
                 f"（問い合わせた日付：{on.isoformat()}）。就労定着支援は平成30年4月1日に創設されたサービスです。"
+            )
+        if found.ended:
+            raise ParameterError(
+                f"「{self.description}」（{self.name}）は {found.since.isoformat()} から廃止されています"
+                f"（問い合わせた日付：{on.isoformat()}）。"
             )
         return found
 
@@ -114,9 +137,12 @@ class Parameter:
 class ParameterSet:
     """読み込んだ全パラメータ。"""
 
-    def __init__(self, parameters: Mapping[str, Parameter], documents: Mapping[str, Document]) -> None:
+    def __init__(self, parameters: Mapping[str, Parameter], documents: Mapping[str, Document],
+                 items: Any = None) -> None:
         self._parameters = dict(parameters)
         self.documents = dict(documents)
+        # 加算・減算の登録簿（teichaku.items.ClaimItem、data/claim_items.toml）
+        self.items: Any = items
 
     def __contains__(self, name: object) -> bool:
         return name in self._parameters
@@ -277,6 +303,8 @@ def _value(where: str, kind: str, raw: Mapping[str, Any]) -> Any:
         return _fraction(f"{where}.value", raw["value"])
     if kind == "date":
         return _date(f"{where}.value", raw["value"])
+    if kind == "text":
+        return _string(f"{where}.value", raw["value"])
     if kind == "names":
         names = raw["value"]
         if not isinstance(names, list) or not names:
@@ -301,31 +329,54 @@ def _parameters(file_stem: str, raw: Mapping[str, Any], documents: Mapping[str, 
     result: dict[str, Parameter] = {}
     for key, item in raw.items():
         name = f"{file_stem}.{key}"
-        _check_keys(name, item, _PARAM_KEYS, _PARAM_KEYS)
+        _check_keys(name, item, _PARAM_KEYS, _PARAM_REQUIRED)
         kind = item["kind"]
         if kind not in KINDS:
             raise _fail(f"{name}.kind", f"{list(KINDS)} のいずれか：{kind!r}")
         raw_values = item["values"]
-        if not isinstance(raw_values, list) or not raw_values:
-            raise _fail(f"{name}.values", "少なくとも一つの値が必要です")
-        parsed: list[tuple[_dt.date, Any, Citation]] = []
-        for index, raw_value in enumerate(raw_values):
-            where = f"{name}.values[{index}]"
-            allowed = _VALUE_KEYS[kind]
-            _check_keys(where, raw_value, allowed, allowed)
-            since = _date(f"{where}.since", raw_value["since"])
-            parsed.append((since, _value(where, kind, raw_value), _source(f"{where}.source", raw_value["source"], documents)))
-        parsed.sort(key=lambda entry: entry[0])
-        for (first, _, _), (second, _, _) in itertools.pairwise(parsed):
-            if first == second:
-                raise _fail(f"{name}.values", f"同じ since {first.isoformat()} の値が二つあります")
-        values = tuple(
-            ParameterValue(since, parsed[i + 1][0] if i + 1 < len(parsed) else None, value, source)
-            for i, (since, value, source) in enumerate(parsed)
-        )
+        inherited = _source(f"{name}.source", item["source"], documents) if "source" in item else None
+        values = parse_values(name, kind, raw_values, documents, inherited)
         result[name] = Parameter(name, _string(f"{name}.description", item["description"]), kind,
                                  _string(f"{name}.unit", item["unit"]), values)
     return result
+
+
+def parse_values(name: str, kind: str, raw_values: Any, documents: Mapping[str, Document],
+                 inherited: Citation | None, extra_keys: frozenset[str] = frozenset()) -> tuple[ParameterValue, ...]:
+    """日付つきの値の配列を読む。source のない値はパラメータの source を引き継ぐ。ended = true は「この日から廃止」。
+
+    extra_keys は呼び出し側（加算・減算の登録簿）が値に認める追加のキー（その値は読み飛ばし、呼び出し側が読む）。
+    """
+    if not isinstance(raw_values, list) or not raw_values:
+        raise _fail(f"{name}.values", "少なくとも一つの値が必要です")
+    parsed: list[tuple[_dt.date, Any, Citation, bool]] = []
+    for index, raw_value in enumerate(raw_values):
+        where = f"{name}.values[{index}]"
+        allowed = set(_VALUE_KEYS[kind]) | set(extra_keys)
+        ended = isinstance(raw_value, dict) and raw_value.get("ended") is True
+        if ended:
+            _check_keys(where, raw_value, {"since", "ended", "source"}, {"since", "ended"})
+        else:
+            required = allowed - {"source"} - set(extra_keys)
+            _check_keys(where, raw_value, allowed, required)
+        since = _date(f"{where}.since", raw_value["since"])
+        if "source" in raw_value:
+            source = _source(f"{where}.source", raw_value["source"], documents)
+        elif inherited is not None:
+            source = inherited
+        else:
+            raise _fail(where, "出典（source）がありません（値かパラメータのどちらかに書きます）")
+        parsed.append((since, None if ended else _value(where, kind, raw_value), source, ended))
+    parsed.sort(key=lambda entry: entry[0])
+    for (first, *_), (second, *_) in itertools.pairwise(parsed):
+        if first == second:
+            raise _fail(f"{name}.values", f"同じ since {first.isoformat()} の値が二つあります")
+    if parsed[0][3]:
+        raise _fail(f"{name}.values", "最初の値を廃止（ended）にはできません")
+    return tuple(
+        ParameterValue(since, parsed[i + 1][0] if i + 1 < len(parsed) else None, value, source, ended)
+        for i, (since, value, source, ended) in enumerate(parsed)
+    )
 
 
 def _cross_check(parameters: Mapping[str, Parameter]) -> None:
@@ -337,6 +388,8 @@ def _cross_check(parameters: Mapping[str, Parameter]) -> None:
     # 報酬表が変わる日と区分表が変わる日の両方で、その日に効力を持つ二つを突き合わせる
     for since in sorted({item.since for item in schedule.values} | {item.since for item in tiers.values}):
         if since < max(schedule.values[0].since, tiers.values[0].since):
+            continue
+        if not (schedule.covers(since) and tiers.covers(since)):
             continue
         labels = [tier.label for tier in tiers.at(since).value]
         rows = [label for label, _ in schedule.at(since).value.rows]
@@ -359,11 +412,17 @@ def load_parameters(directory: Traversable | Path | None = None) -> ParameterSet
     if "documents" not in raw_files:
         raise ParameterError("documents.toml がありません")
     documents = _documents(raw_files.pop("documents"))
+    raw_items = raw_files.pop("claim_items", None)
     parameters: dict[str, Parameter] = {}
     for stem, raw in raw_files.items():
         parameters.update(_parameters(stem, raw, documents))
     _cross_check(parameters)
-    return ParameterSet(parameters, documents)
+    items: Any = None
+    if raw_items is not None:
+        from .items import parse_items  # 登録簿はパラメータの読み方を使う（循環を避けて関数の中で）
+
+        items = parse_items(raw_items, documents)
+    return ParameterSet(parameters, documents, items)
 
 
 @lru_cache(maxsize=1)

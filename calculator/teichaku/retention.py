@@ -61,10 +61,10 @@ def service_month(month: str | Month | None, parameters: ParameterSet) -> tuple[
     """
     if month in (None, ""):
         return None, NOTICE_DATE
-    parsed = parse_month(month, "サービス提供月")
+    parsed = parse_month(month, "month")
     established: _dt.date = parameters.value("periods.service_established", NOTICE_DATE)
     if parsed.first_day < established:
-        raise InputError("サービス提供月", f"{parsed.japanese()}は就労定着支援の創設（{japanese_date(established)}）より前です。"
+        raise InputError("month", f"{parsed.japanese()}は就労定着支援の創設（{japanese_date(established)}）より前です。"
                                           "2018年4月以降の月を入力してください。")
     return parsed, parsed.first_day
 
@@ -153,21 +153,21 @@ def retention_rate(
     （問２で除外する者を含まない）。excluded：問２により除外する者（利用期間満了後、同年度内に退職した者）の数。
     scale_users：前年度の平均利用者数（利用者数規模の判定用）。
     """
-    total = parse_count(users, "過去3年間の総利用者数")
-    kept = parse_count(retained, "就労継続者数")
-    removed = parse_count(excluded if excluded not in (None, "") else 0, "問2による除外数")
-    scale = parse_decimal(scale_users, "利用者数規模（平均利用者数）") if scale_users not in (None, "") else None
+    total = parse_count(users, "users")
+    kept = parse_count(retained, "retained")
+    removed = parse_count(excluded if excluded not in (None, "") else 0, "excluded")
+    scale = parse_decimal(scale_users, "scale_users") if scale_users not in (None, "") else None
     if removed > total:
-        raise InputError("問2による除外数", f"除外数（{removed}人）が過去3年間の総利用者数（{total}人）を超えています。")
+        raise InputError("excluded", f"除外数（{removed}人）が過去3年間の総利用者数（{total}人）を超えています。")
     denominator = total - removed
     if denominator == 0:
         raise InputError(
-            "過去3年間の総利用者数",
+            "users",
             "除外後の総利用者数が0人のため就労定着率を算出できません。新規指定から1年間は推定値による（問1・問3）。",
         )
     if kept > denominator:
         raise InputError(
-            "就労継続者数",
+            "retained",
             f"就労継続者数（{kept}人）が除外後の総利用者数（{denominator}人）を超えています。"
             "問2で除外する者（退職者）は就労継続者数に含めないでください。",
         )
@@ -229,7 +229,7 @@ def first_recalculation(designated: str | _dt.date, parameters: ParameterSet | N
     2018-10-01 指定 → 2019-09-30 を基準日として算出 → 2019年10月から2020-03-31まで適用。
     指定日を第1日とする１年の期間の末日を基準日とする（月の途中の指定にも同じ数え方を当てはめる。本ツールの選択）。
     """
-    day = parse_date(designated, "指定日")
+    day = parse_date(designated, "designated")
     params = parameters or default_parameters()
     ex = Explanation(on=max(day, NOTICE_DATE) if day >= _dt.date(2018, 4, 1) else NOTICE_DATE, parameters=params)
     months = ex.param("retention.estimate_months")

@@ -19,125 +19,37 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from .calculators import (
+    CALCULATORS as REGISTRY,
+)
+from .calculators import (
+    CURRENT_MONTH,
+    DATE_HINT,
+    MONTH_HINT,
+    ROSTER_FIELDS,
+    ROSTER_TITLE,
+    SERVICE_CHOICES,
+    Field,
+    InputErrors,
+    compute,
+)
 from .citations import Citation
 from .dates import japanese_date
-from .eligibility import check_eligibility
 from .errors import InputError, ParameterError
 from .explain import NOTICE_DATE
-from .fees import ADDITIONS, monthly_claim
-from .new_office import new_office
 from .numbers import decimal_text, percent_text
 from .params import FeeSchedule, Tier, default_parameters
 from .passages import passage
-from .retention import RetentionResult, first_recalculation, retention_rate
-from .services import SERVICES
-from .staffing import staffing
+from .retention import RetentionResult
 
-DATE_HINT = "例：2019-04-01、2019/4/1、令和元年5月1日、R1.5.1（全角数字も可）"
-MONTH_HINT = "例：2019-10、令和元年10月"
-CURRENT_MONTH = "current-month"  # フォームを開いた月を入れておく（ブラウザの側で）
+__all__ = ["CURRENT_MONTH", "DATE_HINT", "FORMS", "MONTH_HINT", "SERVICE_CHOICES", "TITLES", "Field", "run", "run_json"]
 
-
-@dataclass(frozen=True)
-class Field:
-    """フォームの一項目。label は規則が InputError で名指しする項目名と同じにする（エラーを項目の横に出すため）。"""
-
-    key: str
-    label: str
-    kind: str  # date / month / count / decimal / select / checkbox / checkboxes / hours
-    hint: str = ""
-    required: bool = False
-    choices: tuple[str, ...] = ()
-    default: str = ""
-    aliases: tuple[str, ...] = ()  # 規則が同じ項目を別の名で呼ぶ場合
-
-
-_QUALIFYING_FIRST = ("就労移行支援", "就労継続支援A型", "就労継続支援B型", "生活介護", "自立訓練（機能訓練）", "自立訓練（生活訓練）")
-SERVICE_CHOICES = _QUALIFYING_FIRST + tuple(
-    s.name for s in SERVICES if s.name not in _QUALIFYING_FIRST and s.name not in ("自立訓練", "就労継続支援")
-)
-
-_RETENTION_FIELDS = (
-    Field("users", "過去3年間の総利用者数", "count", "過去3年間に就労定着支援を利用した者の数（人）", required=True),
-    Field("retained", "就労継続者数", "count", "そのうち前年度末日に就労が継続している者の数。問2で除外する退職者は含めない",
-          required=True),
-    Field("excluded", "問2による除外数", "count", "利用期間満了後、同年度内に退職した者の数（いなければ0）", default="0"),
-)
-
-FORMS: dict[str, tuple[Field, ...]] = {
-    "eligibility": (
-        Field("prior_service", "前サービス", "select", "就職する前に利用していた障害福祉サービス", required=True, choices=SERVICE_CHOICES),
-        Field("employed", "就職日", "date", DATE_HINT, required=True),
-        Field("start", "利用開始日", "date", "希望する就労定着支援の利用開始日（省略すると最も早い日）"),
-        Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
-    ),
-    "retention": (
-        Field("month", "サービス提供月", "month", "報酬を算定する月（この月に効力を持つ報酬表を使います）。" + MONTH_HINT,
-              required=True, default=CURRENT_MONTH),
-        *_RETENTION_FIELDS,
-        Field("scale_users", "利用者数規模（平均利用者数）", "decimal",
-              "前年度の平均利用者数（例：12.5）。令和6年3月までの月に使います。省略すると単位数は示しません"),
-    ),
-    "claim": (
-        Field("month", "サービス提供月", "month", "請求する月（この月に効力を持つ報酬表を使います）。" + MONTH_HINT,
-              required=True, default=CURRENT_MONTH),
-        *_RETENTION_FIELDS,
-        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。令和6年3月までの月に使います"),
-        Field("face_to_face", "この月に対面による支援があった", "checkbox", "利用者との対面による支援が月1回以上あった", default="on"),
-        Field("additions", "加算", "checkboxes", "請求したい加算（条件は下の欄で確かめます）", choices=tuple(ADDITIONS)),
-        Field("support_start", "利用開始日", "date", "企業連携等調整特別加算（支援開始1年以内）の判定に使います"),
-        Field("from_other_office", "他事業所からの受入れ", "checkbox",
-              "一体的に運営する移行支援事業所等以外から受け入れた利用者（初期加算）"),
-        Field("initial_claimed_before", "初期加算を算定済み", "checkbox", "この利用者について初期加算をすでに算定した"),
-        Field("special_area", "特別地域に居住", "checkbox", "中山間地域等に居住する利用者（特別地域加算）"),
-        Field("job_coach_staff", "ジョブコーチ養成研修修了者を配置", "checkbox", "職場適応援助者養成研修修了者を就労定着支援員として配置"),
-        Field("track_record_ended", "実績体制：過去6年間の利用終了者数", "count", "就労定着実績体制加算の判定に使います"),
-        Field("track_record_retained", "実績体制：42月以上78月未満の就労継続者数", "count",
-              "そのうち42月以上78月未満継続して就労している者等の数"),
-        Field("also_using", "併用しているサービス", "checkboxes", "併給調整の対象（警告を示します）",
-              choices=("自立生活援助", "自立訓練（生活訓練）", "職場適応援助者に係る助成金")),
-    ),
-    "staffing": (
-        Field("users", "利用者数", "decimal", "前年度の平均利用者数（例：45）。延べ利用者数を入れる場合は空けてください"),
-        Field("total_user_months", "延べ利用者数", "count", "前年度の延べ利用者数（12で割って平均を求めます）"),
-        Field("hours", "勤務時間", "hours", "就労定着支援員ごとの週の勤務時間（時間）。行を追加・削除できます"),
-        Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（就業規則、32時間を下回る場合は32時間）"),
-        Field("placements", "過去3年間の一般就労者数", "count",
-              "基準省令第206条の7の実施主体の要件（過去3年間に通常の事業所に雇用させた障害者の数）"),
-    ),
-    "first_recalculation": (
-        Field("designated", "指定日", "date", "新規に指定を受けた日。" + DATE_HINT, required=True),
-    ),
-    "new_office": (
-        Field("designated", "指定日", "date", DATE_HINT, required=True),
-        Field("on", "基準日", "date", "利用者数・就労定着率を求める日", required=True),
-        Field("settled_six_months", "過去3年間の6月定着者数", "count", "指定を受ける前月末から起算（指定から6月未満の段階で使います）"),
-        Field("settled_six_months_at_application", "過去3年間の6月定着者数（申請日から起算）", "count", "人員基準用。省略すると上と同じ"),
-        Field("recent_user_months", "直近の延べ利用者数", "count", "6月以上1年未満は直近6月、1年以上は直近1年間の延べ利用者数"),
-        Field("retained", "定着者数", "count", "就労定着率の推定に使います"),
-        Field("placed", "過去3年間の就職者数", "count", "就労定着率の推定に使います"),
-    ),
-}
-
-FORMS["roster"] = (
-    Field("file", "名簿ファイル", "file", "CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）。ファイルはこのページの中だけで読み、"
-          "どこにも送りません", required=True),
-    Field("fiscal_year_end", "年度末日", "date", "集計する年度の末日（例：2023-03-31）。省略すると直近の年度末日"),
-    Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（人員基準の常勤換算に使います）"),
-)
-
-TITLES = {
-    "eligibility": "利用期間（対象者・利用開始日・支給決定期間）",
-    "retention": "就労定着率と基本報酬",
-    "claim": "月の請求（基本報酬と加算）",
-    "staffing": "人員配置（就労定着支援員・サービス管理責任者）",
-    "first_recalculation": "新規指定から1年経過後の就労定着率（問1）",
-    "new_office": "新規指定時の利用者数・就労定着率（問3）",
-    "roster": "事業所の名簿（年度の就労定着率・利用者数・人員・請求）",
-}
+# フォームの定義は計算機の登録簿（teichaku.calculators）から。名簿だけはファイルを読むので別に持つ。
+FORMS: dict[str, tuple[Field, ...]] = {key: calc.fields for key, calc in REGISTRY.items()}
+FORMS["roster"] = ROSTER_FIELDS
+TITLES = {key: calc.title for key, calc in REGISTRY.items()} | {"roster": ROSTER_TITLE}
 
 # ---- 出典からサイト内の該当箇所へのリンク ----
 
@@ -189,31 +101,11 @@ def _text(inputs: Mapping[str, Any], key: str) -> str:
     return str(value).strip()
 
 
-def _flag(inputs: Mapping[str, Any], key: str) -> bool:
-    value = inputs.get(key, "")
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("on", "true", "1", "yes")
-
-
-def _many(inputs: Mapping[str, Any], key: str) -> list[str]:
-    value = inputs.get(key, [])
-    if isinstance(value, str):
-        value = [part for part in re.split(r"[,、\n]", value)]
-    return [str(v).strip() for v in value if str(v).strip()]
-
-
 def _optional(inputs: Mapping[str, Any], key: str) -> str | None:
     text = _text(inputs, key)
     return text or None
 
 
-def _required(inputs: Mapping[str, Any], kind: str, key: str) -> str:
-    text = _text(inputs, key)
-    if not text:
-        item = next(f for f in FORMS[kind] if f.key == key)
-        raise InputError(item.label, "入力してください。")
-    return text
 
 
 # ---- 表示の部品 ----
@@ -279,9 +171,7 @@ def _timeline(d: dict[str, Any]) -> dict[str, Any] | None:
 
 # ---- 計算機ごとの処理 ----
 
-def _eligibility(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    result = check_eligibility(_required(inputs, "eligibility", "employed"), _required(inputs, "eligibility", "prior_service"),
-                               _optional(inputs, "start"), _optional(inputs, "prior_service_end"))
+def _eligibility(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     verdict = {"tone": "ok" if d["eligible"] else "ng", "text": "利用できます" if d["eligible"] else "利用できません"}
     summary = [
@@ -299,10 +189,7 @@ def _eligibility(inputs: Mapping[str, Any]) -> dict[str, Any]:
             "timeline": _timeline(d) if d["periods"] else None, "data": d, "citations": result.explanation.sources}
 
 
-def _retention(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    month = _required(inputs, "retention", "month")
-    result = retention_rate(_required(inputs, "retention", "users"), _required(inputs, "retention", "retained"),
-                            _text(inputs, "excluded") or "0", _optional(inputs, "scale_users"), month=month)
+def _retention(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     units = f"{d['base_units']:,}単位／月" if d["base_units"] is not None else d["base_units_note"]
     summary = [
@@ -318,15 +205,7 @@ def _retention(inputs: Mapping[str, Any]) -> dict[str, Any]:
             "timeline": None, "data": d, "citations": result.explanation.sources}
 
 
-def _claim(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    month = _required(inputs, "claim", "month")
-    result = monthly_claim(
-        _required(inputs, "claim", "users"), _required(inputs, "claim", "retained"), _optional(inputs, "scale_users"),  # type: ignore[arg-type]
-        _text(inputs, "excluded") or "0", _many(inputs, "additions"), _flag(inputs, "face_to_face"),
-        _optional(inputs, "support_start"), month, _flag(inputs, "from_other_office"),
-        _flag(inputs, "initial_claimed_before"), _flag(inputs, "special_area"), _flag(inputs, "job_coach_staff"),
-        _optional(inputs, "track_record_ended"), _optional(inputs, "track_record_retained"), _many(inputs, "also_using"),
-    )
+def _claim(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     base = f"{d['base_units']:,}単位" if d["base_units"] is not None else d["base_units_note"]
     total = f"{d['total_units']:,}単位" if d["total_units"] is not None else f"示せません（基本報酬が{d['base_units_note']}）"
@@ -334,24 +213,35 @@ def _claim(inputs: Mapping[str, Any]) -> dict[str, Any]:
         _schedule_line(result.retention),
         {"label": "就労定着率・区分", "value": f"{d['rate']}（{d['percent']}）「{d['tier']}」"},
         {"label": "利用者数規模", "value": d["scale"] or "—"},
+        {"label": "基本報酬の要件", "value": d["billing_condition"]},
         {"label": "基本報酬", "value": base},
-        {"label": "合計", "value": total},
     ]
+    summary += [{"label": f"加算：{a['name']}", "value": f"＋{a['units']:,}単位" + (f"（{a['detail']}）" if a.get("detail") else "")}
+                for a in d["additions"]]
+    summary += [{"label": f"減算：{r['name']}", "value": f"−{r['units']:,}単位（{r['detail']}）"} for r in d["reductions"]]
+    summary.append({"label": d["total_label"], "value": total})
+    if d["yen"] is not None:
+        summary.append({"label": "総費用額（単位数 × 単価、1円未満切り捨て）", "value": f"{d['yen']:,}円（単価{d['unit_price']}円）"})
+    if d["user_charge"] is not None:
+        cls = f"（{d['income_class']}）" if d["income_class"] else "（所得区分なし：上限を適用していません）"
+        summary.append({"label": "利用者負担の見込み" + cls, "value": f"{d['user_charge']:,}円"})
     lists = [
         {"title": "算定する加算", "items": [f"{a['name']}：{a['units']:,}単位" for a in d["additions"]] or ["なし"]},
-        {"title": "算定しない加算と理由", "items": [f"{r['name']}：{r['reason']}" for r in d["rejected"]] or ["なし"]},
     ]
+    if d["reductions"]:
+        lists.append({"title": "減算", "items": [f"{r['name']}：−{r['units']:,}単位" for r in d["reductions"]]})
+    lists.append({"title": "算定しない項目と理由", "items": [f"{r['name']}：{r['reason']}" for r in d["rejected"]] or ["なし"]})
+    if d["not_covered"]:
+        lists.append({"title": "合計に含まない項目（このサイトの資料で値を確認できないもの）",
+                      "items": [f"{n['name']}：{n['reason']}" for n in d["not_covered"]]})
     if d["warnings"]:
         lists.append({"title": "注意", "items": d["warnings"]})
-    verdict = {"tone": "info" if d["total_units"] is not None else "ng", "text": f"合計 {total}"}
+    verdict = {"tone": "info" if d["total_units"] is not None else "ng", "text": f"{d['total_label']} {total}"}
     return {"verdict": verdict, "summary": summary, "lists": lists, "table": None, "timeline": None,
             "data": d, "citations": result.explanation.sources}
 
 
-def _staffing(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    hours = _many(inputs, "hours")
-    result = staffing(_optional(inputs, "users"), hours or None, _optional(inputs, "fulltime_hours"),
-                      _optional(inputs, "total_user_months"), _optional(inputs, "placements"))
+def _staffing(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     summary = [
         {"label": "利用者数", "value": f"{d['users']}人"},
@@ -374,10 +264,7 @@ def _staffing(inputs: Mapping[str, Any]) -> dict[str, Any]:
             "data": d, "citations": result.explanation.sources}
 
 
-def _new_office(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    result = new_office(_required(inputs, "new_office", "designated"), _required(inputs, "new_office", "on"),
-                        _optional(inputs, "settled_six_months"), _optional(inputs, "settled_six_months_at_application"),
-                        _optional(inputs, "retained"), _optional(inputs, "placed"), _optional(inputs, "recent_user_months"))
+def _new_office(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     summary = [
         {"label": "段階", "value": d["stage"]},
@@ -390,8 +277,7 @@ def _new_office(inputs: Mapping[str, Any]) -> dict[str, Any]:
             "data": d, "citations": result.explanation.sources}
 
 
-def _first_recalculation(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    result = first_recalculation(_required(inputs, "first_recalculation", "designated"))
+def _first_recalculation(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     month = result.applies_from.japanese()
     summary = [
@@ -404,7 +290,7 @@ def _first_recalculation(inputs: Mapping[str, Any]) -> dict[str, Any]:
             "citations": result.explanation.sources}
 
 
-CALCULATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+VIEWS: dict[str, Callable[[Any, Mapping[str, Any]], dict[str, Any]]] = {
     "eligibility": _eligibility,
     "retention": _retention,
     "claim": _claim,
@@ -412,6 +298,7 @@ CALCULATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "first_recalculation": _first_recalculation,
     "new_office": _new_office,
 }
+CALCULATORS = {*VIEWS, "roster"}
 
 def _table(caption: str, columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
     return {"caption": caption, "columns": columns, "rows": [{"cells": [str(c) for c in row], "current": False} for row in rows],
@@ -470,7 +357,6 @@ def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, A
             "citations": citations}
 
 
-CALCULATORS["roster"] = _roster
 
 _HOURS_ROW = re.compile(r"^勤務時間（(\d+)人目）$")
 
@@ -492,28 +378,40 @@ def _locate(kind: str, label: str) -> tuple[str | None, int | None]:
     return None, None
 
 
+def _error(kind: str, error: InputError) -> dict[str, Any]:
+    key, index = _locate(kind, error.field)
+    if error.index is not None:
+        index = error.index
+    label = next((f.label for f in FORMS.get(kind, ()) if f.key == key), error.field)
+    if index is not None and key == "hours":
+        label = f"{label}（{index + 1}人目）"
+    return {"field": key, "index": index, "label": label, "message": error.message}
+
+
 def run(kind: str, inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, Any]:
     """計算機 kind を inputs（項目キー → 文字列・真偽・文字列のリスト）で実行する。例外を外に出さない。
 
-    data は名簿ファイルの中身（roster のときだけ）。
+    読めない項目はまとめて（フォームの順に）errors に返す。data は名簿ファイルの中身（roster のときだけ）。
     """
     if kind not in CALCULATORS:
         return {"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "計算機",
                                                         "message": f"「{kind}」という計算機はありません。"}]}
     try:
-        out = _roster(inputs, data) if kind == "roster" else CALCULATORS[kind](inputs)
+        if kind == "roster":
+            out = _roster(inputs, data)
+        else:
+            result, values = compute(kind, inputs)
+            out = VIEWS[kind](result, values)
+    except InputErrors as errors:
+        return {"ok": False, "kind": kind, "errors": [_error(kind, e) for e in errors.errors]}
     except InputError as error:
-        key, index = _locate(kind, error.field)
-        if error.index is not None:
-            index = error.index
-        label = next((f.label for f in FORMS.get(kind, ()) if f.key == key), error.field)
-        return {"ok": False, "kind": kind, "errors": [{"field": key, "index": index, "label": label, "message": error.message}]}
+        return {"ok": False, "kind": kind, "errors": [_error(kind, error)]}
     except ParameterError as error:
         return {"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "パラメータ", "message": str(error)}]}
     citations: list[Citation] = out.pop("citations")
-    result: dict[str, Any] = out["data"]
-    out["steps"] = result.get("steps", [])
-    out["sources"] = _sources(result.get("sources", []), citations)
+    result_data: dict[str, Any] = out["data"]
+    out["steps"] = result_data.get("steps", [])
+    out["sources"] = _sources(result_data.get("sources", []), citations)
     return {"ok": True, "kind": kind, "title": TITLES[kind], **out}
 
 

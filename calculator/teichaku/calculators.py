@@ -1,0 +1,416 @@
+"""計算機の登録簿：各計算機を一度だけ宣言する（キー、題、項目、計算、CLI の文）。
+
+サイトのフォーム（ビルド時に生成）、Pyodide の窓口（teichaku.web.run）、CLI のサブコマンドとフラグ
+（teichaku.cli）は、すべてここから作る。項目の表示名（label）はここにだけあり、規則は項目を **キー** で名指しする
+（InputError(key, …)）。
+
+入力は窓口で一度だけ読む（parse_inputs）：和暦・全角・Excel のセルの文字列を、日付・整数・有理数などの型つきの値に
+する。読めない項目はまとめて（フォームの順に）返す。規則は型つきの値を受け取る。
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from .dates import Month, parse_date, parse_month
+from .eligibility import check_eligibility
+from .errors import InputError
+from .fees import INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
+from .items import registry
+from .new_office import new_office
+from .numbers import parse_count, parse_decimal
+from .retention import first_recalculation, retention_rate
+from .services import SERVICES
+from .staffing import staffing
+
+DATE_HINT = "例：2019-04-01、2019/4/1、令和元年5月1日、R1.5.1（全角数字も可）"
+MONTH_HINT = "例：2019-10、令和元年10月"
+CURRENT_MONTH = "current-month"  # フォームを開いた月を入れておく（ブラウザの側で）
+
+
+@dataclass(frozen=True)
+class Field:
+    """計算機の一項目。key は安定した名前（共有リンク・CLI のフラグ・規則のエラーが使う）、label は表示名。
+
+    kind：date / month / count / decimal / select / checkbox / checkboxes / hours / file。
+    cli：CLI のフラグ（既定は --key を - でつないだもの）。cli_aliases：以前の名前など。
+    invert：CLI では --no-… で偽にする checkbox（既定が「はい」のもの）。
+    group：フォームでまとめて示す見出し。
+    """
+
+    key: str
+    label: str
+    kind: str
+    hint: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: str = ""
+    aliases: tuple[str, ...] = ()
+    cli: str = ""
+    cli_aliases: tuple[str, ...] = ()
+    cli_required: bool | None = None
+    invert: bool = False
+    group: str = ""
+    since: str = ""  # この項目が意味を持つ最初の日（登録簿の事実：その加算・減算が存在する期間）
+    until: str = ""
+
+    @property
+    def flag(self) -> str:
+        return self.cli or "--" + self.key.replace("_", "-")
+
+
+Inputs = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Calculator:
+    key: str
+    title: str
+    command: str  # CLI のサブコマンド
+    help: str
+    fields: tuple[Field, ...]
+    compute: Callable[[dict[str, Any]], Any]  # 型つきの入力 → 規則の結果（to_dict() と explanation を持つ）
+    text: Callable[[dict[str, Any]], list[str]] = field(default=lambda d: [])  # CLI の要約（to_dict() から）
+
+    def field(self, key: str) -> Field | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+    def label(self, key: str) -> str:
+        found = self.field(key)
+        return found.label if found else key
+
+
+# ---- 入力の読み取り（窓口で一度だけ） ----
+
+def _raw_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return str(value).strip()
+
+
+def _many(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = re.split(r"[,、\n]", value)
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("on", "true", "1", "yes")
+
+
+def parse_inputs(calc: Calculator, inputs: Inputs, cli: bool = False) -> tuple[dict[str, Any], list[InputError]]:
+    """文字列の入力 → 型つきの値。読めない項目は InputError をまとめて返す（フォームの順）。空の任意項目は None。
+
+    cli が真なら、必須かどうかは CLI の決まり（cli_required）による（--month を省略できるなど）。
+    """
+    values: dict[str, Any] = {}
+    errors: list[InputError] = []
+    for item in calc.fields:
+        raw = inputs.get(item.key)
+        required = item.required if not cli or item.cli_required is None else item.cli_required
+        try:
+            values[item.key] = _parse(item, raw, required)
+        except InputError as error:
+            errors.append(error)
+    return values, errors
+
+
+def _parse(item: Field, raw: Any, required: bool) -> Any:
+    kind = item.kind
+    if kind == "checkbox":
+        if raw is None or raw == "":
+            return item.default == "on" and raw is None
+        return _flag(raw)
+    if kind == "checkboxes":
+        return tuple(_many(raw))
+    if kind == "hours":
+        rows = _many(raw) if not isinstance(raw, list) else [str(v).strip() for v in raw]
+        if not any(rows):
+            return None
+        parsed = []
+        for index, text in enumerate(rows):
+            if not text:
+                raise InputError(item.key, "勤務時間を入力してください（空の行は削除してください）。", index)
+            try:
+                parsed.append(parse_decimal(text, item.key))
+            except InputError as error:
+                raise InputError(item.key, error.message, index) from None
+        return tuple(parsed)
+    text = _raw_text(raw)
+    if not text:
+        if required:
+            raise InputError(item.key, "入力してください。")
+        return None
+    if kind == "date":
+        return parse_date(text, item.key)
+    if kind == "month":
+        return parse_month(text, item.key)
+    if kind == "count":
+        return parse_count(text, item.key)
+    if kind == "decimal":
+        return parse_decimal(text, item.key)
+    if kind == "select" and item.choices and item.key in ("income_class", "employer_kind") and text not in item.choices:
+        raise InputError(item.key, f"「{text}」は選べません。{'、'.join(c for c in item.choices if c)}のいずれかです。")
+    return text
+
+
+# ---- 計算機 ----
+
+_QUALIFYING_FIRST = ("就労移行支援", "就労継続支援A型", "就労継続支援B型", "生活介護", "自立訓練（機能訓練）", "自立訓練（生活訓練）")
+SERVICE_CHOICES = _QUALIFYING_FIRST + tuple(
+    s.name for s in SERVICES if s.name not in _QUALIFYING_FIRST and s.name not in ("自立訓練", "就労継続支援")
+)
+EMPLOYER_KINDS = ("通常の事業所", "就労継続支援A型事業所")
+
+_RETENTION_FIELDS = (
+    Field("users", "過去3年間の総利用者数", "count", "過去3年間に就労定着支援を利用した者の数（人）", required=True),
+    Field("retained", "就労継続者数", "count", "そのうち前年度末日に就労が継続している者の数。問2で除外する退職者は含めない",
+          required=True),
+    Field("excluded", "問2による除外数", "count", "利用期間満了後、同年度内に退職した者の数（いなければ0）", default="0"),
+)
+
+
+def _eligibility(v: dict[str, Any]) -> Any:
+    return check_eligibility(v["employed"], v["prior_service"], v["start"], v["prior_service_end"],
+                             employer_kind=v.get("employer_kind"), left_on=v.get("left_on"), reemployed_on=v.get("reemployed_on"))
+
+
+def _eligibility_text(d: dict[str, Any]) -> list[str]:
+    lines = [f"判定：{'利用できる' if d['eligible'] else '利用できない'}",
+             f"最も早い利用開始日：{d['earliest_start']}", f"支給決定できる最後の日：{d['latest_end']}"]
+    lines += [f"支給決定期間：{p['start']} 〜 {p['end']}" for p in d["periods"]]
+    lines += [f"理由：{r}" for r in d["reasons"]]
+    return lines
+
+
+def _retention(v: dict[str, Any]) -> Any:
+    return retention_rate(v["users"], v["retained"], v["excluded"] or 0, v["scale_users"], month=v["month"])
+
+
+def _retention_text(d: dict[str, Any]) -> list[str]:
+    units = f"{d['base_units']:,}単位／月" if d["base_units"] is not None else d["base_units_note"]
+    return [f"報酬表：{d['schedule']}（{d['schedule_since']}から）", f"就労定着率：{d['rate']}（{d['percent']}）",
+            f"区分：{d['tier']}（{d['tier_rank']}番目）", f"基本報酬：{units}"]
+
+
+def _staffing(v: dict[str, Any]) -> Any:
+    return staffing(v["users"], list(v["hours"]) if v["hours"] else None, v["fulltime_hours"], v["total_user_months"],
+                    v["placements"])
+
+
+def _staffing_text(d: dict[str, Any]) -> list[str]:
+    lines = [f"利用者数：{d['users']}人", f"就労定着支援員（常勤換算）の必要数：{d['support_staff_required']}以上",
+             f"サービス管理責任者の必要数：{d['service_managers_required']}人以上"]
+    if d["fte"] is not None:
+        lines.append(f"常勤換算：{d['fte']}（基準を{'満たす' if d['meets'] else '満たさない'}）")
+    return lines
+
+
+def claim_facts(v: dict[str, Any]) -> ClaimFacts:
+    """フォーム・CLI の型つきの値 → ClaimFacts。加算・減算の名は登録簿のキーにする。"""
+    month: Month | None = v.get("month")
+    on = month.first_day if month else None
+    requested, implied = facts_from_names(list(v.get("additions") or ()) + list(v.get("reductions") or ()), on)
+    reg = registry()
+    facts: dict[str, Any] = {}
+    for key, fact in reg.facts.items():
+        value = v.get(key)
+        if fact.kind == "flag":
+            facts[key] = bool(value) or bool(implied.get(key))
+        else:
+            facts[key] = value
+    if facts.get("track_record_ended") is not None and facts.get("track_record_retained") is not None \
+            and facts["track_record_retained"] > facts["track_record_ended"]:
+        raise InputError("track_record_retained", "利用終了者数を超えています。")
+    price = v.get("unit_price")
+    if price is not None and not (Fraction(5) <= price <= Fraction(20)):
+        raise InputError("unit_price", "1単位の単価は円で入力します（例：10.00〜11.40 程度）。")
+    return ClaimFacts(
+        users=v["users"], retained=v["retained"], month=month, excluded=v.get("excluded") or 0, scale_users=v.get("scale_users"),
+        face_to_face=v.get("face_to_face", True) is not False, support_report=v.get("support_report", True) is not False,
+        support_start=v.get("support_start"), requested=requested, facts=facts,
+        also_using=parse_concurrent(list(v.get("also_using") or ())), unit_price=price, income_class=v.get("income_class") or None,
+    )
+
+
+def _claim(v: dict[str, Any]) -> Any:
+    return claim(claim_facts(v))
+
+
+def _fee_text(d: dict[str, Any]) -> list[str]:
+    base = f"{d['base_units']:,}単位" if d["base_units"] is not None else d["base_units_note"]
+    lines = [f"報酬表：{d['schedule']}（{d['schedule_since']}から）", f"基本報酬：{base}"]
+    lines += [f"加算：{a['name']} {a['units']:,}単位" for a in d["additions"]]
+    lines += [f"減算：{r['name']} −{r['units']:,}単位" for r in d["reductions"]]
+    lines += [f"算定しない：{r['name']}（{r['reason']}）" for r in d["rejected"]]
+    lines += [f"含まない：{n['name']}（{n['reason']}）" for n in d["not_covered"]]
+    if d["total_units"] is not None:
+        lines.append(f"{d['total_label']}：{d['total_units']:,}単位")
+    else:
+        lines.append(f"{d['total_label']}：示せません（基本報酬が{d['base_units_note']}）")
+    if d.get("yen") is not None:
+        lines.append(f"総費用額：{d['yen']:,}円（単価{d['unit_price']}円）")
+    if d.get("user_charge") is not None:
+        lines.append(f"利用者負担（見込み）：{d['user_charge']:,}円")
+    lines += [f"注意：{w}" for w in d["warnings"]]
+    return lines
+
+
+def _first(v: dict[str, Any]) -> Any:
+    return first_recalculation(v["designated"])
+
+
+def _first_text(d: dict[str, Any]) -> list[str]:
+    return [f"算出の基準日：{d['count_date']}", f"適用：{d['applies_from']} 〜 {d['applies_until']}"]
+
+
+def _new_office(v: dict[str, Any]) -> Any:
+    return new_office(v["designated"], v["on"], v["settled_six_months"], v["settled_six_months_at_application"],
+                      v["retained"], v["placed"], v["recent_user_months"])
+
+
+def _new_office_text(d: dict[str, Any]) -> list[str]:
+    lines = [f"段階：{d['stage']}", f"報酬の利用者数：{d['fee_users']}", f"人員基準上の利用者数：{d['staffing_users']}"]
+    if d["rate"]:
+        lines.append(f"就労定着率（推定）：{d['rate']}（{d['percent']}）区分「{d['tier']}」")
+    return lines + [f"注：{n}" for n in d["notes"]]
+
+
+def _iso(day: _dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def claim_fields() -> tuple[Field, ...]:
+    """月の請求の項目：基本の項目に、登録簿の加算・減算とその事実（登録簿から。加算を増やしてもコードを変えない）。"""
+    reg = registry()
+    additions = tuple(dict.fromkeys(i.name for i in reg.items if not i.is_reduction and i.facts))
+    reductions = tuple(i.name for i in reg.items if i.is_reduction)
+    fact_fields: list[Field] = []
+    for key, fact in reg.facts.items():
+        users = [i for i in reg.items if key in i.facts]
+        first = min(i.first_day for i in users) if users else None
+        lasts = [i.last_day for i in users]
+        last = None if not users or any(day is None for day in lasts) else max(d for d in lasts if d is not None)
+        reduction = bool(users) and all(i.is_reduction for i in users)
+        fact_fields.append(Field(
+            key, fact.label, "checkbox" if fact.kind == "flag" else fact.kind, fact.hint,
+            group="事業所についての事実（減算）" if reduction else "加算の要件",
+            since=_iso(first), until=_iso(last),
+        ))
+    return (
+        Field("month", "サービス提供月", "month", "請求する月（この月に効力を持つ報酬表・加算・減算を使います）。" + MONTH_HINT,
+              required=True, default=CURRENT_MONTH, cli_required=False),
+        *_RETENTION_FIELDS,
+        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。令和6年3月までの月に使います"),
+        Field("face_to_face", "この月に対面による支援があった", "checkbox",
+              "利用者との対面による支援が月1回以上あった（令和3年3月までの基本報酬の要件）", default="on",
+              invert=True,
+              cli="--no-face-to-face", until="2021-03-31"),
+        Field("support_report", "この月に支援レポートを共有した", "checkbox",
+              "支援レポートを本人（本人の同意を得て企業等）と月1回共有した（令和3年4月からの基本報酬の要件）", default="on",
+              invert=True, cli="--no-support-report", since="2021-04-01"),
+        Field("additions", "加算", "checkboxes", "請求したい加算（その月にないものは理由つきで算定しません）",
+              choices=additions, cli="--addition"),
+        Field("reductions", "減算（名で指定）", "checkboxes", "当てはまる減算（下の事業所についての事実と同じ）", choices=reductions,
+              cli="--reduction"),
+        Field("support_start", "利用開始日", "date", "企業連携等調整特別加算（支援開始1年以内）の判定・利用開始前の月の判定に使います"),
+        *fact_fields,
+        Field("also_using", "併用しているサービス", "checkboxes", "併給調整の対象（警告を示します）",
+              choices=("自立生活援助", "自立訓練（生活訓練）", "職場適応援助者に係る助成金"), cli="--also-using"),
+        Field("unit_price", "1単位の単価（円）", "decimal",
+              "事業所が請求に使う単価（地域区分による。例：10.70）。入れると金額と利用者負担の見込みを示します"),
+        Field("income_class", "利用者負担の所得区分", "select",
+              "利用者負担の月額上限（生活保護・低所得 0円、一般1 9,300円、一般2 37,200円）", choices=("", *INCOME_CLASSES)),
+    )
+
+
+CALCULATORS: dict[str, Calculator] = {}
+
+
+def _register(calc: Calculator) -> None:
+    CALCULATORS[calc.key] = calc
+
+
+_register(Calculator("eligibility", "利用期間（対象者・利用開始日・支給決定期間）", "eligibility", "対象者・利用期間・支給決定期間", (
+    Field("prior_service", "前サービス", "select", "就職する前に利用していた障害福祉サービス", required=True, choices=SERVICE_CHOICES),
+    Field("employed", "就職日", "date", DATE_HINT, required=True),
+    Field("employer_kind", "就職先の種類", "select", "就労継続支援A型事業所への雇用は「通常の事業所」への就職にあたりません",
+          choices=EMPLOYER_KINDS, default="通常の事業所"),
+    Field("start", "利用開始日", "date", "希望する就労定着支援の利用開始日（省略すると最も早い日）"),
+    Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
+    Field("left_on", "離職日", "date", "利用中に転職した場合の、前の職場の離職日"),
+    Field("reemployed_on", "再就職日", "date", "転職先に雇用された日（離職後1月以内・利用中1回限りなら就労継続として扱います）"),
+), _eligibility, _eligibility_text))
+
+_register(Calculator("retention", "就労定着率と基本報酬", "retention", "就労定着率・区分・基本報酬", (
+    Field("month", "サービス提供月", "month", "報酬を算定する月（この月に効力を持つ報酬表を使います）。" + MONTH_HINT,
+          required=True, default=CURRENT_MONTH, cli_required=False),
+    *_RETENTION_FIELDS,
+    Field("scale_users", "利用者数規模（平均利用者数）", "decimal",
+          "前年度の平均利用者数（例：12.5）。令和6年3月までの月に使います。省略すると単位数は示しません"),
+), _retention, _retention_text))
+
+_register(Calculator("claim", "月の請求（基本報酬・加算・減算）", "fee", "１か月の請求（基本報酬・加算・減算）", claim_fields(), _claim,
+                     _fee_text))
+
+_register(Calculator("staffing", "人員配置（就労定着支援員・サービス管理責任者）", "staffing",
+                     "人員基準（就労定着支援員・サービス管理責任者）", (
+    Field("users", "利用者数", "decimal", "前年度の平均利用者数（例：45）。延べ利用者数を入れる場合は空けてください"),
+    Field("total_user_months", "延べ利用者数", "count", "前年度の延べ利用者数（12で割って平均を求めます）"),
+    Field("hours", "勤務時間", "hours", "就労定着支援員ごとの週の勤務時間（時間）。行を追加・削除できます"),
+    Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（就業規則、32時間を下回る場合は32時間）"),
+    Field("placements", "過去3年間の一般就労者数", "count",
+          "基準省令第206条の7の実施主体の要件（過去3年間に通常の事業所に雇用させた障害者の数）"),
+), _staffing, _staffing_text))
+
+_register(Calculator("first_recalculation", "新規指定から1年経過後の就労定着率（問1）", "first-recalculation",
+                     "問1：新規指定から1年経過後の就労定着率", (
+    Field("designated", "指定日", "date", "新規に指定を受けた日。" + DATE_HINT, required=True),
+), _first, _first_text))
+
+_register(Calculator("new_office", "新規指定時の利用者数・就労定着率（問3）", "new-office", "問3：新規指定の利用者数・就労定着率の推定", (
+    Field("designated", "指定日", "date", DATE_HINT, required=True),
+    Field("on", "基準日", "date", "利用者数・就労定着率を求める日", required=True),
+    Field("settled_six_months", "過去3年間の6月定着者数", "count", "指定を受ける前月末から起算（指定から6月未満の段階で使います）"),
+    Field("settled_six_months_at_application", "過去3年間の6月定着者数（申請日から起算）", "count", "人員基準用。省略すると上と同じ"),
+    Field("recent_user_months", "直近の延べ利用者数", "count", "6月以上1年未満は直近6月、1年以上は直近1年間の延べ利用者数"),
+    Field("retained", "定着者数", "count", "就労定着率の推定に使います"),
+    Field("placed", "過去3年間の就職者数", "count", "就労定着率の推定に使います"),
+), _new_office, _new_office_text))
+
+ROSTER_FIELDS = (
+    Field("file", "名簿ファイル", "file", "CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）。ファイルはこのページの中だけで読み、"
+          "どこにも送りません", required=True),
+    Field("fiscal_year_end", "年度末日", "date", "集計する年度の末日（例：2023-03-31）。省略すると直近の年度末日"),
+    Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（人員基準の常勤換算に使います）"),
+)
+
+ROSTER_TITLE = "事業所の名簿（年度の就労定着率・利用者数・人員・請求）"
+
+
+def compute(key: str, inputs: Inputs, cli: bool = False) -> tuple[Any, dict[str, Any]]:
+    """計算機 key を文字列の入力で実行する：読み取り（誤りはまとめて InputErrors）→ 規則。"""
+    calc = CALCULATORS[key]
+    values, errors = parse_inputs(calc, inputs, cli)
+    if errors:
+        raise InputErrors(errors)
+    return calc.compute(values), values
+
+
+class InputErrors(Exception):
+    """読み取りの誤りのまとめ（フォームの順）。"""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
