@@ -18,12 +18,12 @@ from teichaku.errors import InputError
      "平成３１年４月１日", "Ｈ３１．４．１", "20190401", " 2019-4-1 ", "2019.04.01"],
 )
 def test_accepted_forms_of_1_april_2019(text: str) -> None:
-    assert parse_date(text, "就職日") == dt.date(2019, 4, 1)
+    assert parse_date(text, "employed") == dt.date(2019, 4, 1)
 
 
 @pytest.mark.parametrize("text", ["令和元年5月1日", "R1.5.1", "R元年5月1日".replace("R", "令和"), "令和1年5月1日", "Ｒ１．５．１"])
 def test_reiwa_gannen_is_1_may_2019(text: str) -> None:
-    assert parse_date(text, "就職日") == dt.date(2019, 5, 1)
+    assert parse_date(text, "employed") == dt.date(2019, 5, 1)
 
 
 def test_heisei_year_past_the_era_end_counts_on_as_on_old_forms() -> None:
@@ -48,8 +48,8 @@ def test_heisei_year_past_the_era_end_counts_on_as_on_old_forms() -> None:
 )
 def test_impossible_or_unreadable_dates_name_the_field(text: str, fragment: str) -> None:
     with pytest.raises(InputError) as caught:
-        parse_date(text, "就職日")
-    assert caught.value.field == "就職日"
+        parse_date(text, "employed")
+    assert caught.value.field == "employed"  # 規則は項目をキーで名指しする
     assert fragment in caught.value.message
 
 
@@ -63,14 +63,14 @@ def test_leap_day_exists_in_2020() -> None:
      ("令和元年10月", Month(2019, 10)), ("R1.10", Month(2019, 10)), ("２０１９－１０", Month(2019, 10))],
 )
 def test_service_month_forms(text: str, expected: Month) -> None:
-    assert parse_month(text, "サービス提供月") == expected
+    assert parse_month(text, "month") == expected
 
 
 @pytest.mark.parametrize("text", ["2019-13", "令和元年4月", "十月", ""])
 def test_bad_service_month_names_the_field(text: str) -> None:
     with pytest.raises(InputError) as caught:
-        parse_month(text, "サービス提供月")
-    assert caught.value.field == "サービス提供月"
+        parse_month(text, "month")
+    assert caught.value.field == "month"
 
 
 @pytest.mark.parametrize(
@@ -85,6 +85,11 @@ def test_bad_service_month_names_the_field(text: str) -> None:
         (dt.date(2018, 8, 29), 6, dt.date(2019, 2, 28)),  # 応当日 2019-02-29 がない → 2月末日
         (dt.date(2019, 4, 1), 42, dt.date(2022, 9, 30)),  # 3年6月
         (dt.date(2019, 10, 1), 12, dt.date(2020, 9, 30)),
+        # 転職（Q&A 平成30年12月17日「離職後1月以内」）：離職日の翌日を第1日とする1月
+        (dt.date(2020, 6, 1), 1, dt.date(2020, 6, 30)),   # 5/31 離職 → 6/30 まで
+        (dt.date(2020, 1, 31), 1, dt.date(2020, 2, 29)),  # 1/30 離職 → 応当日 2/31 がない → 2月末日（閏年）
+        (dt.date(2021, 1, 31), 1, dt.date(2021, 2, 28)),  # 同（平年）
+        (dt.date(2020, 12, 16), 1, dt.date(2021, 1, 15)), # 12/15 離職 → 年をまたいで 1/15 まで
     ],
 )
 def test_period_end_by_civil_code_143(first_day: dt.date, months: int, end: dt.date) -> None:
