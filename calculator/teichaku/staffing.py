@@ -45,9 +45,9 @@ def hours_cap_citation(params: ParameterSet) -> Citation:
 
 def _evaluation_date(on: str | _dt.date | None, params: ParameterSet) -> _dt.date:
     """判定する日（on）。省略時は本通知の日。就労定着支援の創設より前の日は入力の誤り。"""
-    if on in (None, ""):
+    if on is None or on == "":
         return NOTICE_DATE
-    day = parse_date(on, "on")  # type: ignore[arg-type]
+    day = parse_date(on, "on")
     established: _dt.date = params.get("periods.service_established").values[0].value
     if day < established:
         raise InputError("on", f"就労定着支援は{japanese_date(established)}に創設されたため、それより前の日の人員基準はありません。")
