@@ -1,0 +1,254 @@
+"""名簿の型：列の名前、読み込めない行（Rejection）、利用者の事実（UserFacts）、結果（RosterResult）。
+
+RosterResult.to_dict() の形は web.py・cli.py・tests/golden が読む契約：キーと値の形を変えない（増やしたのは
+"tables"（使った見出し行）と "warnings"（事業所全体の注意）の2つだけ）。
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from ..dates import Month
+from ..eligibility import DecisionPeriod
+from ..errors import InputError
+from ..numbers import decimal_text, percent_text
+from ..retention import RetentionResult
+from ..staffing import StaffingResult
+
+MAX_BYTES = 10 * 1024 * 1024
+HEADER_SEARCH_ROWS = 10  # 見出し行を探す各シート（CSV は各表）の先頭の行数（表題・空行・注記を置けるように）
+
+# 名簿の列。「転職」は再就職した日（日付）、「転職後の離職日」は転職先を離職した日（2回目の離職）。
+ROSTER_COLUMNS = ("利用者ID", "前サービス", "就職日", "離職日", "転職", "転職後の離職日", "利用開始日", "利用終了日",
+                  "他事業所からの受入れ", "特別地域")
+REQUIRED_COLUMNS = ("利用者ID", "前サービス", "就職日", "利用開始日")
+DATE_COLUMNS = ("就職日", "離職日", "転職", "転職後の離職日", "利用開始日", "利用終了日")
+FLAG_COLUMNS = ("他事業所からの受入れ", "特別地域")
+CONTACT_COLUMNS = ("利用者ID", "日付")
+STAFF_COLUMNS = ("職員", "職種", "週の勤務時間")
+SUPPORT_STAFF = "就労定着支援員"
+KIND_NAMES = {"roster": "名簿", "contacts": "対面支援", "staff": "職員"}
+
+
+class RosterError(InputError):
+    """ファイル全体が名簿として読めない（空、画像、列がない、壊れている、大きすぎる）。項目キーは "file"。"""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("file", message)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """読み込めなかった行：シート（CSV は "CSV"）、表計算ソフトで見える行番号、列、理由。"""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class UserFacts:
+    """名簿の1行から読んだ1人の事実（確かめ済み）。teichaku.office.EmploymentFacts の形を持つ。
+
+    reemployed は「転職」の列（離職の後に再就職した日）、left_again は「転職後の離職日」（2回目の離職）。
+    氏名など名簿の他の列は読まない（結果にも書き出しにも出さない）。
+    """
+
+    id: str
+    row: int
+    prior_service: str
+    qualifies: bool  # 前サービスが施行規則第6条の10の2のもの
+    employed: _dt.date
+    left: _dt.date | None
+    reemployed: _dt.date | None
+    left_again: _dt.date | None
+    start: _dt.date
+    end: _dt.date | None
+    from_other_office: bool
+    special_area: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    row: int
+    role: str
+    hours: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    """読んだ表：シート、種類（roster / contacts / staff）、見出し行の行番号、データの行数、表題・注記として読み飛ばした行。
+
+    kind と header_row が None のものは、最初の HEADER_SEARCH_ROWS 行に見出しがなく読まなかったシート。
+    """
+
+    sheet: str
+    kind: str | None
+    header_row: int | None
+    rows: int
+    skipped: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "kind": self.kind, "header_row": self.header_row, "rows": self.rows,
+                "skipped": list(self.skipped)}
+
+
+@dataclass(frozen=True, slots=True)
+class MonthClaim:
+    """ある利用者のある月の請求（teichaku.fees.monthly_claim の答えのうち名簿に出すもの）。"""
+
+    month: str
+    contact: bool
+    units: int | None
+    base_units: int | None
+    additions: tuple[tuple[str, int], ...]
+    refused: tuple[str, ...]
+    initial: bool  # 初期加算を算定した
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"month": self.month, "contact": self.contact, "units": self.units, "base_units": self.base_units,
+                "additions": list(self.additions), "refused": list(self.refused)}
+
+
+@dataclass(frozen=True, slots=True)
+class UserResult:
+    id: str
+    row: int
+    prior_service: str
+    eligible: bool
+    earliest_start: _dt.date
+    latest_end: _dt.date
+    periods: tuple[DecisionPeriod, ...]
+    warnings: tuple[str, ...]
+    months: tuple[MonthClaim, ...]
+    total_units: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "row": self.row, "prior_service": self.prior_service, "eligible": self.eligible,
+                "earliest_start": self.earliest_start.isoformat(), "latest_end": self.latest_end.isoformat(),
+                "periods": [p.to_dict() for p in self.periods], "warnings": list(self.warnings),
+                "months": [m.to_dict() for m in self.months], "total_units": self.total_units}
+
+
+@dataclass(frozen=True)
+class OfficeRetention:
+    """年度末日の就労定着率（翌年度の基本報酬）。result が None なら算出できない（note に理由）。"""
+
+    result: RetentionResult | None
+    excluded: tuple[str, ...]
+    applies_from: Month
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.result is None:
+            return {"rate": None, "tier": None, "tier_rank": None, "base_units": None, "excluded": list(self.excluded),
+                    "note": self.note}
+        return {**{k: v for k, v in self.result.to_dict().items() if k not in ("steps", "sources")},
+                "excluded": list(self.excluded), "applies_from": self.applies_from.iso()}
+
+
+@dataclass(frozen=True)
+class ClaimsBasis:
+    """月ごとの請求に使う区分・規模：前年度末日の就労定着率の人数と前年度の平均利用者数。"""
+
+    users: int
+    retained: int
+    excluded: int
+    average_users: Fraction
+    fiscal_year_end: _dt.date
+
+    @property
+    def average_text(self) -> str:
+        return decimal_text(self.average_users, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"users": self.users, "retained": self.retained, "excluded": self.excluded,
+                "average_users": self.average_text, "fiscal_year_end": self.fiscal_year_end.isoformat()}
+
+
+@dataclass(frozen=True)
+class OfficeStaffing:
+    result: StaffingResult
+    support_staff_hours: tuple[Fraction, ...]
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.result.to_dict().items() if k not in ("steps", "sources")}
+        out["support_staff_hours"] = [decimal_text(h) for h in self.support_staff_hours]
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class TrackRecordResult:
+    ended: int
+    retained: int
+    ratio: Fraction | None
+    meets: bool | None
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.ratio is None:
+            return {"ended": 0, "retained": 0, "ratio": None, "meets": None, "note": self.note}
+        return {"ended": self.ended, "retained": self.retained, "ratio": f"{self.retained}/{self.ended}",
+                "percent": percent_text(self.ratio), "meets": self.meets, "note": self.note}
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    accepted: int
+    rejected: int
+    contacts: int
+    staff: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "rejected": self.rejected, "contacts": self.contacts, "staff": self.staff}
+
+
+@dataclass(frozen=True)
+class RosterResult:
+    """名簿の結果。to_dict() は web.py・cli.py が読む形（キーは従来どおり＋"tables"・"warnings"）。"""
+
+    fiscal_year_end: _dt.date
+    retention: OfficeRetention
+    monthly_users: tuple[tuple[Month, int], ...]
+    average_users: Fraction
+    counted_by_contacts: bool
+    staffing: OfficeStaffing | None
+    track_record: TrackRecordResult
+    claims_basis: ClaimsBasis | None
+    users: tuple[UserResult, ...]
+    rejected: tuple[Rejection, ...]
+    rows: RowCounts
+    tables: tuple[TableInfo, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def total_user_months(self) -> int:
+        return sum(count for _, count in self.monthly_users)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fiscal_year_end": self.fiscal_year_end.isoformat(),
+            "retention": self.retention.to_dict(),
+            "monthly_users": [{"month": m.iso(), "count": c} for m, c in self.monthly_users],
+            "total_user_months": self.total_user_months,
+            "average_users": decimal_text(self.average_users, 1),
+            "counted_by": "対面支援のあった月" if self.counted_by_contacts else "利用期間にかかる月（対面支援の表なし）",
+            "staffing": self.staffing.to_dict() if self.staffing else None,
+            "track_record": self.track_record.to_dict(),
+            "claims_basis": self.claims_basis.to_dict() if self.claims_basis else None,
+            "users": [u.to_dict() for u in self.users],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "rows": self.rows.to_dict(),
+            "tables": [t.to_dict() for t in self.tables],
+            "warnings": list(self.warnings),
+        }
