@@ -50,9 +50,11 @@ def test_notice_figures_appear_in_the_notice_text() -> None:
     schedule = params.value("fees.base_fee", on)
     for _, units in schedule.rows:
         assert f"{units['20以下']:,}単位/月" in text
-    for name in ("initial_addition", "company_coordination_addition", "track_record_addition",
-                 "special_area_addition", "job_coach_addition"):
-        assert f"{params.value('fees.' + name, on)}単位/月" in text, name
+    from teichaku.items import registry
+
+    for key in ("initial", "company_coordination", "track_record", "special_area", "job_coach"):
+        value = registry(params).get(key).at(on)
+        assert value is not None and f"{value.units}単位/月" in text, key
     assert re.search(r"40で除した数以上", text)
     assert "週32時間を下回る場合は32時間" in text
 

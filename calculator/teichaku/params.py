@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -427,5 +428,9 @@ def load_parameters(directory: Traversable | Path | None = None) -> ParameterSet
 
 @lru_cache(maxsize=1)
 def default_parameters() -> ParameterSet:
-    """パッケージ同梱のパラメータ（一度だけ読み込む）。"""
-    return load_parameters()
+    """パッケージ同梱のパラメータ（一度だけ読み込む）。
+
+    環境変数 TEICHAKU_DATA がディレクトリを指せば、そこのパラメータを使う（改定の試し・テストの架空の改定のため）。
+    """
+    override = os.environ.get("TEICHAKU_DATA")
+    return load_parameters(Path(override) if override else None)

@@ -18,6 +18,7 @@ from typing import Any
 from teichaku.citations import Citation
 from teichaku.dates import ERAS
 from teichaku.explain import NOTICE_DATE
+from teichaku.items import ClaimItem, ItemValue, registry
 from teichaku.numbers import decimal_text, percent_text
 from teichaku.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters
 from teichaku.retention import NOT_GIVEN
@@ -33,7 +34,8 @@ def cite(citation: Citation) -> str:
     """出典の表示（本通知以外の値は確度と照合先を添える）。"""
     text = citation.label
     if citation.confidence:
-        text += f"（確度：{'高' if citation.confidence == 'high' else '中'}。{citation.checked_against}で確認）"
+        level = {"high": "高", "medium": "中", "low": "低"}[citation.confidence]
+        text += f"（確度：{level}。{citation.checked_against}で確認）"
     return text
 
 
@@ -156,27 +158,40 @@ def tiers(params: ParameterSet | None = None) -> str:
 
 
 # 加算の表（本通知の加算）。条件の文は手で書いた写しで、加算・減算の登録簿（teichaku.items）に置き換わる予定。
-ADDITIONS = [
-    ("初期加算", "fees.initial_addition", "1回限り。一体的に運営する移行支援事業所等以外の事業所から利用者を受け入れた場合"),
-    ("企業連携等調整特別加算", "fees.company_coordination_addition", "支援開始1年以内の利用者"),
-    ("就労定着実績体制加算", "fees.track_record_addition",
-     "過去6年間の利用終了者のうち42月以上78月未満継続して就労している者等が前年度7割以上"),
-    ("特別地域加算", "fees.special_area_addition", "中山間地域等に居住する利用者に支援した場合"),
-    ("職場適応援助者養成研修修了者配置体制加算", "fees.job_coach_addition", "ジョブコーチ養成研修の修了者を就労定着支援員として配置"),
-]
+_COUNTING = {"per_month": "1月につき", "per_time": "1回につき", "once": "1回限り", "percent": "所定単位数に対する割合"}
+
+
+def _item_value(item: ClaimItem, value: ItemValue) -> str:
+    if value.ended:
+        return ENDED
+    if value.not_covered:
+        return f"記載なし（未確認）：{value.not_covered}"
+    if value.rate is not None:
+        return f"所定単位数の{percent_text(value.rate, 0)}を減算"
+    limits = [f"1月に{value.per_month}回" for _ in [0] if value.per_month is not None] + \
+        [f"1年に{value.per_year}回" for _ in [0] if value.per_year is not None]
+    text = f"{value.units:,}単位（{_COUNTING[item.counting]}）"
+    return text + (f"、上限 {'・'.join(limits)}" + ("（同じ種類の加算と合わせて）" if item.limit_group else "") if limits else "")
+
+
+def _period(value: ItemValue) -> str:
+    last = value.last_day
+    return f"{_jdate(value.since)}から" + (f"{_jdate(last)}まで" if last else "")
 
 
 def additions(params: ParameterSet | None = None) -> str:
-    """加算の表（本通知＝平成30年度の報酬体系の加算）。"""
-    params = _params(params)
-    rows = ["| 加算 | 単位数 | 主な要件 | 出典 |", "|---|---:|---|---|"]
-    for name, key, condition in ADDITIONS:
-        parameter = params.get(key)
-        item = parameter.at(NOTICE_DATE)
-        rows.append(f"| {name} | {item.value:,}{parameter.unit} | {condition} | {cite(item.source)} |")
-    unconfirmed = params.value("fees.additions_unconfirmed_from", NOTICE_DATE)
-    note = (f"\n\n**この表は本通知（平成30年度の報酬体系）の加算です。** {_jdate(unconfirmed)}以降の加算は改定で変わっており、"
-            "このサイトでは計算しません（[報酬改定の履歴](history.md)）。\n{: .table-source }")
+    """加算・減算の表：登録簿（data/claim_items.toml）のすべての項目の、すべての日付つきの値（廃止・未確認を含む）。"""
+    reg = registry(_params(params))
+    rows = ["| 加算・減算 | 期間 | 単位数 | 主な要件 | 出典 |", "|---|---|---|---|---|"]
+    for item in reg.items:
+        kind = "減算" if item.is_reduction else "加算"
+        for value in item.values:
+            name = value.name or item.name
+            rows.append(f"| {name}（{kind}） | {_period(value)} | {_item_value(item, value)} | "
+                        f"{item.requirement if not value.ended else '—'} | {cite(value.source)} |")
+    note = ("\n\n**この表は加算・減算の登録簿のすべての期間を示します。** 単位数が「記載なし（未確認）」の項目は、計算機の合計に含めず、"
+            "合計にそのことを明示します。減算は所定単位数（加算の前の基本報酬）に割合を乗じ、1単位未満を四捨五入します"
+            "（留意事項通知 第二 1 通則）。\n{: .table-source }")
     return "\n".join(rows) + note
 
 
