@@ -90,7 +90,11 @@ def test_invalid_date_shows_the_python_message_next_to_the_field_and_keeps_the_o
     field = page.locator("#f-employed")
     assert field.get_attribute("aria-invalid") == "true"
     assert "f-employed-error" in (field.get_attribute("aria-describedby") or "")
+    # フォーカスはエラーの一覧へ。一覧のリンクで項目へ移る（# 以降の入力は書き換えない）
+    assert page.evaluate("document.activeElement.className") == "calc-error-summary"
+    page.locator(".calc-error-summary a", has_text="就職日").click()
     assert page.evaluate("document.activeElement.id") == "f-employed"
+    assert "employed=2019-02-30" in page.url
     assert page.locator("#f-prior_service").input_value() == "就労継続支援B型"
     assert page.locator("#f-start").input_value() == "2019-10-01"
     assert field.input_value() == "2019-02-30"

@@ -1,6 +1,11 @@
 /*
- * service worker：最初の訪問でサイト全体（ページ、Pyodide、teichaku の wheel、検索の索引）を保存し、以後はオフラインでも
- * 動くようにする。__VERSION__ はビルドごとの内容のハッシュ（calculator/teichaku_site/bundle.py）で、新しいビルドは新しいキャッシュに
+ * service worker：最初の訪問でガイドのページ（HTML、CSS、JavaScript、検索の索引）を保存し、以後はオフラインでも
+ * 開けるようにする。計算用の実行環境（pyodide/ の Pyodide と wheels/ の wheel、約13 MB）はここでは読み込まない：
+ * ガイドのページだけを見る人に 13 MB を読ませないため。実行環境は
+ *   - 計算機のページが開いて読み込んだものを、その場で保存する（下の fetch）
+ *   - 計算機のページの準備ができたとき、または計算機の一覧のページの「オフラインでも使えるようにする」で、
+ *     ページから {type: "cache-runtime"} を受け取ったら、まだ保存していないものを保存する（下の message）
+ * __VERSION__ はビルドごとの内容のハッシュ（calculator/teichaku_site/bundle.py）で、新しいビルドは新しいキャッシュに
  * 入れ替わり、古いキャッシュは消える。自分のオリジンへの GET だけを扱う（外へは何も要求しない）。
  */
 "use strict";
@@ -9,11 +14,17 @@ const VERSION = "__VERSION__";
 const CACHE = `teichaku-${VERSION}`;
 const PRECACHE = __PRECACHE__;
 const SCOPE = new URL("./", self.location.href);
+// 計算用の実行環境：計算機のページを開くまで読み込まない
+const isRuntime = path => /^(pyodide|wheels)\//.test(path);
+// 配布しないもの（ビルドの後で消す source map など）は保存しない
+const isShipped = path => !path.endsWith(".map");
+const SHELL = PRECACHE.filter(path => !isRuntime(path) && isShipped(path));
+const RUNTIME = PRECACHE.filter(path => isRuntime(path) && isShipped(path) && !path.endsWith("/package.json"));
 
 self.addEventListener("install", event => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(PRECACHE.map(path => new Request(new URL(path, SCOPE), { cache: "reload" })));
+    await cache.addAll(SHELL.map(path => new Request(new URL(path, SCOPE), { cache: "reload" })));
     await self.skipWaiting();
   })());
 });
@@ -25,6 +36,38 @@ self.addEventListener("activate", event => {
         await caches.delete(key);
     await self.clients.claim();
   })());
+});
+
+// 実行環境をまとめて保存する。すでに保存したものは読み込まない。ブラウザの HTTP キャッシュにあるものは
+// そこから（変わっていないかを確かめるだけで）取る。進み具合を port に送る。
+let savingRuntime = null;
+async function cacheRuntime(port) {
+  const cache = await caches.open(CACHE);
+  let done = 0;
+  const send = message => port && port.postMessage(message);
+  for (const path of RUNTIME) {
+    const url = new URL(path, SCOPE);
+    if (!await cache.match(url)) {
+      const response = await fetch(url);
+      if (!response.ok)
+        throw new Error(`${path} を読み込めません（${response.status}）`);
+      await cache.put(url, response);
+    }
+    done += 1;
+    send({ type: "runtime-progress", done, total: RUNTIME.length });
+  }
+}
+
+self.addEventListener("message", event => {
+  const message = event.data || {};
+  if (message.type !== "cache-runtime")
+    return;
+  const port = event.ports && event.ports[0];
+  savingRuntime = savingRuntime || cacheRuntime(port).finally(() => { savingRuntime = null; });
+  const saving = savingRuntime;
+  event.waitUntil(saving.then(
+    () => port && port.postMessage({ type: "runtime-cached", total: RUNTIME.length }),
+    error => port && port.postMessage({ type: "runtime-failed", message: String(error && error.message || error) })));
 });
 
 self.addEventListener("fetch", event => {
@@ -39,8 +82,9 @@ self.addEventListener("fetch", event => {
     if (hit)
       return hit;
     const response = await fetch(request);
+    // 保存は応答を返した後で（大きな wasm を保存し終えるまでページを待たせない：読み込みの進み具合が見えるように）
     if (response.ok && response.type === "basic")
-      await cache.put(request, response.clone());
+      event.waitUntil(cache.put(request, response.clone()));
     return response;
   })());
 });

@@ -5,11 +5,97 @@
  */
 
 const form = document.querySelector("form.calc[data-calculator]");
-if (form)
+if (form) {
+  addStyleSheet();
   setUp(form);
+} else if (isCalculatorIndex()) {
+  addStyleSheet();
+  offlineAction();
+}
 
 function siteRoot() {
   return globalThis.__md_scope instanceof URL ? globalThis.__md_scope : new URL("../../", location.href);
+}
+
+// 計算機のページだけのスタイル（エラーの一覧、進み具合、オフラインの保存）：ガイドのページには読み込まない
+function addStyleSheet() {
+  document.head.append(element("link", { rel: "stylesheet", href: new URL("./calc.css", import.meta.url).href }));
+}
+
+function megabytes(bytes) {
+  return (bytes / 1048576).toLocaleString("ja-JP", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+// ---- 計算機の一覧のページ：「オフラインでも使えるようにする」----
+// 計算用の実行環境（Pyodide と wheel、約13 MB）は、計算機のページを開いたときに読み込まれ、service worker が
+// 保存する。ガイドのページは読み込まない。ここでは、計算機を開く前に保存しておきたい人のために、明示的に保存させる。
+function isCalculatorIndex() {
+  return location.pathname === new URL("calc/", siteRoot()).pathname;
+}
+
+function offlineAction() {
+  const heading = document.querySelector(".md-content article h1");
+  if (!heading)
+    return;
+  const status = element("p", { class: "calc-offline-status", role: "status", "aria-live": "polite" });
+  const bar = element("progress", { class: "calc-progress", max: "1", value: "0", "aria-label": "保存の進み具合", hidden: true });
+  const button = element("button", { type: "button", class: "md-button calc-offline-button" }, "オフラインでも使えるようにする");
+  const box = element("section", { class: "calc-offline", "aria-labelledby": "calc-offline-heading" },
+                      element("h2", { id: "calc-offline-heading" }, "オフラインで使う"),
+                      element("p", {}, "計算機を一度開くと、計算に使うファイル（約13 MB）がこの端末に保存され、その後はインターネットに",
+                              "つながっていなくても使えます。先に保存しておくには、次のボタンを押してください。"),
+                      button, bar, status);
+  heading.parentElement.insertBefore(box, heading.nextElementSibling ? heading.nextElementSibling.nextElementSibling : null);
+  if (!("serviceWorker" in navigator) || !navigator.serviceWorker) {
+    button.disabled = true;
+    status.textContent = "このブラウザ（またはこの接続）では保存できません。https または localhost で開くと保存できます。";
+    return;
+  }
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    status.textContent = "保存の準備中…";
+    const timeout = setTimeout(() => {
+      status.textContent = "保存を始められません（service worker が動いていません）。ページを再読み込みしてから押してください。";
+      button.disabled = false;
+    }, 15000);
+    const registration = await navigator.serviceWorker.ready;
+    clearTimeout(timeout);
+    cacheRuntime(registration, (done, total) => {
+      bar.hidden = false;
+      bar.max = String(total || 1);
+      bar.value = String(done);
+      status.textContent = `保存中：${done} / ${total} ファイル`;
+    }).then(() => {
+      bar.hidden = true;
+      status.textContent = "保存しました。この端末では、オフラインでも計算機を使えます。";
+    }, error => {
+      bar.hidden = true;
+      button.disabled = false;
+      status.textContent = `保存できませんでした（${error.message}）。もう一度押してください。`;
+    });
+  });
+}
+
+// service worker に実行環境（pyodide/ と wheels/）の保存を頼む。onProgress(done, total) で進み具合を受け取る。
+function cacheRuntime(registration, onProgress = () => {}) {
+  return new Promise((resolve, reject) => {
+    const active = registration && registration.active;
+    if (!active) {
+      reject(new Error("service worker が動いていません"));
+      return;
+    }
+    const channel = new MessageChannel();
+    channel.port1.onmessage = event => {
+      const message = event.data || {};
+      if (message.type === "runtime-progress")
+        onProgress(message.done, message.total);
+      else if (message.type === "runtime-cached")
+        resolve();
+      else if (message.type === "runtime-failed")
+        reject(new Error(message.message || "保存できませんでした"));
+    };
+    active.postMessage({ type: "cache-runtime" }, [channel.port2]);
+  });
 }
 
 function element(tag, attributes = {}, ...children) {
@@ -41,11 +127,59 @@ function setUp(form) {
   let watchdog = 0;
   const LOAD_TIMEOUT_MS = 120000;
 
+  // 状態の表示：文（aria-live polite で読み上げる）と、読み込みの進み具合（<progress> とバイト数、読み上げの対象外）。
+  // 文は段階が変わるとき（と 25% ごと）だけ変え、バイト数の細かい更新で読み上げが続かないようにする。
+  const statusBox = form.querySelector(".calc-status");
+  statusBox.removeAttribute("role");
+  statusBox.removeAttribute("aria-live");
+  statusText.setAttribute("role", "status");
+  statusText.setAttribute("aria-live", "polite");
+  const progressBar = element("progress", { class: "calc-progress", max: "1", "aria-label": "計算の準備の進み具合", hidden: true });
+  const progressBytes = element("span", { class: "calc-progress-bytes", "aria-hidden": "true", hidden: true });
+  statusText.after(progressBar, progressBytes);
+  let lastStatus = "";
+
   const setStatus = (text, state) => {
-    statusText.textContent = text;
+    if (text !== lastStatus)
+      statusText.textContent = text;
+    lastStatus = text;
     form.dataset.state = state;
     retry.hidden = state !== "failed";
+    if (state !== "loading") {
+      progressBar.hidden = true;
+      progressBytes.hidden = true;
+    }
   };
+
+  const PHASES = {
+    download: "Python の実行環境を読み込み中",
+    boot: "Python を起動中",
+    rules: "計算の規則を準備中",
+    xlsx: "Excel を読む部品を準備中",
+  };
+  function showProgress({ phase, loaded, total }) {
+    if (ready)
+      return;
+    const waiting = queued ? "（準備ができ次第、計算します）" : "（入力はこのまま続けられます）";
+    let text = `計算の準備：${PHASES[phase] || "読み込み中"}…${waiting}`;
+    if (phase === "download" && total) {
+      const quarter = Math.min(3, Math.floor(loaded / total * 4)) * 25;
+      text = `計算の準備：${PHASES.download}…${quarter ? `${quarter}%以上` : ""}${waiting}`;
+    }
+    setStatus(text, "loading");
+    form.dataset.loaded = String(loaded);
+    form.dataset.total = String(total);
+    if (total) {
+      progressBar.max = String(total);
+      progressBar.value = String(Math.min(loaded, total));
+      progressBytes.textContent = `${megabytes(Math.min(loaded, total))} / ${megabytes(total)} MB`;
+    } else {
+      progressBar.removeAttribute("value");  // 合計が分からない：動きだけを示す
+      progressBytes.textContent = `${megabytes(loaded)} MB`;
+    }
+    progressBar.hidden = false;
+    progressBytes.hidden = false;
+  }
 
   // ---- 勤務時間の表（行の追加・削除）----
   function renumber() {
@@ -150,32 +284,88 @@ function setUp(form) {
   }
 
   // ---- エラーと結果の表示 ----
+  // エラーは全項目分をまとめて示す：フォームの先頭にエラーの一覧（デジタル庁デザインシステムのエラーサマリー：
+  // 見出し、件数、各項目へのリンク）、各項目の上にそのメッセージ。一覧はフォームの項目の順に並べる。
+  // 前の結果は消し、「入力にエラーがあるため結果を表示していません」と示す（古い結果が新しい入力と並んで
+  // 画面や印刷に残らないように）。
+  const summary = element("div", { class: "calc-error-summary", tabindex: "-1", "aria-labelledby": `${kind}-error-summary-heading`,
+                                   hidden: true });
+  statusBox.after(summary);
+
   function clearErrors() {
     form.querySelectorAll(".calc-error").forEach(node => { node.hidden = true; node.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(node => node.removeAttribute("aria-invalid"));
+    summary.hidden = true;
+    summary.replaceChildren();
+  }
+
+  // 項目（と勤務時間の行）の入力欄。フォームの中の位置で並べ替えるのに使う。
+  function inputFor(error) {
+    if (!error.field)
+      return null;
+    if (error.index !== null && error.index !== undefined) {
+      const row = form.querySelectorAll(`input[name="${error.field}"]`)[error.index];
+      if (row)
+        return row;
+    }
+    return form.querySelector(`#f-${error.field}`) || form.querySelector(`[name="${error.field}"]`) ||
+           form.querySelector(`[data-field="${error.field}"]`);
+  }
+
+  function inFormOrder(errors) {
+    const placed = errors.map((error, position) => ({ error, position, node: inputFor(error) }));
+    placed.sort((a, b) => {
+      if (!a.node || !b.node)
+        return (a.node ? 1 : 0) - (b.node ? 1 : 0) || a.position - b.position;  // 項目のないエラーを先に
+      if (a.node === b.node)
+        return a.position - b.position;
+      return a.node.compareDocumentPosition(b.node) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    });
+    return placed;
   }
 
   function showErrors(errors) {
-    let first = null;
-    for (const error of errors) {
+    const placed = inFormOrder(errors || []);
+    const items = [];
+    const boxes = new Map();
+    for (const { error, node } of placed) {
+      const label = error.label || "入力";
       const box = error.field ? form.querySelector(`#f-${error.field}-error`) : null;
-      const text = `${error.label}：${error.message}`;
-      if (!box) {
-        output.replaceChildren(element("p", { class: "calc-error-general", role: "alert" }, `エラー：${text}`));
-        continue;
+      if (box) {
+        const texts = boxes.get(box) || [];
+        texts.push(error.message);
+        boxes.set(box, texts);
       }
-      box.textContent = `エラー：${error.message}`;
-      box.hidden = false;
-      let input = form.querySelector(`#f-${error.field}`);
-      if (error.index !== null && error.index !== undefined)
-        input = form.querySelectorAll(`input[name="${error.field}"]`)[error.index] || input;
-      if (input) {
-        input.setAttribute("aria-invalid", "true");
-        first = first || input;
+      if (node && node.matches("input, select, textarea"))
+        node.setAttribute("aria-invalid", "true");
+      const text = `${label}：${error.message}`;
+      if (node) {
+        const target = node.matches("input, select, textarea") ? node : node.querySelector("input, select, textarea") || node;
+        const link = element("a", { href: `#${target.id || ""}` }, text);
+        link.addEventListener("click", event => {
+          // # を書き換えない（# 以降は入力の保存に使う）：その項目へ移ってフォーカスする
+          event.preventDefault();
+          target.scrollIntoView({ block: "center" });
+          target.focus();
+        });
+        items.push(element("li", {}, link));
+      } else {
+        items.push(element("li", {}, text));
       }
     }
-    if (first && focusOnError)
-      first.focus();
+    for (const [box, texts] of boxes) {
+      box.textContent = texts.map(text => `エラー：${text}`).join(" ");
+      box.hidden = false;
+    }
+    summary.replaceChildren(
+      element("h2", { id: `${kind}-error-summary-heading`, class: "calc-error-summary-heading" }, "入力内容を確認してください"),
+      element("p", {}, `${items.length}件のエラーがあります。各項目を直すと、計算し直します。`),
+      element("ul", {}, items));
+    summary.hidden = false;
+    // 前の結果は残さない
+    output.replaceChildren(element("p", { class: "calc-no-result" }, "入力にエラーがあるため、結果を表示していません。"));
+    if (focusOnError)
+      summary.focus();
   }
 
   function sourceLink(source) {
@@ -269,7 +459,16 @@ function setUp(form) {
     worker.postMessage({ type: "run", id, kind, inputs, file }, file ? [file.buffer] : []);
   }
 
+  // 入力を URL の # 以降に保つ（再読み込み、戻る、ブックマークで同じ条件が開く）。履歴は増やさない。
+  function keepInUrl() {
+    const query = fragment();
+    const url = `${location.href.split("#")[0]}${query ? `#${query}` : ""}`;
+    if (url !== location.href)
+      history.replaceState(history.state, "", url);
+  }
+
   function compute() {
+    keepInUrl();
     const inputs = readInputs();
     if (!ready) {
       setStatus("計算の準備：読み込み中…（準備ができ次第、計算します）", "loading");
@@ -289,12 +488,15 @@ function setUp(form) {
 
   function onMessage(event) {
     const message = event.data;
-    if (message.type === "ready") {
+    if (message.type === "progress") {
+      showProgress(message);
+    } else if (message.type === "ready") {
       ready = true;
       clearTimeout(watchdog);
       form.dataset.timings = JSON.stringify(message.timings);
       form.dataset.readyAt = String(performance.now());  // ベンチマーク用（scripts/bench_calculators.py）
       setStatus("計算の準備：準備完了", "ready");
+      keepForOffline();
       if (queued) {
         const inputs = queued;
         queued = null;
@@ -339,6 +541,15 @@ function setUp(form) {
       focusOnError = false;
       form.dispatchEvent(new CustomEvent("calc:result", { detail: message.result }));
     }
+  }
+
+  // 読み込みが終わったら、service worker に実行環境の保存を頼む（次からはオフラインでも開ける）。
+  // ブラウザの HTTP キャッシュに入った後なので、二重には読み込まない（変わっていないかの確認だけ）。
+  function keepForOffline() {
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker)
+      return;
+    navigator.serviceWorker.ready.then(registration => cacheRuntime(registration)).then(
+      () => { form.dataset.offline = "saved"; }, () => { form.dataset.offline = "failed"; });
   }
 
   function start() {

@@ -2,23 +2,127 @@
  * 計算機の Web Worker：同じサイトに置いた Pyodide（npm の pyodide、固定版）を起動し、同じビルドで作った teichaku の
  * wheel を入れて、teichaku.web.run_json を呼ぶ。indexURL と packageBaseUrl はどちらもサイト内の pyodide/ を指すので、
  * 足りないものがあっても CDN には取りに行かず、ここで失敗する。
+ *
+ * 読み込みの進み具合：このワーカーの fetch を包み、pyodide/ と wheels/ のファイルを読んだバイト数を数えて
+ * {type: "progress", phase, loaded, total} をページに送る（100 ms に1回まで）。total は assets/calc/runtime.json
+ * （calculator/teichaku_site/hosting.py がビルド時に書く、展開後の大きさ）から。runtime.json がなければ total は 0
+ * （読んだ量だけを示す）。service worker のキャッシュにあるファイルは数えるだけで包まない（wasm のコードキャッシュを
+ * 使えるように）。
  */
 import { loadPyodide } from "../../pyodide/pyodide.mjs";
 
 const SITE = new URL("../../", import.meta.url);
+const RUNTIME = /\/(pyodide|wheels)\/[^/]+$/;
+const fetchNative = self.fetch.bind(self);
 let web = null;
 let failed = false;
 
+// ---- 進み具合 ----
+const progress = { phase: "download", loaded: 0, total: 0, sizes: null, xlsx: false, counted: new Set(), posted: 0 };
+
+function report(force = false) {
+  const now = performance.now();
+  if (progress.phase === "download" && progress.total && progress.loaded >= progress.total) {
+    progress.phase = "boot";  // すべて読み終えた：あとは Python の起動
+    force = true;
+  }
+  if (!force && now - progress.posted < 100)
+    return;
+  progress.posted = now;
+  self.postMessage({ type: "progress", phase: progress.phase, loaded: progress.loaded, total: progress.total });
+}
+
+function setPhase(phase) {
+  progress.phase = phase;
+  report(true);
+}
+
+function relative(url) {
+  return new URL(url, SITE).href.slice(SITE.href.length).split(/[?#]/)[0];
+}
+
+// ファイルを全部読み終えたものとして数える（ストリームで数えなかったもの：キャッシュから、import したもの）
+function countWhole(url, size) {
+  const name = relative(url);
+  if (progress.counted.has(name))
+    return;
+  progress.counted.add(name);
+  progress.loaded += size || (progress.sizes && progress.sizes.files[name]) || 0;
+  report();
+}
+
+// 読むファイルの大きさの合計：Pyodide の本体（package.json は読まない）、teichaku の wheel、名簿のページでは openpyxl も
+function computeTotal() {
+  const data = progress.sizes;
+  if (!data)
+    return;
+  const names = Object.keys(data.files).filter(name => name.startsWith("pyodide/") && name !== "pyodide/package.json");
+  names.push(data.wheel, ...(progress.xlsx ? data.xlsx_wheels : []));
+  progress.total = names.reduce((sum, name) => sum + (data.files[name] || 0), 0);
+  report(true);
+}
+
+fetchNative(new URL("assets/calc/runtime.json", SITE))
+  .then(response => response.ok ? response.json() : null)
+  .then(data => {
+    if (data && data.files) {
+      progress.sizes = { files: data.files, wheel: data.wheel || "", xlsx_wheels: data.xlsx_wheels || [] };
+      computeTotal();
+    }
+  })
+  .catch(() => {});
+
+// pyodide.asm.mjs は fetch でなく import で読まれる：読み終わったら Resource Timing で知る
+if (typeof PerformanceObserver === "function") {
+  try {
+    new PerformanceObserver(list => {
+      for (const entry of list.getEntries())
+        if (RUNTIME.test(new URL(entry.name).pathname) && entry.name.endsWith(".mjs"))
+          countWhole(entry.name, entry.decodedBodySize);
+    }).observe({ type: "resource", buffered: true });
+  } catch (error) { /* 数えられなくても動く */ }
+}
+
+async function inCache(url) {
+  try {
+    return Boolean(self.caches && await self.caches.match(url));
+  } catch (error) {
+    return false;
+  }
+}
+
+// 応答の本文を読みながら数える（形式と状態はそのまま：wasm は application/wasm のまま instantiateStreaming できる）
+function counting(url, response) {
+  const name = relative(url);
+  progress.counted.add(name);
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      progress.loaded += chunk.byteLength;
+      report();
+      controller.enqueue(chunk);
+    },
+  });
+  return new Response(response.body.pipeThrough(counter), { status: response.status, statusText: response.statusText,
+                                                             headers: response.headers });
+}
+
 // 読み込みの失敗を見逃さない：Pyodide は wasm の取得に失敗すると警告を出したまま待ち続けるため、
 // このワーカーの fetch を包み、失敗（通信の失敗や 404）をすぐ「失敗」として知らせる。
-const fetchOriginal = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const url = String(input && input.url || input);
   try {
-    const response = await fetchOriginal(input, init);
+    const tracked = RUNTIME.test(new URL(url, SITE).pathname);
+    const cached = tracked && await inCache(url);
+    const response = await fetchNative(input, init);
     if (!response.ok)
       fail(`${url.split("/").pop()} を読み込めません（${response.status}）`);
-    return response;
+    if (!tracked || !response.ok)
+      return response;
+    if (cached || !response.body) {
+      countWhole(url);
+      return response;
+    }
+    return counting(url, response);
   } catch (error) {
     fail(`${url.split("/").pop()} を読み込めません（${error && error.message || error}）`);
     throw error;
@@ -55,6 +159,7 @@ async function boot() {
   const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL, stdout: () => {}, stderr: () => {} });
   const booted = performance.now();
   const { name, bytes } = await wheel;
+  setPhase("rules");
   // site-packages に wheel として入れる（dist-info も入り、importlib.metadata で版が分かる）
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
   pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
@@ -72,6 +177,7 @@ async function ensureXlsx() {
     xlsxReady = (async () => {
       const { pyodide } = await booting;
       const { xlsx_wheels: wheels } = await manifest();
+      setPhase("xlsx");
       const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
       for (const name of wheels) {
         const response = await fetch(new URL(name, SITE));
@@ -87,6 +193,10 @@ async function ensureXlsx() {
 self.addEventListener("message", async event => {
   const message = event.data || {};
   if (message.type === "init") {
+    if (message.xlsx) {
+      progress.xlsx = true;
+      computeTotal();
+    }
     try {
       const { timings } = await booting;
       if (message.xlsx)
