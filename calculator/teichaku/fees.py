@@ -340,6 +340,9 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
         state.warnings.append(f"{name}との併給調整があります（別添 p.14 の注）。同じ月の請求の可否を確認してください。")
         ex.cite(passage("concurrent_use", params))
     requested_items = [reg.get(key) for key in facts.requested]
+    # 事業所についての事実として示された減算も、その月にないなら理由を言う（黙って落とさない）
+    requested_items += [item for item in reg.items if item.is_reduction and item.key not in facts.requested
+                        and any(facts.facts.get(key) for key in item.facts)]
     month_text = month.japanese() if month else japanese_date(on)
     for item in requested_items:
         if not item.exists(on):

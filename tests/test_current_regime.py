@@ -1,0 +1,131 @@
+"""今日の規則（令和3年度・令和6年度改定）の請求：登録簿の加算・減算、基本報酬の要件、金額と利用者負担。
+
+値と確度は sources/current-regime.md。テストの名は、それぞれが示す法令の例・境目による。
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from teichaku.calculators import CALCULATORS, claim_facts, parse_inputs
+from teichaku.cli import main
+from teichaku.dates import Month
+from teichaku.fees import ClaimFacts, claim
+
+
+def _claim(month: str, **inputs: object) -> dict:
+    calc = CALCULATORS["claim"]
+    values, errors = parse_inputs(calc, {"month": month, "users": "20", "retained": "18", "scale_users": "12", **inputs})
+    assert not errors, errors
+    return claim(claim_facts(values)).to_dict()
+
+
+def test_2024_month_without_face_to_face_but_with_the_support_report_bills_the_base_fee() -> None:
+    """令和3年度改定の概要：支援レポートの月1回の共有が基本報酬の要件（対面は運営基準に残るが要件ではない）。"""
+    data = _claim("2024-06", face_to_face="", support_report="on")
+    assert data["base_units"] == 3348 and data["total_units"] == 3348  # 18/20 = 9割以上9割5分未満
+
+
+def test_2024_month_without_the_support_report_bills_nothing() -> None:
+    data = _claim("2024-06", support_report="", additions=["特別地域加算"], special_area="on")
+    assert data["base_units"] == 0 and data["additions"] == []
+    assert "支援レポート" in data["rejected"][0]["reason"]
+
+
+@pytest.mark.parametrize(("month", "billable"), [("2021-03", False), ("2021-04", True)])
+def test_face_to_face_is_the_billing_condition_until_march_2021_only(month: str, billable: bool) -> None:
+    data = _claim(month, face_to_face="", support_report="on")
+    assert (data["base_units"] > 0) is billable
+
+
+@pytest.mark.parametrize(("month", "granted"), [("2021-03", True), ("2021-05", False)])
+def test_company_coordination_addition_abolished_from_april_2021(month: str, granted: bool) -> None:
+    data = _claim(month, additions=["企業連携等調整特別加算"], support_start="2020-10-01")
+    assert any(a["name"] == "企業連携等調整特別加算" for a in data["additions"]) is granted
+    if not granted:
+        assert "2021年3月31日" in data["rejected"][0]["reason"] and "廃止" in data["rejected"][0]["reason"]
+
+
+@pytest.mark.parametrize(("month", "name", "units"), [
+    ("2021-04", "定着支援連携促進加算", 579), ("2024-03", "定着支援連携促進加算", 579),
+    ("2024-04", "地域連携会議実施加算（Ⅰ）", 579),
+])
+def test_meeting_addition_renamed_in_april_2024(month: str, name: str, units: int) -> None:
+    data = _claim(month, additions=[name], coordination_meeting_times="1", regional_meeting_1_times="1")
+    assert data["additions"] == [{"name": name, "units": units, "detail": f"{units}単位 × 1回"}]
+
+
+def test_regional_meetings_one_and_two_together_at_most_once_a_month() -> None:
+    data = _claim("2024-05", additions=["地域連携会議実施加算（Ⅰ）", "地域連携会議実施加算（Ⅱ）"],
+                  regional_meeting_1_times="1", regional_meeting_2_times="1")
+    assert [a["units"] for a in data["additions"]] == [579]
+    assert "上限" in data["rejected"][0]["reason"] and data["rejected"][0]["name"] == "地域連携会議実施加算（Ⅱ）"
+
+
+@pytest.mark.parametrize(("before", "granted"), [(3, True), (4, False)])
+def test_regional_meetings_at_most_four_times_a_year(before: int, granted: bool) -> None:
+    data = _claim("2025-01", additions=["地域連携会議実施加算（Ⅱ）"], regional_meeting_2_times="1", meeting_year_count=str(before))
+    assert bool(data["additions"]) is granted
+
+
+def test_reductions_multiply_the_base_and_round_half_up_step_by_step() -> None:
+    """留意事項通知 第二 1 通則：割合を乗ずるたびに四捨五入。複数の減算は減算後の単位数に次の割合。"""
+    data = _claim("2025-06", retained="16", users="18", no_support_system="on", info_unreported="on")
+    # 2,768 × 0.90 = 2,491.2 → 2,491（減算 277）；2,491 × 0.95 = 2,366.45 → 2,366（減算 125）
+    assert [(r["name"], r["units"]) for r in data["reductions"]] == [("支援体制構築未実施減算", 277), ("情報公表未報告減算", 125)]
+    assert data["total_units"] == 2366
+
+
+@pytest.mark.parametrize(("month", "applies"), [("2025-03", False), ("2025-04", True)])
+def test_business_continuity_reduction_applies_to_teichaku_from_april_2025(month: str, applies: bool) -> None:
+    data = _claim(month, bcp_missing="on")
+    assert bool(data["reductions"]) is applies
+    if not applies:
+        assert "まだありません" in data["rejected"][0]["reason"]
+
+
+@pytest.mark.parametrize("month", ["2024-03", "2024-04"])
+def test_reductions_new_in_april_2024_do_not_exist_before(month: str) -> None:
+    data = _claim(month, info_unreported="on")
+    assert bool(data["reductions"]) is (month == "2024-04")
+
+
+def test_total_names_what_it_leaves_out() -> None:
+    data = _claim("2026-11", additions=["利用者負担上限額管理加算"], upper_limit_management="on")
+    assert data["total_label"] == "合計（利用者負担上限額管理加算・福祉・介護職員等処遇改善加算を含まない）"
+    assert {n["name"] for n in data["not_covered"]} == {"利用者負担上限額管理加算", "福祉・介護職員等処遇改善加算"}
+
+
+def test_yen_truncates_below_one_yen_and_the_user_charge_is_capped_by_income_class() -> None:
+    """留意事項通知 第二 1 (1)②：1円未満切り捨て。法第29条第3項：給付は100分の90、負担は月額上限まで。"""
+    data = _claim("2024-06", retained="16", users="18", unit_price="10.7", income_class="一般1")
+    assert data["yen"] == 29617  # 2,768 × 10.7 = 29,617.6
+    assert data["user_charge"] == 29617 - int(29617 * 9 / 10)  # 2,962円 ≦ 9,300円
+    low = _claim("2024-06", retained="16", users="18", unit_price="10.7", income_class="低所得")
+    assert low["user_charge"] == 0
+
+
+def test_cli_accepts_official_names_with_full_width_or_ascii_roman_numerals(capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("地域連携会議実施加算（Ⅱ）", "地域連携会議実施加算(II)"):
+        code = main(["fee", "--users", "18", "--retained", "16", "--month", "2026-11", "--addition", name,
+                     "--regional-meeting-2-times", "1", "--reduction", "情報公表未報告減算", "--unit-price", "10.7", "--json"])
+        data = json.loads(capsys.readouterr().out)
+        assert code == 0
+        assert data["additions"] == [{"name": "地域連携会議実施加算（Ⅱ）", "units": 405, "detail": "405単位 × 1回"}]
+        assert data["reductions"][0]["name"] == "情報公表未報告減算"
+        assert {"not_covered", "total_units", "yen", "user_charge"} <= set(data)
+
+
+def test_every_field_error_at_once_in_form_order() -> None:
+    from teichaku.web import run
+
+    result = run("claim", {"month": "2024-13", "users": "x", "retained": "", "unit_price": "abc"})
+    assert not result["ok"]
+    assert [e["field"] for e in result["errors"]] == ["month", "users", "retained", "unit_price"]
+
+
+def test_typed_facts_work_without_strings() -> None:
+    result = claim(ClaimFacts(users=20, retained=19, month=Month(2024, 4)))
+    assert result.retention.tier.label == "9割5分以上" and result.base_units == 3512
