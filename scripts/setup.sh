@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # 開発環境を用意する：.venv に固定版の依存を入れ、teichaku を編集可能モードで入れる。何度実行してもよい。
+# ブラウザのテスト用の Chromium と日本語フォント（apt-get）は、引数 --browser のときだけ入れる（scripts/test.sh）。
+# サイトを配信するだけ（scripts/serve.sh）なら要らない。
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -20,12 +22,12 @@ if [ ! -f .venv/pyodide-wheels/.stamp ] || ! cmp -s requirements-dev.txt .venv/p
   cp requirements-dev.txt .venv/pyodide-wheels/.stamp
 fi
 # npm の固定版（package-lock.json）：計算機が使う Pyodide（サイトに同梱する）と、ブラウザのテスト用の axe-core。
-# 続けて Debian の Chromium・日本語フォント（ブラウザのテスト用）
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/pyodide/pyodide.mjs ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --silent
 fi
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa; then
+# Debian の Chromium・日本語フォント（ブラウザのテスト用。--browser のときだけ）
+if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa; }; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null
   else
