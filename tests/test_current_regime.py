@@ -129,3 +129,10 @@ def test_every_field_error_at_once_in_form_order() -> None:
 def test_typed_facts_work_without_strings() -> None:
     result = claim(ClaimFacts(users=20, retained=19, month=Month(2024, 4)))
     assert result.retention.tier.label == "9割5分以上" and result.base_units == 3512
+
+
+@pytest.mark.parametrize(("month", "warned"), [("2026-05", False), ("2026-06", True), ("2027-04", True)])
+def test_months_after_the_last_confirmed_revision_say_a_later_revision_may_apply(month: str, warned: bool) -> None:
+    data = _claim(month)
+    assert any("反映していない" in w for w in data["warnings"]) is warned
+    assert data["schedule"] == "令和6年度報酬改定"

@@ -36,7 +36,7 @@ def test_secondary_sources_record_their_confidence() -> None:
     for parameter in default_parameters().all():
         for value in parameter.values:
             if value.source.document.key in {"fee_kokuji", "interpretation", "fee_notice"}:
-                assert value.source.confidence in {"high", "medium"}, parameter.name
+                assert value.source.confidence in {"high", "medium", "low"}, parameter.name
                 assert value.source.checked_against, parameter.name
 
 
@@ -98,8 +98,14 @@ def test_fraction_values_are_exact() -> None:
         ("retention.toml", 'value = "7/10"', 'value = "seven"', "分数として読めません"),
         ("fees.toml", '{ tier = "9割以上", units = { "20以下" = 3200 } }', '{ tier = "9割超", units = { "20以下" = 3200 } }', "一致しません"),
         ("fees.toml", '{ tier = "9割以上", units = { "20以下" = 3200 } }', '{ tier = "9割以上", units = { "10以下" = 3200 } }', "scales にない規模"),
-        ("fees.toml", 'source = { doc = "notice", section = "Ⅱ 就労定着支援の概要 主な加算", page = 14, quote = "初期加算',
+        ("claim_items.toml", 'source = { doc = "notice", section = "Ⅱ 就労定着支援の概要 主な加算", page = 14, quote = "初期加算',
          'source = { doc = "notice", section = "Ⅱ 就労定着支援の概要 主な加算", page = 14, confidence = "sure", quote = "初期加算', "confidence"),
+        ("claim_items.toml", 'counting = "once"', 'counting = "twice"', "counting"),
+        ("claim_items.toml", 'facts = ["special_area"]', 'facts = ["special_area_typo"]', "にない事実"),
+        ("claim_items.toml", 'rate = "5/100"', 'units = 5', "rate"),
+        ("claim_items.toml", 'check = "track_record"', 'check = "no_such_rule"', "条件関数"),
+        ("claim_items.toml", "units = 405\n", "", "units が必要"),
+        ("fees.toml", 'value = "support_report"\nsource', 'ended = true\nvalue = "x"\nsource', "未知のキー"),
     ],
 )
 def test_loader_rejects_broken_files(data_copy: Path, file: str, old: str, new: str, message: str) -> None:

@@ -160,7 +160,7 @@ def _parse(item: Field, raw: Any, required: bool) -> Any:
         return parse_count(text, item.key)
     if kind == "decimal":
         return parse_decimal(text, item.key)
-    if kind == "select" and item.choices and item.key in ("income_class", "employer_kind") and text not in item.choices:
+    if kind == "select" and item.choices and item.key == "income_class" and text not in item.choices:
         raise InputError(item.key, f"「{text}」は選べません。{'、'.join(c for c in item.choices if c)}のいずれかです。")
     return text
 

@@ -336,6 +336,7 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
     month = retention.month
     state = _Claim(facts, retention, reg, on)
     ex = state.ex
+    state.warnings.extend(retention.warnings)
     for name in facts.also_using:
         state.warnings.append(f"{name}との併給調整があります（別添 p.14 の注）。同じ月の請求の可否を確認してください。")
         ex.cite(passage("concurrent_use", params))

@@ -109,6 +109,7 @@ class RetentionResult:
     month: Month | None = None
     schedule: str = ""
     schedule_since: _dt.date | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rate_text(self) -> str:
@@ -131,6 +132,7 @@ class RetentionResult:
             "month": self.month.iso() if self.month else None,
             "schedule": self.schedule,
             "schedule_since": self.schedule_since.isoformat() if self.schedule_since else None,
+            "warnings": list(self.warnings),
             **self.explanation.to_dict(),
         }
 
@@ -199,8 +201,21 @@ def retention_rate(
     bounds = f"{percent_text(tier.lower, 0)}以上" + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")
     ex.step(f"{percent_text(rate)}は区分「{tier.label}」（{bounds}）に入る。", "retention.tiers")
     fee = base_fee(ex, tier, scale)
-    return RetentionResult(total, kept, removed, denominator, rate, tier, fee, ex, chosen_month,
-                           schedule_value.value.name, schedule_value.since)
+    result = RetentionResult(total, kept, removed, denominator, rate, tier, fee, ex, chosen_month,
+                             schedule_value.value.name, schedule_value.since)
+    result.warnings.extend(unconfirmed_revision(ex, on))
+    return result
+
+
+def unconfirmed_revision(ex: Explanation, on: _dt.date) -> list[str]:
+    """on の日に適用されうるが、このサイトが反映していない改定の注意（fees.unconfirmed_revision）。"""
+    parameter = ex.parameters.get("fees.unconfirmed_revision") if "fees.unconfirmed_revision" in ex.parameters else None
+    if parameter is None or not parameter.covers(on):
+        return []
+    text = (f"この月には{parameter.at(on).value}が適用されうるが、このサイトは反映していない。"
+            f"表示は確認できた最後の改定（{ex.parameters.at('fees.base_fee', on).value.name}）の値による。")
+    ex.step(text, "fees.unconfirmed_revision")
+    return [text]
 
 
 @dataclass

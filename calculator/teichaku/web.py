@@ -201,7 +201,8 @@ def _retention(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     ]
     verdict = {"tone": "info", "text": f"区分「{d['tier']}」" + (f"・{units}" if d["base_units"] is not None else "")}
     on = result.month.first_day if result.month else NOTICE_DATE
-    return {"verdict": verdict, "summary": summary, "lists": [], "table": tier_table(d["tier_rank"], d["scale"], on),
+    lists = [{"title": "注意", "items": d["warnings"]}] if d["warnings"] else []
+    return {"verdict": verdict, "summary": summary, "lists": lists, "table": tier_table(d["tier_rank"], d["scale"], on),
             "timeline": None, "data": d, "citations": result.explanation.sources}
 
 
