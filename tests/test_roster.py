@@ -14,7 +14,7 @@ import pytest
 from teichaku.cli import main
 from teichaku.errors import InputError
 from teichaku.fees import monthly_claim
-from teichaku.roster import RosterError, analyse, template_csv, template_xlsx, to_csv, to_xlsx
+from teichaku.roster import RosterError, _sheets, analyse, template_csv, template_xlsx, to_csv, to_xlsx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv"
 
@@ -109,6 +109,7 @@ def test_excel_with_three_sheets_and_date_cells_gives_the_same_answer() -> None:
     for result in (from_excel, from_csv):
         for item in result["rejected"]:
             item["sheet"] = "-"
+        result.pop("tables")  # シート名と見出し行の位置だけが違う
     assert from_excel == from_csv
 
 
@@ -138,10 +139,13 @@ def test_roster_claims_equal_monthly_claim_for_each_user_month() -> None:
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    (b"", "ファイルが空です。"),
+    (b"", "ファイルが空です（0バイト）"),
+    (b"\xef\xbb\xbf\r\n  \r\n", "ファイルに内容がありません"),
     (b"\x89PNG\r\n\x1a\n" + b"0" * 100, "画像や PDF のファイルです"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 100, "古い Excel 形式（.xls）は読めません"),
-    ("氏名,住所\n山田,東京\n".encode(), "1行目が見出し行ではありません"),
+    ("氏名,住所\n山田,東京\n".encode(), "名簿の見出し行（「利用者ID」「前サービス」「就職日」「利用開始日」を含む行）が見つかりません"),
+    (("名簿\n" * 11 + "利用者ID,前サービス,就職日,利用開始日\n").encode(), "最初の10行に見つかりません"),
+    (b'"\xe5\x88\xa9\n' + b"x" * 200000, "引用符"),
     (b"PK\x03\x04" + b"0" * 100, "Excel ファイル（.xlsx）として開けません"),
     (b"x" * (10 * 1024 * 1024 + 1), "ファイルが大きすぎます"),
 ])
@@ -154,7 +158,7 @@ def test_a_file_that_is_not_a_roster_gets_a_clear_message(data: bytes, message: 
 def test_fiscal_year_end_must_be_march_31() -> None:
     with pytest.raises(InputError) as caught:
         analyse(FIXTURE.read_bytes(), "x.csv", "2023-03-30")
-    assert caught.value.field == "年度末日"
+    assert caught.value.field == "fiscal_year_end"  # 項目キー（表示名は計算機の登録簿が付ける）
 
 
 def test_default_fiscal_year_end_is_the_last_one_before_today() -> None:
@@ -215,3 +219,297 @@ def test_ten_thousand_bad_rows_are_each_reported_and_counted() -> None:
     assert result["rows"]["accepted"] == 0 and result["rows"]["rejected"] == 10000
     assert result["rejected"][-1] == {"sheet": "CSV", "row": 10001, "column": "就職日", "message": "「2019-02-30」は存在しない日付です。"}
     assert result["retention"]["rate"] is None and "算出できません" in result["retention"]["note"]
+
+
+# ---- 見出し行の位置・余分な列・氏名を出さないこと（issue 11）----
+
+HEADER = "利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域"
+OLD_KEYS = {"fiscal_year_end", "retention", "monthly_users", "total_user_months", "average_users", "counted_by", "staffing",
+            "track_record", "claims_basis", "users", "rejected", "rows"}
+
+
+def test_result_keeps_the_keys_web_and_cli_read_and_adds_only_tables_and_warnings(hand_checked: dict) -> None:
+    assert set(hand_checked) == OLD_KEYS | {"tables", "warnings"}
+    assert hand_checked["tables"] == [
+        {"sheet": "CSV", "kind": "roster", "header_row": 1, "rows": 11, "skipped": []},
+        {"sheet": "CSV", "kind": "contacts", "header_row": 14, "rows": 11, "skipped": []},
+        {"sheet": "CSV", "kind": "staff", "header_row": 27, "rows": 3, "skipped": []},
+    ]
+
+
+def test_title_blank_and_note_rows_above_the_header_are_skipped_and_the_header_row_is_named() -> None:
+    text = ("就労定着支援　利用者名簿（令和5年度）,,,,\n,,,\n※ 氏名は事務所で管理,作成日,2023-04-01\n"
+            "No.,氏名,利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,備考\n"
+            "1,山田花子,U1,就労移行支援,2021-04-01,,,2021-10-01,,メモ：秘密の事情\n"
+            "2,鈴木一郎,U2,就労移行支援,2021-04-01,,,2021-10-01,,\n"
+            "\n【対面支援】\n\n利用者ID,日付,氏名\nU1,2022-04-10,山田花子\n")
+    result = analyse(text.encode("utf-8"), "x.csv", "2023-03-31")
+    d = result.to_dict()
+    assert d["rows"] == {"accepted": 2, "rejected": 0, "contacts": 1, "staff": 0}
+    assert [(t["kind"], t["header_row"], t["skipped"]) for t in d["tables"]] == [("roster", 4, [1, 3]), ("contacts", 10, [8])]
+    office = dict((row[0], row[1]) for row in _sheets(d)[0][2])
+    assert office["見出し行"] == ("名簿：4行目（表題・注記として読み飛ばした行：1、3）／"
+                             "対面支援：10行目（表題・注記として読み飛ばした行：8）")
+    # 氏名・備考の列は読まない：結果にも書き出しにも出ない
+    for name in ("山田花子", "鈴木一郎", "秘密の事情"):
+        assert name not in json.dumps(d, ensure_ascii=False)
+        assert name not in to_csv(d).decode("utf-8-sig")
+        book = openpyxl.load_workbook(io.BytesIO(to_xlsx(d)))
+        assert not any(name in str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                       for cell in row)
+
+
+def test_excel_with_a_merged_title_row_and_an_explanation_sheet() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "名簿"
+    sheet.append(["就労定着支援　利用者名簿（令和5年度）"])
+    sheet.merge_cells("A1:I1")
+    sheet.append([])
+    sheet.append(HEADER.split(","))
+    sheet.append(["U1", "就労移行支援", dt.date(2021, 4, 1), None, None, dt.date(2021, 10, 1), None, None, None])
+    notes = book.create_sheet("説明")
+    notes.append(["この名簿の使い方"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    d = analyse(buffer.getvalue(), "x.xlsx", "2023-03-31").to_dict()
+    assert d["rows"]["accepted"] == 1
+    assert d["tables"] == [{"sheet": "名簿", "kind": "roster", "header_row": 3, "rows": 1, "skipped": [1]},
+                           {"sheet": "説明", "kind": None, "header_row": None, "rows": 0, "skipped": []}]
+
+
+def test_a_blank_row_inside_the_roster_does_not_lose_the_rows_after_it() -> None:
+    text = "\n".join([HEADER, "U1,就労移行支援,2021-04-01,,,2021-10-01,,,", "", "U2,就労移行支援,2021-04-01,,,2021-10-01,,,"])
+    d = analyse(text.encode("utf-8"), "x.csv", "2023-03-31").to_dict()
+    assert [u["id"] for u in d["users"]] == ["U1", "U2"]
+
+
+def test_the_same_user_id_on_two_sheets_is_reported_with_the_other_sheet() -> None:
+    book = openpyxl.Workbook()
+    for title in ("令和4年度", "令和5年度"):
+        sheet = book.active if title == "令和4年度" else book.create_sheet(title)
+        sheet.title = title
+        sheet.append(HEADER.split(","))
+        sheet.append(["U1", "就労移行支援", "2021-04-01", None, None, "2021-10-01", None, None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    d = analyse(buffer.getvalue(), "x.xlsx", "2023-03-31").to_dict()
+    assert d["rows"] == {"accepted": 1, "rejected": 1, "contacts": 0, "staff": 0}
+    assert d["rejected"][0]["message"] == "利用者ID「U1」はシート「令和4年度」の2行目と重複しています。"
+
+
+def test_the_template_uploaded_as_is_warns_that_the_user_is_still_marked_in_use_after_the_last_day() -> None:
+    # テンプレートの U001：就職 2019-04-01 → 支給決定できる最後の日 2022-09-30。2026年3月31日の年度末に利用終了日が空欄
+    for data in (template_csv(), template_xlsx()):
+        d = analyse(data, "t", None, today=dt.date(2026, 11, 28)).to_dict()
+        assert d["retention"]["rate"] == "1/1"  # 数え方は変えない（年度末日まで利用した者として）が、黙っては出さない
+        assert len(d["warnings"]) == 1 and "利用終了日が空欄（利用中）のまま" in d["warnings"][0] and "U001" in d["warnings"][0]
+        assert "2022年9月30日" in d["users"][0]["warnings"][-1]
+    # 支給決定できる最後の日より前の年度末日なら注意はない
+    assert analyse(template_csv(), "t", "2020-03-31").to_dict()["warnings"] == []
+
+
+def test_staffing_without_support_staff_rows_says_why_it_is_not_judged() -> None:
+    text = HEADER + "\nU1,就労移行支援,2021-04-01,,,2021-10-01,,,\n\n職員,職種,週の勤務時間\nS1,サービス管理責任者,40\n"
+    d = analyse(text.encode("utf-8"), "x.csv", "2023-03-31", "40").to_dict()
+    assert d["staffing"]["meets"] is None
+    office = dict((row[0], row[1]) for row in _sheets(d)[0][2])
+    assert office["人員基準"].startswith("判定なし（職員の表に職種「就労定着支援員」の行がない")
+    hand = analyse(FIXTURE.read_bytes(), "x.csv", "2023-03-31").to_dict()  # 常勤の勤務時間なし
+    assert dict((row[0], row[1]) for row in _sheets(hand)[0][2])["人員基準"].startswith("判定なし（常勤の勤務時間")
+
+
+def test_dates_outside_1900_to_2100_are_rejected_not_a_traceback() -> None:
+    text = HEADER + "\nU1,就労移行支援,9999-01-01,,,9999-12-01,,,\n"
+    d = analyse(text.encode("utf-8"), "x.csv", "2023-03-31").to_dict()
+    assert d["rejected"] == [{"sheet": "CSV", "row": 2, "column": "就職日",
+                              "message": "「9999-01-01」は扱える範囲（1900年〜2100年）の外の日付です。"}]
+
+
+# ---- 転職（平成30年12月17日 Q&A：利用期間中の1回の転職、離職から1月以内の再就職は就労継続）----
+
+COLUMNS_WITH_SECOND = "利用者ID,前サービス,就職日,離職日,転職,転職後の離職日,利用開始日,利用終了日"
+
+
+def _retained(rows: list[str], fye: str = "2023-03-31") -> tuple[int, int, dict]:
+    d = analyse("\n".join([COLUMNS_WITH_SECOND, *rows]).encode("utf-8"), "x.csv", fye).to_dict()
+    return d["retention"].get("retained", 0), d["retention"].get("users", 0), d
+
+
+def test_qa_2018_12_17_reemployed_on_the_last_day_of_the_month_after_leaving_counts_as_continued() -> None:
+    # 2022-05-31 に離職 → 翌日 6月1日を第1日とする1月は 6月30日まで（民法143条）
+    assert _retained(["T1,就労移行支援,2020-04-01,2022-05-31,2022-06-30,,2020-10-01,"])[:2] == (1, 1)
+
+
+def test_qa_2018_12_17_reemployed_one_day_after_the_month_does_not_count() -> None:
+    retained, users, d = _retained(["T1,就労移行支援,2020-04-01,2022-05-31,2022-07-01,,2020-10-01,"])
+    assert (retained, users) == (0, 1)
+    assert "2022年6月30日（令和4年6月30日）まで" in d["users"][0]["warnings"][0]
+
+
+def test_qa_2018_12_17_month_without_the_corresponding_day_ends_on_the_last_day_of_february() -> None:
+    # 2022-01-30 に離職 → 1月31日を第1日とし、2月に応当する日（31日）がないので 2月28日に満了
+    assert _retained(["T1,就労移行支援,2020-04-01,2022-01-30,2022-02-28,,2020-10-01,"])[0] == 1
+    assert _retained(["T1,就労移行支援,2020-04-01,2022-01-30,2022-03-01,,2020-10-01,"])[0] == 0
+
+
+def test_qa_2018_12_17_a_second_change_of_job_breaks_continued_employment() -> None:
+    # 1回目の転職は1月以内（就労継続）、転職先も 2022-11-30 に離職 → 2回目の転職は数えない（再就職が1月以内でも）
+    retained, _, d = _retained(["T1,就労移行支援,2020-04-01,2022-05-31,2022-06-10,2022-11-30,2020-10-01,"])
+    assert retained == 0 and "2回目の離職" in d["users"][0]["warnings"][0]
+    # 転職後の離職日が年度末日より後なら、年度末日にはまだ就労が続いている
+    assert _retained(["T1,就労移行支援,2020-04-01,2022-05-31,2022-06-10,2023-05-31,2020-10-01,"])[0] == 1
+
+
+def test_a_circle_in_the_job_change_column_gets_a_message_asking_for_the_date() -> None:
+    _, _, d = _retained(["T1,就労移行支援,2020-04-01,2022-05-31,○,,2020-10-01,"])
+    assert d["rows"]["accepted"] == 0
+    (item,) = d["rejected"]
+    assert (item["row"], item["column"]) == (2, "転職")
+    assert item["message"].startswith("「○」は日付ではありません。転職の列には、離職の後に再就職した日")
+
+
+def test_second_departure_needs_a_job_change_and_comes_after_it() -> None:
+    _, _, d = _retained(["T1,就労移行支援,2020-04-01,,,2022-11-30,2020-10-01,",
+                         "T2,就労移行支援,2020-04-01,2022-05-31,2022-06-10,2022-06-01,2020-10-01,"])
+    assert [(x["row"], x["column"]) for x in d["rejected"]] == [(2, "転職後の離職日"), (3, "転職後の離職日")]
+
+
+def test_the_template_explains_the_job_change_columns() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
+    notes = {row[0]: row[1] for row in book["説明"].iter_rows(min_row=2, values_only=True)}
+    assert "再就職した日（日付" in notes["転職"] and "1月以内" in notes["転職"]
+    assert "2回目の離職" in notes["転職後の離職日"]
+    assert template_csv().decode("utf-8-sig").splitlines()[0].split(",")[4:6] == ["転職", "転職後の離職日"]
+
+
+# ---- 性質テスト：どんな入力でも、結果か、はっきりしたメッセージ（行・列つき）。読み込める行は失われない ----
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from teichaku.roster.model import ROSTER_COLUMNS  # noqa: E402
+
+# 例の数：既定 120（ROSTER_EXAMPLES で増やせる。例：ROSTER_EXAMPLES=2000 で一度探す）
+PROPERTY = settings(max_examples=int(__import__("os").environ.get("ROSTER_EXAMPLES", "120")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_KNOWN_COLUMNS = set(ROSTER_COLUMNS) | {"日付", "週の勤務時間"}
+
+
+def _outcome(data: bytes, name: str = "x") -> dict | None:
+    """analyse の結果（dict）か、None（ファイル全体の誤り：項目キー file のメッセージを確かめ済み）。ほかの例外は失敗。"""
+    try:
+        d = analyse(data, name, "2023-03-31").to_dict()
+    except RosterError as error:
+        assert error.field == "file" and error.message and "Traceback" not in error.message
+        return None
+    json.dumps(d, ensure_ascii=False)  # JSON にできる
+    for item in d["rejected"]:
+        assert item["row"] >= 1 and item["column"] in _KNOWN_COLUMNS and item["message"], item
+    assert d["rows"]["accepted"] == len(d["users"])
+    to_csv(d)
+    return d
+
+
+@PROPERTY
+@given(st.binary(max_size=3000))
+def test_random_bytes_give_a_result_or_a_message_never_a_traceback(data: bytes) -> None:
+    _outcome(data)
+
+
+def _as_date(text: str) -> object:
+    """ISO の日付なら Excel の日付セルに、存在しない日付（2019-02-30）や他の文字はそのまま文字に。"""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text or None
+
+
+def _fixture_xlsx() -> bytes:
+    """手で確かめた名簿を3つのシートにした Excel（一度だけ作る：保存時刻で中身が変わるため）。"""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, block in zip(("名簿", "対面支援", "職員"), FIXTURE.read_text(encoding="utf-8").split("\n\n"), strict=True):
+        sheet = book.create_sheet(title)
+        for line in block.splitlines():
+            sheet.append([_as_date(c) for c in line.split(",")])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+FILES = {"csv": FIXTURE.read_bytes(), "xlsx": _fixture_xlsx()}
+
+
+def test_the_fixture_as_excel_gives_the_same_numbers_as_the_csv(hand_checked: dict) -> None:
+    d = analyse(FILES["xlsx"], "x.xlsx", "2023-03-31", "40").to_dict()
+    assert (d["retention"]["rate"], d["total_user_months"], d["track_record"]["ratio"]) == ("5/6", 9, "2/3")
+    assert d["rows"] == hand_checked["rows"]
+
+
+@PROPERTY
+@given(st.sampled_from(["csv", "xlsx"]), st.data())
+def test_truncated_and_corrupted_files_give_a_result_or_a_message(kind: str, draw: st.DataObject) -> None:
+    whole = FILES[kind]
+    cut = draw.draw(st.integers(0, len(whole)))
+    data = bytearray(whole[:cut])
+    for _ in range(draw.draw(st.integers(0, 8))):
+        if data:
+            data[draw.draw(st.integers(0, len(data) - 1))] = draw.draw(st.integers(0, 255))
+    _outcome(bytes(data))
+
+
+_TEXT = st.text(alphabet="0123456789-/.年月日令和平成元R○×はいなしU AZ,\"\n\t　就労移行支援", max_size=14)
+_CELL = st.one_of(_TEXT, st.sampled_from(["", "○", "2019-04-01", "2019/2/30", "令和元年5月1日", "H31.4.1", "9999-12-31",
+                                          "0001-01-01", "就労移行支援", "生活介護", "ハローワーク", "-", "なし"]))
+
+
+@st.composite
+def _valid_row(draw: st.DrawFn, number: int) -> list[str]:
+    employed = draw(st.dates(dt.date(2016, 1, 1), dt.date(2022, 12, 31)))
+    start = employed + dt.timedelta(days=draw(st.integers(0, 500)))
+    end = draw(st.one_of(st.none(), st.integers(0, 1200)))
+    return [f"V{number}", draw(st.sampled_from(["就労移行支援", "就労継続支援B型", "生活介護", "自立訓練"])), employed.isoformat(),
+            "", "", "", start.isoformat(), (start + dt.timedelta(days=end)).isoformat() if end is not None else "",
+            draw(st.sampled_from(["", "○"])), ""]
+
+
+@PROPERTY
+@given(st.data(), st.sampled_from(["utf-8", "utf-8-sig", "cp932"]))
+def test_csv_with_random_cells_loses_no_readable_row(draw: st.DataObject, encoding: str) -> None:
+    import csv as _csv
+
+    rows: list[list[str]] = []
+    valid: set[str] = set()
+    for number in range(draw.draw(st.integers(0, 25))):
+        if draw.draw(st.booleans()):
+            rows.append(draw.draw(_valid_row(number)))
+            valid.add(f"V{number}")
+        else:
+            cells = draw.draw(st.lists(_CELL, min_size=0, max_size=len(ROSTER_COLUMNS) + 2))
+            rows.append([f"R{number}", *cells[1:]] if cells and draw.draw(st.booleans()) else cells)
+    out = io.StringIO()
+    writer = _csv.writer(out)
+    writer.writerow(ROSTER_COLUMNS)
+    writer.writerows(rows)
+    d = _outcome(out.getvalue().encode(encoding))
+    assert d is not None  # 見出しは1行目にある
+    assert valid <= {u["id"] for u in d["users"]}  # 読み込める行はすべて読み込む
+
+
+_XLSX_CELL = st.one_of(st.none(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+                       st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2200, 1, 1)), st.times(), _CELL)
+
+
+@PROPERTY
+@given(st.lists(st.lists(_XLSX_CELL, max_size=11), max_size=15))
+def test_xlsx_with_random_cell_types_gives_a_result_or_a_message(rows: list[list[object]]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(ROSTER_COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    d = _outcome(buffer.getvalue())
+    assert d is not None
+    assert d["rows"]["accepted"] + d["rows"]["rejected"] <= len(rows)
