@@ -416,3 +416,111 @@ def test_axe_finds_no_violations_on_the_roster_page_with_a_result(base_url: str,
     _wait_result(page)
     assert _axe(page) == []
     page.close()
+
+
+# ---- 結果が誤解を招かない：古い結果を残さない、エラーはまとめて、入力は URL に ----
+
+def test_stale_result_is_cleared_when_retained_becomes_invalid_and_does_not_print(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/retention/#month=2019-04&users=20&retained=18&scale_users=12")
+    _wait_result(page)
+    assert "9割以上" in _result(page)
+    _by(page, "就労継続者数").fill("abc")  # 計算した後は入力のたびに計算し直す
+    _wait_result(page, "error")
+    text = _result(page)
+    assert "計算結果" not in text and "9割以上" not in text
+    assert "入力にエラーがあるため、結果を表示していません。" in text
+    page.emulate_media(media="print")
+    assert "9割以上" not in page.locator("article").inner_text()
+    page.emulate_media(media="screen")
+    summary = page.locator(".calc-error-summary")
+    assert summary.is_visible() and "就労継続者数：「abc」は整数として読めません" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "f-retained"  # 入力中はフォーカスを動かさない
+    _by(page, "就労継続者数").fill("17")
+    _wait_result(page)
+    assert not summary.is_visible() and "8割以上9割未満" in _result(page)
+    page.close()
+
+
+def test_empty_eligibility_form_lists_every_field_error_in_form_order_with_a_focused_summary(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/eligibility/")
+    _by(page, "利用開始日").fill("x")
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page, "error")
+    summary = page.locator(".calc-error-summary")
+    assert page.evaluate("document.activeElement.className") == "calc-error-summary"
+    assert summary.get_by_role("heading").inner_text() == "入力内容を確認してください"
+    links = summary.locator("a").all_inner_texts()
+    assert [link.split("：")[0] for link in links] == ["前サービス", "就職日", "利用開始日"]  # フォームの順
+    assert "3件のエラーがあります" in summary.inner_text()
+    for field in ("prior_service", "employed", "start"):
+        assert page.locator(f"#f-{field}").get_attribute("aria-invalid") == "true"
+        assert page.locator(f"#f-{field}-error").is_visible()
+    summary.locator("a").nth(1).click()
+    assert page.evaluate("document.activeElement.id") == "f-employed"
+    assert page.evaluate("window.__csp") == []
+    page.close()
+
+
+def test_staffing_row_error_is_linked_to_its_row_in_the_summary(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/staffing/")
+    _by(page, "利用者数").fill("abc")
+    _by(page, "1人目の週の勤務時間（時間）").fill("40")
+    _by(page, "2人目の週の勤務時間（時間）").fill("x")
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page, "error")
+    links = page.locator(".calc-error-summary a")
+    assert links.first.inner_text().startswith("利用者数：")
+    links.last.click()
+    assert page.evaluate("document.activeElement.id") == "f-hours-1"
+    page.close()
+
+
+def test_inputs_stay_in_the_url_so_reload_and_back_keep_them(base_url: str, browser: Any) -> None:
+    page = _open(browser, base_url + "calc/retention/")
+    _by(page, "サービス提供月").fill("2019-04")
+    _by(page, "過去3年間の総利用者数").fill("20")
+    _by(page, "就労継続者数").fill("18")
+    _by(page, "利用者数規模（平均利用者数）").fill("12")
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)
+    fragment = urlsplit(page.url).fragment
+    assert "users=20" in fragment and "retained=18" in fragment and "month=2019-04" in fragment
+    navigations = page.evaluate("history.length")
+    _by(page, "就労継続者数").fill("17")  # 入力を変えるたびに URL も変わる（履歴は増えない）
+    _wait_result(page)
+    expect(page).to_have_url(re.compile(r"retained=17"))
+    assert page.evaluate("history.length") == navigations
+    page.reload()
+    _wait_result(page)
+    assert _by(page, "就労継続者数").input_value() == "17"
+    assert "8割以上9割未満" in _result(page)
+    page.goto(base_url + "qa/")
+    page.go_back()
+    _wait_result(page)
+    assert _by(page, "過去3年間の総利用者数").input_value() == "20"
+    assert _by(page, "就労継続者数").input_value() == "17"
+    page.close()
+
+
+def test_status_shows_the_bytes_of_the_runtime_loaded_out_of_the_total(base_url: str, browser: Any, built_site: Path) -> None:
+    import json
+
+    runtime = json.loads((built_site / "assets" / "calc" / "runtime.json").read_text(encoding="utf-8"))
+    total = sum(size for name, size in runtime["files"].items() if name.startswith("pyodide/") and name != "pyodide/package.json")
+    total += runtime["files"][runtime["wheel"]]
+    page = browser.new_page(service_workers="block")
+    seen: list[str] = []
+    page.on("console", lambda message: seen.append(message.text))
+    page.goto(base_url + "calc/retention/")
+    status = page.locator(".calc-status")
+    assert "読み込み中" in status.inner_text()
+    bar = status.locator("progress")
+    assert bar.get_attribute("aria-label") == "計算の準備の進み具合"
+    assert page.locator(".calc-status-text").get_attribute("aria-live") == "polite"
+    _wait_ready(page)
+    form = page.locator("form.calc")
+    assert int(form.get_attribute("data-total") or 0) == total  # 展開後のバイト数（12 MB あまり）
+    assert int(form.get_attribute("data-loaded") or 0) == total  # 読んだバイト数：すべて
+    assert not bar.is_visible()
+    assert "準備完了" in status.inner_text()
+    page.close()

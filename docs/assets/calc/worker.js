@@ -67,6 +67,8 @@ fetchNative(new URL("assets/calc/runtime.json", SITE))
   .then(data => {
     if (data && data.files) {
       progress.sizes = { files: data.files, wheel: data.wheel || "", xlsx_wheels: data.xlsx_wheels || [] };
+      // pyodide.mjs はこのワーカーが静的に import した：ここに来たときには読み終えている
+      countWhole(new URL("pyodide/pyodide.mjs", SITE).href);
       computeTotal();
     }
   })
