@@ -101,6 +101,21 @@ def claim() -> list[Vector]:
                             "also_using": ["自立生活援助", "職場適応援助者に係る助成金"]}))
     cases.append(("claim", {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "", "face_to_face": "on"}))
     cases.append(("claim", {"users": "20", "retained": "18", "scale_users": "12", "face_to_face": "on"}))  # 月がない
+    # 今日の規則（令和3年度・令和6年度）：登録簿の加算・減算、支援レポート、回数の上限、金額と利用者負担
+    for month in ("2021-03", "2021-04", "2024-03", "2024-04", "2025-03", "2025-04", "2026-06", "2027-04"):
+        for report in ("on", ""):
+            cases.append(("claim", {"month": month, "users": "18", "retained": "16", "scale_users": "12", "face_to_face": "",
+                                    "support_report": report, "support_start": "2020-10-01",
+                                    "additions": ["企業連携等調整特別加算", "定着支援連携促進加算", "地域連携会議実施加算（Ⅰ）",
+                                                  "地域連携会議実施加算（Ⅱ）", "就労定着実績体制加算", "利用者負担上限額管理加算"],
+                                    "coordination_meeting_times": "2", "regional_meeting_1_times": "1", "regional_meeting_2_times": "1",
+                                    "meeting_year_count": "3", "track_record_ended": "10", "track_record_retained": "8",
+                                    "upper_limit_management": "on", "no_support_system": "on", "info_unreported": "on",
+                                    "bcp_missing": "on", "abuse_prevention_missing": "on", "unit_price": "10.7",
+                                    "income_class": "一般1"}))
+    for price in ("10", "11.40", "１０．７", "abc", "0"):
+        cases.append(("claim", {"month": "2024-06", "users": "20", "retained": "20", "unit_price": price, "income_class": "一般2"}))
+    cases.append(("claim", {"month": "2024-13", "users": "x", "retained": "", "unit_price": "abc"}))  # 誤りはまとめて
     return cases
 
 
