@@ -9,7 +9,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from . import SiteBuildError, charts, forms, glossary, tables
+from . import SiteBuildError, charts, forms, glossary, tables, today
 
 PLACEHOLDER = re.compile(r"\{\{\s*teichaku:([a-z0-9_]+)\s*\}\}")
 _ANY_PLACEHOLDER = re.compile(r"\{\{\s*teichaku[^}]*\}\}")
@@ -29,6 +29,10 @@ RENDERERS: dict[str, Callable[[], str]] = {
     "goal": tables.goal,
     "parameters": tables.parameters,
     "fee_history": tables.fee_history,
+    "current_fee": today.current_fee,
+    "current_items": today.current_items,
+    "article": today.article,
+    "article_today": today.article_today,
     "chart_offices": charts.chart_offices,
     "chart_users": charts.chart_users,
     "retention_rates": charts.retention_rates,
