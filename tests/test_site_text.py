@@ -18,7 +18,7 @@ from teichaku_site.typography import is_wide, join_cjk_line_breaks
 _BLOCK = {"address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption", "figure",
           "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "label", "legend", "li", "ol", "option", "p",
           "section", "select", "summary", "svg", "table", "td", "th", "tr", "ul"}
-_RAW = {"pre", "code", "script", "style", "textarea"}
+_RAW = {"pre", "script", "style", "textarea"}  # 整形済み・スクリプトの中は見ない（インラインの code は文字として見る）
 
 
 class _Blocks(HTMLParser):
@@ -31,13 +31,13 @@ class _Blocks(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.raw += tag in _RAW
-        if tag in _BLOCK:
+        if tag in _BLOCK or tag in _RAW:
             self.blocks.append("")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _RAW:
             self.raw = max(0, self.raw - 1)
-        if tag in _BLOCK:
+        if tag in _BLOCK or tag in _RAW:
             self.blocks.append("")
 
     def handle_data(self, data: str) -> None:

@@ -19,29 +19,33 @@ def stats() -> dict[str, Any]:
 
 
 def bar_chart(title: str, labels: list[str], values: list[int], unit: str, chart_id: str) -> str:
-    """棒グラフの SVG（縦軸は 0 から、目盛りは 4 等分）。title は支援技術に読ませる題。"""
-    width, height, left, bottom, top = 640, 300, 56, 40, 24
-    plot_w, plot_h = width - left - 16, height - top - bottom
+    """棒グラフの SVG（縦軸は 0 から、目盛りは 4 等分）。title は支援技術に読ませる題。
+
+    内容の幅いっぱいに広がる（site.css の .chart-figure）。文字の大きさは図の幅に応じて site.css のコンテナクエリが
+    決め、390 px の画面でも 12 px 以上になる。数値は棒の上に直接書き（縦軸の目盛りの数字は置かず、目盛り線だけ）、
+    棒の幅を広くとって月の名が重ならないようにする。
+    """
+    width, height, left, right, bottom, top = 640, 320, 8, 8, 48, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(values)
     step = 10 ** (len(str(peak)) - 1)
     axis_max = ((peak + step - 1) // step) * step
-    bar_w = plot_w / len(values) * 0.6
+    slot = plot_w / len(values)
+    bar_w = slot * 0.6
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-title" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="{chart_id}-title">{html.escape(title)}</title>'
     ]
     for i in range(5):
-        value = axis_max * i // 4
-        y = top + plot_h - plot_h * value / axis_max
-        parts.append(f'<line x1="{left}" x2="{width - 16}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="axis">{value:,}</text>')
+        y = top + plot_h - plot_h * i / 4
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        x = left + plot_w / len(values) * (i + 0.2)
+        x = left + slot * (i + 0.2)
         h = plot_h * value / axis_max
         parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" class="bar"/>')
-        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 4:.1f}" text-anchor="middle" class="value">{value:,}</text>')
-        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 18}" text-anchor="middle" class="axis">{label}</text>')
-    parts.append(f'<text x="8" y="14" class="axis">（{unit}）</text></svg>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 6:.1f}" text-anchor="middle" class="value">{value:,}</text>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 14}" text-anchor="middle" class="axis">{label}</text>')
+    parts.append(f'<text x="{left}" y="24" class="axis">（単位：{unit}）</text></svg>')
     return "".join(parts)
 
 

@@ -10,7 +10,7 @@
   });
 })();
 
-// service worker：最初の訪問でサイト全体を保存し、以後はオフラインでも開けるようにする（scripts/sw.js）。
+// service worker：最初の訪問でサイト全体を保存し、以後はオフラインでも開けるようにする（calculator/teichaku_site/assets/sw.js）。
 (function () {
   if (!("serviceWorker" in navigator) || !window.__md_scope) return;
   window.addEventListener("load", function () {
