@@ -66,7 +66,7 @@ def _find(text: str, term: str, longer: list[str]) -> int:
 def add_abbreviations(html_text: str) -> str:
     """本文で最初に出てくる用語に <abbr title="説明"> を付ける（見出し・リンク・コード・用語集の見出し語などは除く）。
 
-    abbr は tabindex="0" でキーボードからも触っても選べる（説明の表示は site.css の abbr[title]:focus）。
+    abbr は tabindex="0" でキーボードからも触っても選べ、Material の content.tooltips（mkdocs.yml）がフォーカスで説明を出す。
     """
     ordered = sorted(terms(), key=lambda item: -len(item.term))  # 長い用語から先に
     words = [item.term for item in ordered]
