@@ -130,11 +130,19 @@ class UserResult:
     months: tuple[MonthClaim, ...]
     total_units: int | None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, months: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """months：同じ MonthClaim の辞書の元（RosterResult.to_dict が利用者をまたいで使い、月ごとに複製する）。"""
+        shown = months if months is not None else {}
+        out = []
+        for claim in self.months:
+            base = shown.get(id(claim))
+            if base is None:
+                base = shown[id(claim)] = claim.to_dict()
+            out.append(base.copy())
         return {"id": self.id, "row": self.row, "prior_service": self.prior_service, "eligible": self.eligible,
                 "earliest_start": self.earliest_start.isoformat(), "latest_end": self.latest_end.isoformat(),
                 "periods": [p.to_dict() for p in self.periods], "warnings": list(self.warnings),
-                "months": [m.to_dict() for m in self.months], "total_units": self.total_units}
+                "months": out, "total_units": self.total_units}
 
 
 @dataclass(frozen=True)
@@ -236,6 +244,7 @@ class RosterResult:
         return sum(count for _, count in self.monthly_users)
 
     def to_dict(self) -> dict[str, Any]:
+        months: dict[int, dict[str, Any]] = {}  # 同じ請求（MonthClaim）の辞書は一度だけ作り、利用者ごとに複製する
         return {
             "fiscal_year_end": self.fiscal_year_end.isoformat(),
             "retention": self.retention.to_dict(),
@@ -246,7 +255,7 @@ class RosterResult:
             "staffing": self.staffing.to_dict() if self.staffing else None,
             "track_record": self.track_record.to_dict(),
             "claims_basis": self.claims_basis.to_dict() if self.claims_basis else None,
-            "users": [u.to_dict() for u in self.users],
+            "users": [u.to_dict(months) for u in self.users],
             "rejected": [r.to_dict() for r in self.rejected],
             "rows": self.rows.to_dict(),
             "tables": [t.to_dict() for t in self.tables],

@@ -14,7 +14,7 @@ import csv
 import datetime as _dt
 import io
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,21 +83,12 @@ def _filled(values: Sequence[Any]) -> int:
     return sum(1 for value in values if value is not None and (not isinstance(value, str) or value.strip()))
 
 
-def _blank_text(values: list[Any]) -> bool:
-    """CSV の行（セルはすべて文字列）が空か（速さのため any と join だけで調べる）。"""
-    return not any(values) or not "".join(values).strip()
-
-
-def _blank_cells(values: list[Any]) -> bool:
-    return not _filled(values)
-
-
-def _split(sheet: str, rows: Iterable[tuple[int, list[Any]]], first_table_required: bool,
-           blank: Callable[[list[Any]], bool] = _blank_cells) -> list[Table]:
+def _split(sheet: str, rows: Iterable[tuple[int, list[Any]]], first_table_required: bool, text_cells: bool = False
+           ) -> list[Table]:
     """行の並びを表に分ける（CSV とシートで同じ規則）。
 
     first_table_required：見出し行が最初の HEADER_SEARCH_ROWS 行にないとき、CSV ならファイル全体の誤り（RosterError）、
-    シートなら表のないシートとして空を返す。
+    シートなら表のないシートとして空を返す。text_cells：セルがすべて文字列（CSV）なら空の行を速く調べる。
     """
     tables: list[Table] = []
     current: Table | None = None
@@ -105,7 +96,7 @@ def _split(sheet: str, rows: Iterable[tuple[int, list[Any]]], first_table_requir
     notes: list[int] = []  # 空行のあとの1セルだけの行（次の見出しの表題か、表のあとの注記）
     preamble: list[int] = []  # 最初の見出しより上の行
     for number, values in rows:
-        if blank(values):
+        if (not any(values) or not "".join(values).strip()) if text_cells else not _filled(values):
             gap = current is not None or gap
             continue
         quick = current is not None and not gap
@@ -159,28 +150,18 @@ def _decode(data: bytes) -> str:
         raise RosterError("文字コードを判別できません。UTF-8 か Shift_JIS（CP932）の CSV で保存してください。") from None
 
 
-def _csv_rows(text: str) -> Iterable[tuple[int, list[Any]]]:
-    reader = csv.reader(io.StringIO(text))
-    number = 0
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            raise RosterError(f"{number + 1}行目を CSV として読めません（引用符「\"」が閉じていないか、セルが長すぎます）。"
-                              ) from None
-        number += 1
-        yield number, values
-
-
 def _csv_tables(data: bytes) -> list[Table]:
     text = _decode(data)
     if "\x00" in text:
         raise RosterError("CSV として読めません（文字以外のデータを含みます）。")
     if not text.strip():
         raise RosterError("ファイルに内容がありません（空白と改行だけです）。")
-    return _split("CSV", _csv_rows(text), True, _blank_text)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return _split("CSV", enumerate(reader, start=1), True, True)
+    except csv.Error:
+        raise RosterError(f"{reader.line_num}行目のあたりを CSV として読めません（引用符「\"」が閉じていないか、セルが長すぎます）。"
+                          ) from None
 
 
 def _xlsx_tables(data: bytes) -> Reading:

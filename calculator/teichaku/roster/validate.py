@@ -170,6 +170,7 @@ def read_contacts(table: Table, facts: Facts, known: set[str]) -> None:
     facts.contacts = contacts
     months: dict[Any, Month] = {}  # 同じ日付のセルは一度だけ読む
     rejected = facts.rejected
+    count = 0
     for number, values in table.rows:
         user_id = cell_text(values[id_at]) if id_at < len(values) else ""
         if user_id not in known:
@@ -189,7 +190,8 @@ def read_contacts(table: Table, facts: Facts, known: set[str]) -> None:
             contacts[user_id] = {month}
         else:
             found.add(month)
-        facts.contact_rows += 1
+        count += 1
+    facts.contact_rows += count
 
 
 def read_staff(table: Table, facts: Facts) -> None:
