@@ -75,8 +75,10 @@ def job_change_deadline(left: _dt.date) -> _dt.date:
 def job_change_counts(user: EmploymentFacts) -> bool:
     """転職（離職の後の再就職）を就労継続とみなすか（平成30年12月17日 Q&A）。
 
-    みなすのは、利用期間中の1回目の転職（名簿の「転職」の列）で、再就職日が離職日の翌日から1月以内のときだけ。
+    みなすのは、1回目の転職（名簿の「転職」の列）で、再就職日が離職日の翌日から1月以内のときだけ。
     2回目の転職（「転職後の離職日」がある）は、その離職で就労継続が途切れる（`employment_broken`）。
+    Q&A は利用期間中の転職について述べている。利用を終えた後の転職も同じ条件で扱う（このツールの選択。
+    docs/calc/roster.md に明記）。
     """
     if user.left is None or user.reemployed is None:
         return False
