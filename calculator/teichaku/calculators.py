@@ -58,6 +58,7 @@ class Field:
     group: str = ""
     since: str = ""  # この項目が意味を持つ最初の日（登録簿の事実：その加算・減算が存在する期間）
     until: str = ""
+    choice_dates: tuple[tuple[str, str, str], ...] = ()  # (選択肢, 最初の日, 最後の日)：その月にある加算・減算だけを示すため
 
     @property
     def flag(self) -> str:
@@ -294,8 +295,17 @@ def _iso(day: _dt.date | None) -> str:
 def claim_fields() -> tuple[Field, ...]:
     """月の請求の項目：基本の項目に、登録簿の加算・減算とその事実（登録簿から。加算を増やしてもコードを変えない）。"""
     reg = registry()
-    additions = tuple(dict.fromkeys(i.name for i in reg.items if not i.is_reduction and i.facts))
+    additions = tuple(dict.fromkeys(i.name for i in reg.items if not i.is_reduction and (i.facts or i.check)))
     reductions = tuple(i.name for i in reg.items if i.is_reduction)
+
+    def dates(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+        out = []
+        for name in names:
+            item = reg.lookup(name)
+            assert item is not None
+            out.append((name, _iso(item.first_day), _iso(item.last_day)))
+        return tuple(out)
+
     fact_fields: list[Field] = []
     for key, fact in reg.facts.items():
         users = [i for i in reg.items if key in i.facts]
@@ -321,9 +331,9 @@ def claim_fields() -> tuple[Field, ...]:
               "支援レポートを本人（本人の同意を得て企業等）と月1回共有した（令和3年4月からの基本報酬の要件）", default="on",
               invert=True, cli="--no-support-report", since="2021-04-01"),
         Field("additions", "加算", "checkboxes", "請求したい加算（その月にないものは理由つきで算定しません）",
-              choices=additions, cli="--addition"),
+              choices=additions, cli="--addition", choice_dates=dates(additions)),
         Field("reductions", "減算（名で指定）", "checkboxes", "当てはまる減算（下の事業所についての事実と同じ）", choices=reductions,
-              cli="--reduction"),
+              cli="--reduction", choice_dates=dates(reductions)),
         Field("support_start", "利用開始日", "date", "企業連携等調整特別加算（支援開始1年以内）の判定・利用開始前の月の判定に使います"),
         *fact_fields,
         Field("also_using", "併用しているサービス", "checkboxes", "併給調整の対象（警告を示します）",

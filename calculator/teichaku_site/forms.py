@@ -15,7 +15,21 @@ def _attrs(field: Field, described: str) -> str:
     return f'id="f-{field.key}" name="{field.key}" aria-describedby="{described}"{required}'
 
 
+def _period(since: str, until: str) -> str:
+    """その項目・選択肢が意味を持つ期間（months.js がサービス提供月に合わせて示す・隠す）。"""
+    return (f' data-since="{since}"' if since else "") + (f' data-until="{until}"' if until else "")
+
+
 def form_field(field: Field) -> str:
+    """一つの項目（期間のある項目は data-since・data-until つき）。"""
+    html_text = _form_field(field)
+    period = _period(field.since, field.until)
+    if period:
+        html_text = html_text.replace(f'data-field="{field.key}"', f'data-field="{field.key}"{period}', 1)
+    return html_text
+
+
+def _form_field(field: Field) -> str:
     """一つの項目：ラベル、説明（hint）、エラー（hint の下、入力の上）、入力。"""
     key = field.key
     hint = f'<p class="calc-hint" id="f-{key}-hint">{html.escape(field.hint)}</p>' if field.hint else ""
@@ -29,9 +43,10 @@ def form_field(field: Field) -> str:
                 f'<input type="checkbox" {_attrs(field, described)} value="on"{checked}>'
                 f'<label for="f-{key}">{label}</label>{hint}</div>')
     if field.kind == "checkboxes":
+        periods = {choice: _period(since, until) for choice, since, until in field.choice_dates}
         boxes = "".join(
-            f'<div class="calc-check"><input type="checkbox" id="f-{key}-{i}" name="{key}" value="{html.escape(choice)}">'
-            f'<label for="f-{key}-{i}">{html.escape(choice)}</label></div>'
+            f'<div class="calc-check"{periods.get(choice, "")}><input type="checkbox" id="f-{key}-{i}" name="{key}" '
+            f'value="{html.escape(choice)}"><label for="f-{key}-{i}">{html.escape(choice)}</label></div>'
             for i, choice in enumerate(field.choices)
         )
         return (f'<fieldset class="calc-field" data-field="{key}" data-kind="{field.kind}" aria-describedby="{described}">'
