@@ -205,3 +205,11 @@ def test_roster_errors_name_the_file_and_fiscal_year_end_fields() -> None:
     assert run("roster", {"file": "x.csv", "fiscal_year_end": "2023-02-28"}, data)["errors"][0]["field"] == "fiscal_year_end"
     result = run("roster", {"file": "x.csv", "fiscal_year_end": "2023-03-31"}, data)
     assert result["ok"] and result["excluded"] == ["U03"] and len(result["data"]["rejected"]) == 6
+
+
+def test_change_of_job_within_one_month_continues_and_later_ends_support_qa_2018_12_17() -> None:
+    base = {"prior_service": "就労移行支援", "employed": "2019-04-01", "start": "2019-10-01", "left_on": "2020-05-31"}
+    within = run("eligibility", {**base, "reemployed_on": "2020-06-20"})
+    later = run("eligibility", {**base, "reemployed_on": "2020-07-15"})
+    assert within["verdict"]["tone"] == "ok" and "就労の継続" in within["verdict"]["text"]
+    assert later["verdict"]["tone"] == "ng" and "2020年5月31日" in later["verdict"]["text"]

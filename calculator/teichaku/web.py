@@ -174,6 +174,11 @@ def _timeline(d: dict[str, Any]) -> dict[str, Any] | None:
 def _eligibility(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     verdict = {"tone": "ok" if d["eligible"] else "ng", "text": "利用できます" if d["eligible"] else "利用できません"}
+    if d["eligible"] and d.get("support_ends"):
+        ends = _date_text(d["support_ends"])
+        verdict = {"tone": "ng", "text": f"利用できます（転職が就労の継続にあたらないため、支援は離職日{ends}で終わります）"}
+    elif d["eligible"] and d.get("employment_continued"):
+        verdict = {"tone": "ok", "text": "利用できます（転職後も就労の継続として、最初の就職日から数えた期間で利用できます）"}
     summary = [
         {"label": "就職日", "value": _date_text(d["employed"])},
         {"label": "最も早い利用開始日", "value": _date_text(d["earliest_start"])},

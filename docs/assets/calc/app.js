@@ -431,7 +431,8 @@ function setUp(form) {
     const cited = result.sources.map(source => element("li", {}, sourceLink(source),
       source.quote ? [" ", element("q", {}, source.quote)] : null,
       source.url ? [" ", element("a", { href: source.url, rel: "noopener" }, "e-Gov 法令検索で開く")] : null,
-      source.confidence ? ` （確度：${source.confidence}）` : null));
+      source.confidence ? ` （確度：${({ high: "高", medium: "中", low: "低" })[source.confidence] || source.confidence}` +
+        `${source.checked_against ? `。${source.checked_against}で確認` : ""}）` : null));
     parts.push(element("section", { class: "calc-basis", "aria-labelledby": `${kind}-basis-heading` },
                        element("h3", { id: `${kind}-basis-heading` }, "根拠（計算の手順）"), element("ol", {}, steps),
                        element("h3", {}, "出典"), element("ul", {}, cited)));
