@@ -7,7 +7,12 @@
 - 入力を変えてから新しい結果までの時間（中央値）
 - 転送したバイト数（サーバーが送った本文の合計。初回と2回目）
 
-使い方：.venv/bin/python scripts/bench_calculators.py [--site DIR] [--repeat N]
+- --first-visit：最初の訪問だけを測る（issue 11）。ナビゲーション → 最初の結果 ÷ 同じ Pyodide を Web Worker で
+  起動するだけのページ（どちらも初回、毎回新しいブラウザのコンテキスト、交互に、5回の中央値）と、
+  service worker を有効にした新しいプロファイルで、ガイドのページ（Q&A）と計算機のページを開いたときに
+  サーバーが送ったバイト数と要求の数（service worker が保存し終えるまで）。
+
+使い方：.venv/bin/python scripts/bench_calculators.py [--site DIR] [--repeat N] [--first-visit [--runs 5]]
 目標（issue 4）：最初の結果 ≦ 下限 × 1.15、入力の変更 → 結果 ≦ 50 ms（中央値）、2回目の転送 < 100 KB、
 Pyodide の準備より前にフォームを表示。
 """
@@ -15,6 +20,7 @@ Pyodide の準備より前にフォームを表示。
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -92,11 +98,62 @@ def _page_times(page: Any) -> dict[str, float]:
     return times
 
 
+def _first_visit(p: Any, root: Path, runs: int) -> None:
+    """最初の訪問：最初の結果 ÷ 下限（交互、中央値）と、ガイドのページ・計算機のページの転送量。"""
+    traffic: list[tuple[str, int, int]] = []
+    server = serve.start(root, traffic=traffic)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    url = f"{base}calc/retention/#{EXAMPLES['retention']}"
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    bare, calc = [], []
+    for _ in range(runs):
+        for kind in ("bare", "calc"):
+            context = browser.new_context(service_workers="block")
+            page = context.new_page()
+            if kind == "bare":
+                page.goto(base + "bench/bare.html")
+                page.wait_for_function("() => window.__bare !== undefined", timeout=120000)
+                bare.append(page.evaluate("() => window.__bare.at"))
+            else:
+                page.goto(url)
+                _wait(page, "form.calc[data-result='ok']")
+                calc.append(_page_times(page)["first_result"])
+            context.close()
+    browser.close()
+    floor_ms, first_ms = statistics.median(bare), statistics.median(calc)
+    print(f"下限（Pyodide を Web Worker で起動して 1+1）ms：{' '.join(f'{x:.0f}' for x in bare)}")
+    print(f"ナビゲーション → 最初の結果 ms：{' '.join(f'{x:.0f}' for x in calc)}")
+    print(f"比：{first_ms / floor_ms:.2f}（中央値 {first_ms:.0f} ms ÷ {floor_ms:.0f} ms、{runs}回、初回、交互）")
+    with tempfile.TemporaryDirectory() as profiles:
+        saved = "form.calc[data-offline='saved']"
+        for label, path, ready in (("ガイドのページ（Q&A）", "qa/", None),
+                                   ("計算機のページ（就労定着率）", f"calc/retention/#{EXAMPLES['retention']}", saved)):
+            traffic.clear()
+            context = p.chromium.launch_persistent_context(str(Path(profiles) / label), executable_path=CHROMIUM, args=FLAGS)
+            page = context.new_page()
+            page.goto(base + path)
+            if ready:
+                _wait(page, "form.calc[data-result='ok']")
+                with contextlib.suppress(Exception):  # 実行環境を保存し終えるまで（この仕組みのない版では待たない）
+                    page.wait_for_selector(ready, timeout=30000)
+            for _ in range(600):
+                if page.evaluate("async () => navigator.serviceWorker.controller !== null && (await caches.keys()).length > 0"):
+                    break
+                page.wait_for_timeout(100)
+            page.wait_for_timeout(1500)  # service worker の保存が終わるまで
+            runtime = sum(size for name, _, size in traffic if "/pyodide/" in name or "/wheels/" in name)
+            print(f"{label}：{_bytes(traffic) / 1048576:.2f} MB、{len(traffic)}件（うち計算用の実行環境 {runtime / 1048576:.2f} MB）")
+            context.close()
+    server.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--site", type=Path, help="ビルド済みのサイト（省略時はここでビルドする）")
     parser.add_argument("--repeat", type=int, default=20, help="入力の変更を測る回数")
     parser.add_argument("--json", action="store_true", help="結果を JSON でも出す")
+    parser.add_argument("--first-visit", action="store_true", help="最初の訪問だけを測る（比と転送量）")
+    parser.add_argument("--runs", type=int, default=5, help="--first-visit の回数（中央値を取る）")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -111,6 +168,10 @@ def main() -> None:
         (bench / "bare.html").write_text(BARE_HTML, encoding="utf-8")
         (bench / "bare.js").write_text(BARE_JS, encoding="utf-8")
         (bench / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
+        if args.first_visit:
+            with sync_playwright() as p:
+                _first_visit(p, root, args.runs)
+            return
         traffic: list[tuple[str, int, int]] = []
         server = serve.start(root, traffic=traffic)
         base = f"http://127.0.0.1:{server.server_address[1]}/"
