@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from . import whatif
 from .calculators import (
     CALCULATORS as REGISTRY,
 )
@@ -171,6 +172,11 @@ def _timeline(d: dict[str, Any]) -> dict[str, Any] | None:
 
 # ---- 計算機ごとの処理 ----
 
+def _what_if(changes: list[whatif.WhatIf]) -> dict[str, Any]:
+    """結果を変える条件の一覧（同じ規則で境目の両側を計算したもの）。"""
+    return {"title": "結果が変わる条件", "items": [c.text for c in changes]}
+
+
 def _eligibility(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     verdict = {"tone": "ok" if d["eligible"] else "ng", "text": "利用できます" if d["eligible"] else "利用できません"}
@@ -190,7 +196,8 @@ def _eligibility(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     if d["periods"]:
         lists.append({"title": "支給決定期間（1年以内ごと）",
                       "items": [f"{i}. {_date_text(p['start'])} 〜 {_date_text(p['end'])}" for i, p in enumerate(d["periods"], 1)]})
-    return {"verdict": verdict, "summary": summary, "lists": lists, "table": None,
+    lists.insert(1, _what_if(whatif.eligibility_changes(d)))
+    return {"verdict": verdict, "summary": summary, "lists": [x for x in lists if x["items"]], "table": None,
             "timeline": _timeline(d) if d["periods"] else None, "data": d, "citations": result.explanation.sources}
 
 
@@ -207,6 +214,7 @@ def _retention(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     verdict = {"tone": "info", "text": f"区分「{d['tier']}」" + (f"・{units}" if d["base_units"] is not None else "")}
     on = result.month.first_day if result.month else NOTICE_DATE
     lists = [{"title": "注意", "items": d["warnings"]}] if d["warnings"] else []
+    lists.insert(0, _what_if(whatif.retention_changes(result)))
     return {"verdict": verdict, "summary": summary, "lists": lists, "table": tier_table(d["tier_rank"], d["scale"], on),
             "timeline": None, "data": d, "citations": result.explanation.sources}
 
@@ -240,6 +248,8 @@ def _claim(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     if d["not_covered"]:
         lists.append({"title": "合計に含まない項目（このサイトの資料で値を確認できないもの）",
                       "items": [f"{n['name']}：{n['reason']}" for n in d["not_covered"]]})
+    changes = whatif.retention_changes(result.retention) + whatif.claim_changes(d, result.explanation.on)
+    lists.insert(0, _what_if(changes))
     if d["warnings"]:
         lists.append({"title": "注意", "items": d["warnings"]})
     verdict = {"tone": "info" if d["total_units"] is not None else "ng", "text": f"{d['total_label']} {total}"}
@@ -262,7 +272,7 @@ def _staffing(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     else:
         verdict = {"tone": "ok" if d["meets"] else "ng",
                    "text": "就労定着支援員の人員基準を満たします" if d["meets"] else "就労定着支援員の人員基準を満たしません"}
-    lists = []
+    lists = [_what_if(whatif.staffing_changes(result))]
     if d["implementing_body_ok"] is not None:
         lists.append({"title": "実施主体の要件（基準省令第206条の7）",
                       "items": ["満たします" if d["implementing_body_ok"] else "満たしません（過去3年間に3人以上の一般就労が必要）"]})
@@ -415,6 +425,7 @@ def run(kind: str, inputs: Mapping[str, Any], data: bytes | None = None) -> dict
     except ParameterError as error:
         return {"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "パラメータ", "message": str(error)}]}
     citations: list[Citation] = out.pop("citations")
+    out["lists"] = [item for item in out.get("lists", []) if item["items"]]
     result_data: dict[str, Any] = out["data"]
     out["steps"] = result_data.get("steps", [])
     out["sources"] = _sources(result_data.get("sources", []), citations)
