@@ -150,7 +150,9 @@ def test_monthly_users_from_contacts_or_from_the_use_period() -> None:
     months = office.fiscal_months(FYE)
     assert (months[0], months[-1]) == (Month(2022, 4), Month(2023, 3))
     users = [person("a", "2021-04-01", "2021-10-01"), person("b", "2021-04-01", "2022-05-15", end="2022-06-01")]
-    by_contact = office.monthly_user_counts(users, months, {"a": {Month(2022, 4), Month(2022, 5)}, "b": {Month(2022, 5)}})
+    april, may = office.month_number(Month(2022, 4)), office.month_number(Month(2022, 5))
+    assert may == april + 1 == 2022 * 12 + 4
+    by_contact = office.monthly_user_counts(users, months, {"a": {april, may}, "b": {may}})
     assert by_contact[:3] == [1, 2, 0] and sum(by_contact) == 3
     by_period = office.monthly_user_counts(users, months, None)
     assert by_period[:3] == [1, 2, 2] and sum(by_period) == 14

@@ -236,20 +236,26 @@ def fiscal_months(fye: _dt.date) -> list[Month]:
     return [first.shift(i) for i in range(12)]
 
 
+def month_number(month: Month) -> int:
+    """月の通し番号（年 × 12 + 月 − 1）。対面支援のあった月の集合をこの番号で持つ（Month より速く引ける）。"""
+    return month.year * 12 + month.month - 1
+
+
 def monthly_user_counts(users: Sequence[EmploymentFacts], months: Sequence[Month],
-                        contacts: Mapping[str, Collection[Month]] | None) -> list[int]:
+                        contacts: Mapping[str, Collection[int]] | None) -> list[int]:
     """月ごとの利用者数（延べ利用者数はその合計）。
 
-    contacts（利用者ID → 対面支援のあった月）があれば、その月に対面支援があった（基本報酬を請求できる、別添 p.27 ※2）
+    contacts（利用者ID → 対面支援のあった月の month_number）があれば、その月に対面支援があった（基本報酬を請求できる、別添 p.27 ※2）
     利用者を数える。なければ（このツールの選択）、利用期間がその月に1日でもかかる利用者を数える。
     """
     if contacts is not None:
         counts = [0] * len(months)
+        numbers = [month_number(month) for month in months]
         for user in users:
             seen = contacts.get(user.id)
             if seen:
-                for i, month in enumerate(months):
-                    if month in seen:
+                for i, number in enumerate(numbers):
+                    if number in seen:
                         counts[i] += 1
         return counts
     return [sum(1 for u in users if used_between(u, month.first_day, month.last_day)) for month in months]

@@ -155,7 +155,7 @@ def _track_record(users: Sequence[UserFacts], fye: _dt.date, params: ParameterSe
 
 
 def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | None,
-                 contacts: dict[str, set[Month]] | None, fye: _dt.date, params: ParameterSet,
+                 contacts: dict[str, set[int]] | None, fye: _dt.date, params: ParameterSet,
                  cache: dict[tuple[Any, ...], MonthClaim]) -> UserResult:
     # check_eligibility と同じ日付の計算（usable_window）。利用者が多いので根拠の文章は作らない。
     window = usable_window(user.employed, None, params)
@@ -187,10 +187,10 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
         initial_done = False
         first_year_end = period_end(user.start, params.value("fees.company_coordination_months", fye))
         end = user.end
-        for month, first, last, iso in _bounds(tuple(months)):
+        for month, number, first, last, iso in _bounds(tuple(months)):
             if user.start > last or (end is not None and end < first):
                 continue  # 利用期間にかからない月
-            face = month in seen
+            face = number in seen
             requested = (("初期加算",) if user.from_other_office else ()) \
                 + (("企業連携等調整特別加算",) if first <= first_year_end else ()) \
                 + (("特別地域加算",) if user.special_area else ())
@@ -223,9 +223,9 @@ def _job_change_notes(user: UserFacts) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, _dt.date, _dt.date, str], ...]:
-    """各月の初日・末日・表記（利用者ごとに計算し直さない）。"""
-    return tuple((month, month.first_day, month.last_day, month.iso()) for month in months)
+def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, int, _dt.date, _dt.date, str], ...]:
+    """各月の通し番号・初日・末日・表記（利用者ごとに計算し直さない）。"""
+    return tuple((month, office.month_number(month), month.first_day, month.last_day, month.iso()) for month in months)
 
 
 def _claim(basis: ClaimsBasis, month: Month, iso: str, face: bool, requested: tuple[str, ...], initial_done: bool,

@@ -14,7 +14,7 @@ import csv
 import datetime as _dt
 import io
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,19 +95,22 @@ def _split(sheet: str, rows: Iterable[tuple[int, list[Any]]], first_table_requir
     gap = False  # 直前に空行があった
     notes: list[int] = []  # 空行のあとの1セルだけの行（次の見出しの表題か、表のあとの注記）
     preamble: list[int] = []  # 最初の見出しより上の行
+    append: Callable[[tuple[int, list[Any]]], None] | None = None  # 表の途中（空行のあとでない）なら current.rows.append
     for number, values in rows:
         if (not any(values) or not "".join(values).strip()) if text_cells else not _filled(values):
-            gap = current is not None or gap
+            if current is not None:
+                gap, append = True, None
             continue
-        quick = current is not None and not gap
-        # 表の途中の行：見出しの語をそのまま含むときだけ調べる（速さのため。空行のあとと表の前は必ず調べる）
-        if not quick or not _HEADER_WORDS.isdisjoint(values):
-            kind, header = _header_of(values)
-            if kind is not None:
-                current = Table(sheet, number, header, [], kind, (preamble if not tables else notes)[:])
-                tables.append(current)
-                notes, preamble, gap = [], [], False
-                continue
+        # 表の途中の行（速い道）：見出しの語をそのまま含まなければデータ行。空行のあとと表の前は必ず見出しかを調べる
+        if append is not None and _HEADER_WORDS.isdisjoint(values):
+            append((number, values))
+            continue
+        kind, header = _header_of(values)
+        if kind is not None:
+            current = Table(sheet, number, header, [], kind, (preamble if not tables else notes)[:])
+            tables.append(current)
+            notes, preamble, gap, append = [], [], False, current.rows.append
+            continue
         if current is None:
             if number > HEADER_SEARCH_ROWS:
                 if first_table_required:
@@ -123,8 +126,8 @@ def _split(sheet: str, rows: Iterable[tuple[int, list[Any]]], first_table_requir
         if notes:  # 表題ではなかった：表のあとの注記として残す
             current.skipped.extend(notes)
             notes = []
-        gap = False
-        current.rows.append((number, values))
+        gap, append = False, current.rows.append
+        append((number, values))
     if current is not None and notes:
         current.skipped.extend(notes)
     if not tables and first_table_required:

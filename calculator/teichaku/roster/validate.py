@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..dates import Month, parse_date
+from ..dates import parse_date
 from ..errors import InputError
 from ..numbers import parse_decimal
 from ..params import ParameterSet
@@ -36,10 +36,11 @@ _EARLIEST, _LATEST = _dt.date(1900, 1, 1), _dt.date(2100, 12, 31)
 
 @dataclass
 class Facts:
-    """名簿ファイルから確かめた事実。contacts は対面支援の表がなければ None。"""
+    """名簿ファイルから確かめた事実。contacts（利用者ID → 対面支援のあった月の office.month_number）は、対面支援の表が
+    なければ None。"""
 
     users: list[UserFacts] = field(default_factory=list)
-    contacts: dict[str, set[Month]] | None = None
+    contacts: dict[str, set[int]] | None = None
     contact_rows: int = 0
     staff: list[StaffRow] = field(default_factory=list)
     has_staff_table: bool = False
@@ -168,11 +169,12 @@ def read_contacts(table: Table, facts: Facts, known: set[str]) -> None:
     id_at, date_at = table.header.index("利用者ID"), table.header.index("日付")
     contacts = facts.contacts if facts.contacts is not None else {}
     facts.contacts = contacts
-    months: dict[Any, Month] = {}  # 同じ日付のセルは一度だけ読む
+    months: dict[Any, int] = {}  # 同じ日付のセルは一度だけ読む（月の通し番号 office.month_number）
     rejected = facts.rejected
     count = 0
     for number, values in table.rows:
-        user_id = cell_text(values[id_at]) if id_at < len(values) else ""
+        raw = values[id_at] if id_at < len(values) else ""
+        user_id = raw.strip() if type(raw) is str else cell_text(raw)
         if user_id not in known:
             message = f"名簿にない利用者ID「{user_id}」です。" if user_id else "利用者IDがありません。"
             rejected.append(Rejection(table.sheet, number, "利用者ID", message))
@@ -181,7 +183,8 @@ def read_contacts(table: Table, facts: Facts, known: set[str]) -> None:
         month = months.get(raw)
         if month is None:
             try:
-                month = months[raw] = Month.of(_date(cell_text(raw), "日付"))
+                day = _date(cell_text(raw), "日付")
+                month = months[raw] = day.year * 12 + day.month - 1
             except InputError as error:
                 rejected.append(Rejection(table.sheet, number, "日付", error.message))
                 continue
