@@ -9,7 +9,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from . import SiteBuildError, charts, forms, glossary, tables, today
+from . import SiteBuildError, charts, forms, glossary, tables, today, training
 
 PLACEHOLDER = re.compile(r"\{\{\s*teichaku:([a-z0-9_]+)\s*\}\}")
 _ANY_PLACEHOLDER = re.compile(r"\{\{\s*teichaku[^}]*\}\}")
@@ -37,6 +37,7 @@ RENDERERS: dict[str, Callable[[], str]] = {
     "chart_users": charts.chart_users,
     "retention_rates": charts.retention_rates,
     "glossary": glossary.glossary,
+    **training.RENDERERS,  # 研修：練習問題と配布資料（docs/training/）
     **{f"form_{kind}": functools.partial(forms.calculator_form, kind) for kind in forms.kinds()},
 }
 
