@@ -272,7 +272,7 @@ def try_block(case: Case, prefix: str, address: str | None, text: str | None = N
     link = f'<a class="calc-example training-open" href="{href}">{name}</a>'
     if address is None:
         qr = ('<p class="training-qr-missing">QRコードは、サイトのアドレスを指定してビルドすると表示されます'
-              '（このページの「QRコードについて」）。サイトの根からのパス：'
+              '（研修のページの「QRコードについて」）。サイトの根からのパス：'
               f'<code class="training-qr-path">{html.escape(path)}</code></p>')
     else:
         absolute = urljoin(address, path)
@@ -338,11 +338,11 @@ def training_exercises(on: dt.date | None = None, address: str | None = None, en
 
 def _qr_note(address: str | None) -> str:
     if address is None:
-        return ('<p class="training-qr-status">QRコードについて：このサイトは、置かれるアドレスを指定せずにビルドされたため、'
+        return ('<p class="training-qr-status" id="qr">QRコードについて：このサイトは、置かれるアドレスを指定せずにビルドされたため、'
                 "QRコードを表示していません。スマートフォンで開けるアドレス（例：https://example.jp/teichaku/）を、"
                 "ビルドするときに環境変数 <code>TEICHAKU_SITE_URL</code> か mkdocs.yml の <code>site_url</code> で"
                 "指定すると、各リンクの横にQRコードを表示します。</p>")
-    return (f'<p class="training-qr-status">QRコードについて：各QRコードは、このサイトのアドレス '
+    return (f'<p class="training-qr-status" id="qr">QRコードについて：各QRコードは、このサイトのアドレス '
             f"<code>{html.escape(address)}</code> の上の計算機を、その入力で開きます（ビルドの時に指定したアドレス）。</p>")
 
 
@@ -433,7 +433,8 @@ def handout_retention(params: ParameterSet | None = None, on: dt.date | None = N
         value = item.at(on)
         assert value is not None
         kind = "減算" if item.is_reduction else "加算"
-        rows.append(f"| {item.name_on(on)}（{kind}） | {_item_value(item, value)} |")
+        shown = "記載なし（未確認）" if value.not_covered else _item_value(item, value)
+        rows.append(f"| {item.name_on(on)}（{kind}） | {shown} |")
         item_sources.append(value.source)
     documents = "、".join(dict.fromkeys(c.document.short for c in item_sources))
     parts = [
@@ -445,7 +446,7 @@ def handout_retention(params: ParameterSet | None = None, on: dt.date | None = N
             f"- 例：{_month_text(on)}に20人中19人 → 区分「{tier}」、{units}"), [lookback.source, *result_citations(result)]),
         "\n\n".join(['<section class="training-slide" markdown>', "## 今の基本報酬 { #h-fee }", current_fee(params, on),
                      "</section>"]),
-        _section("今の加算・減算", "h-items", "\n".join(rows) + "\n{: .training-compact }",
+        _section("今の加算・減算", "h-items", "\n".join(rows),
                  [f"{documents}（各項目の出典は[報酬](../fees.md#今の加算と減算)の表）"]),
     ]
     return "\n\n".join(parts)
