@@ -187,13 +187,15 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
         initial_done = False
         first_year_end = period_end(user.start, params.value("fees.company_coordination_months", fye))
         end = user.end
+        # 請求する加算：初期加算（他事業所からの受入れ）、企業連携等調整特別加算（支援開始1年以内の月）、特別地域加算
+        initial = ("初期加算",) if user.from_other_office else ()
+        area = ("特別地域加算",) if user.special_area else ()
+        early, later = (*initial, "企業連携等調整特別加算", *area), (*initial, *area)
         for month, number, first, last, iso in _bounds(tuple(months)):
             if user.start > last or (end is not None and end < first):
                 continue  # 利用期間にかからない月
             face = number in seen
-            requested = (("初期加算",) if user.from_other_office else ()) \
-                + (("企業連携等調整特別加算",) if first <= first_year_end else ()) \
-                + (("特別地域加算",) if user.special_area else ())
+            requested = early if first <= first_year_end else later
             key = (month, face, requested, initial_done)
             claim = cache.get(key)
             if claim is None:

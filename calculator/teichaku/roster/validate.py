@@ -117,6 +117,8 @@ def read_users(table: Table, facts: Facts, qualifying: Sequence[str], seen: dict
     cell = _getter(table)
     sheet = table.sheet
     rejected = facts.rejected
+    services: dict[str, Any] = {}  # 同じ前サービスの文字列は一度だけ読む（誤りは覚えない）
+    columns = [(column, column in REQUIRED_COLUMNS) for column in DATE_COLUMNS]
     for number, values in table.rows:
         facts.roster_rows.add((sheet, number))
         user_id = cell(values, "利用者ID")
@@ -129,11 +131,14 @@ def read_users(table: Table, facts: Facts, qualifying: Sequence[str], seen: dict
             rejected.append(Rejection(sheet, number, "利用者ID", f"利用者ID「{user_id}」は{place}と重複しています。"))
             continue
         try:
-            service = parse_service(cell(values, "前サービス"), "前サービス")
+            text = cell(values, "前サービス")
+            service = services.get(text)
+            if service is None:
+                service = services[text] = parse_service(text, "前サービス")
             dates: dict[str, _dt.date | None] = {}
-            for column in DATE_COLUMNS:
+            for column, required in columns:
                 text = cell(values, column)
-                if column in REQUIRED_COLUMNS:
+                if required:
                     if not text:
                         raise InputError(column, "入力してください。")
                     dates[column] = _date(text, column)
