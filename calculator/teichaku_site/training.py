@@ -386,9 +386,10 @@ def handout_eligibility(params: ParameterSet | None = None, on: dt.date | None =
     late = _p(params, "periods.late_start_limit_months", on)
     example = Case("2019年4月1日就職", "eligibility", (("prior_service", "就労移行支援"), ("employed", "2019-04-01")), ())
     rows = ["| 就職日 | 最も早い利用開始日 | 支給決定できる最後の日 |", "|---|---|---|"]
-    citations: list[Citation] = []
+    citations: list[Citation | str] = [wait.source]
     for employed in ("2019-04-01", "2019-08-31"):
         result = run("eligibility", {"prior_service": "就労移行支援", "employed": employed})
+        citations += [label for label in result_citations(result) if "民法" in str(label) or "留意事項" in str(label)]
         values = [pick_value(result, Pick("summary", label)) for label in ("就職日", "最も早い利用開始日", "支給決定できる最後の日")]
         rows.append("| " + " | ".join(str(v) for v in values) + " |")
     years, months = divmod(late.value, 12)
@@ -399,7 +400,7 @@ def handout_eligibility(params: ParameterSet | None = None, on: dt.date | None =
             f"- {'・'.join(excluded.value)}への雇用は「通常の事業所」への就職にあたらない"), [prior.source, excluded.source]),
         _section("いつから使えるか", "h-start", (
             f"- 就職後**{wait.value}月**を経過した日の翌日から（就職後{wait.value + 1}月目）。月は暦に従って数える"
-            "（民法第140条・第143条：月末に就職したら、6月後の月末に満了）\n\n" + "\n".join(rows)), [wait.source]),
+            "（民法第140条・第143条：月末に就職したら、6月後の月末に満了）\n\n" + "\n".join(rows)), citations),
         _section("どれだけ使えるか", "h-period", (
             f"- 利用期間は**{use.value // 12}年間**、支給決定は**{decision.value}月**ごとに更新する\n"
             f"- 利用の開始が遅れても、支給決定できるのは就職日から**{years}年{months}月**の末日まで"
@@ -411,7 +412,7 @@ def handout_eligibility(params: ParameterSet | None = None, on: dt.date | None =
         parts.append(_section("利用中に転職したとき", "h-job-change", (
             f"- 離職後**{change.value}月**以内に再就職し就労が継続していれば、利用中**{limit.value}回**限り、就労が継続している者"
             "として扱う（利用期間は最初の就職日から数えたまま）\n"
-            "- それ以外の転職は就労の継続とは扱わず、支援は離職日で終わる"), [change.source, limit.source]))
+            "- それ以外の転職は就労の継続とは扱わず、支援は離職日で終わる"), [change.source, limit.source, wait.source]))
     return "\n\n".join(parts)
 
 
