@@ -513,3 +513,17 @@ def test_xlsx_with_random_cell_types_gives_a_result_or_a_message(rows: list[list
     d = _outcome(buffer.getvalue())
     assert d is not None
     assert d["rows"]["accepted"] + d["rows"]["rejected"] <= len(rows)
+
+
+def test_an_office_roster_with_a_title_names_and_job_changes_hand_checked() -> None:
+    # tests/fixtures/roster/titled_with_names.csv：表題・空行・注記の下の4行目が見出し、No.・氏名・備考の列つき。
+    # 2023-03-31 に就労が続いている：T01（離職なし）、T02（5/31 離職、6/30 再就職＝1月以内）。
+    # T03（7/1 再就職＝1月を過ぎた）、T04（転職先を 11/30 に離職＝2回目）は続いていない。T05（転職が「○」）は読み込まない。
+    data = (FIXTURE.parent / "titled_with_names.csv").read_bytes()
+    d = analyse(data, "titled_with_names.csv", "2023-03-31").to_dict()
+    assert (d["retention"]["users"], d["retention"]["retained"], d["retention"]["rate"]) == (4, 2, "2/4")
+    assert d["tables"][0] | {"rows": None} == {"sheet": "CSV", "kind": "roster", "header_row": 4, "rows": None, "skipped": [1, 3]}
+    assert [(x["row"], x["column"]) for x in d["rejected"]] == [(9, "転職")]
+    assert d["rows"]["accepted"] + d["rows"]["rejected"] == 5
+    for name in ("山田", "佐藤", "高橋", "田中", "伊藤", "事業所内"):
+        assert name not in json.dumps(d, ensure_ascii=False) and name not in to_csv(d).decode("utf-8-sig")
