@@ -158,8 +158,8 @@ function setUp(form) {
     xlsx: "Excel を読む部品を準備中",
   };
   function showProgress({ phase, loaded, total }) {
-    if (ready)
-      return;
+    if (ready || form.dataset.state === "failed")
+      return;  // 失敗を示した後に届いた進み具合で「再試行」を隠さない
     const waiting = queued ? "（準備ができ次第、計算します）" : "（入力はこのまま続けられます）";
     let text = `計算の準備：${PHASES[phase] || "読み込み中"}…${waiting}`;
     if (phase === "download" && total) {
