@@ -14,11 +14,13 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements-dev.txt "$stamp"; then
   cp requirements-dev.txt "$stamp"
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-# ブラウザの名簿ツールが Pyodide で使う純 Python の wheel（requirements-dev.txt と同じ固定版）
-if [ ! -f .venv/pyodide-wheels/.stamp ] || ! cmp -s requirements-dev.txt .venv/pyodide-wheels/.stamp; then
+# ブラウザの名簿ツール（openpyxl）と算定根拠書の QR コード（segno）が Pyodide で使う純 Python の wheel（requirements-dev.txt と同じ固定版）
+if [ ! -f .venv/pyodide-wheels/.stamp ] || ! cmp -s requirements-dev.txt .venv/pyodide-wheels/.stamp \
+   || ! compgen -G ".venv/pyodide-wheels/segno-*.whl" >/dev/null; then
   rm -rf .venv/pyodide-wheels
   .venv/bin/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-    -d .venv/pyodide-wheels "$(grep '^openpyxl==' requirements-dev.txt)" "$(grep '^et_xmlfile==' requirements-dev.txt)"
+    -d .venv/pyodide-wheels "$(grep '^openpyxl==' requirements-dev.txt)" "$(grep '^et_xmlfile==' requirements-dev.txt)" \
+    "$(grep '^segno==' requirements-dev.txt)"  # 算定根拠書の QR コード
   cp requirements-dev.txt .venv/pyodide-wheels/.stamp
 fi
 # npm の固定版（package-lock.json）：計算機が使う Pyodide（サイトに同梱する）と、ブラウザのテスト用の axe-core。
@@ -26,11 +28,12 @@ if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/pyodide/pyod
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --silent
 fi
-# Debian の Chromium・日本語フォント（ブラウザのテスト用。--browser のときだけ）
-if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa; }; then
+# Debian の Chromium・日本語フォント・poppler-utils（PDF の文字を読む pdftotext。ブラウザのテスト用。--browser のときだけ）
+if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa \
+   || ! command -v pdftotext >/dev/null 2>&1; }; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils >/dev/null
   else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils >/dev/null
   fi
 fi

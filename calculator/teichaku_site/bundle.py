@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import teichaku
 from teichaku import roster
 
 from . import ASSETS, ROOT, SiteBuildError
@@ -75,17 +76,29 @@ def install_pyodide(site: Path) -> None:
 
 
 def install_wheels(site: Path) -> None:
-    """teichaku の wheel と名簿の Excel 用の wheel（openpyxl など）を site/wheels/ に置き、build.json に名前を書く。"""
+    """teichaku の wheel と名簿の Excel 用（openpyxl など）・QR コード用（segno）の wheel を site/wheels/ に置き、
+    build.json に名前と規則の版（パッケージの版とコミット）を書く。"""
     wheel = build_wheel(site / "wheels")
-    extras = []
+    extras: list[str] = []
+    qr: list[str] = []  # 算定根拠書の QR コード（segno）。名簿のページでは読まない
     for path in sorted(EXTRA_WHEELS.glob("*.whl")) if EXTRA_WHEELS.exists() else []:
         shutil.copy2(path, site / "wheels" / path.name)
-        extras.append(f"wheels/{path.name}")
-    if not any("openpyxl" in name for name in extras):
-        raise SiteBuildError(".venv/pyodide-wheels に openpyxl の wheel がありません。scripts/setup.sh を実行してください。")
+        (qr if path.name.startswith("segno-") else extras).append(f"wheels/{path.name}")
+    if not any("openpyxl" in name for name in extras) or not qr:
+        raise SiteBuildError(".venv/pyodide-wheels に openpyxl か segno の wheel がありません。scripts/setup.sh を実行してください。")
     (site / "assets" / "calc" / "build.json").write_text(
-        json.dumps({"wheel": f"wheels/{wheel.name}", "pyodide": "pyodide/", "xlsx_wheels": extras}, ensure_ascii=False),
+        json.dumps({"wheel": f"wheels/{wheel.name}", "pyodide": "pyodide/", "xlsx_wheels": extras, "qr_wheels": qr,
+                    "version": teichaku.__version__, "commit": git_commit()}, ensure_ascii=False),
         encoding="utf-8")
+
+
+def git_commit() -> str:
+    """サイトを作ったコミット（git rev-parse --short HEAD）。git のチェックアウトの外では「不明」。算定根拠書に印字する。"""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
+    except OSError:
+        return "不明"
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else "不明"
 
 
 def install_roster_templates(site: Path) -> None:
