@@ -45,7 +45,8 @@ from .params import FeeSchedule, Tier, default_parameters
 from .passages import passage
 from .retention import RetentionResult
 
-__all__ = ["CURRENT_MONTH", "DATE_HINT", "FORMS", "MONTH_HINT", "SERVICE_CHOICES", "TITLES", "Field", "run", "run_json"]
+__all__ = ["CURRENT_MONTH", "DATE_HINT", "FORMS", "MONTH_HINT", "SERVICE_CHOICES", "TITLES", "Field", "qr_svg", "run",
+           "run_json"]
 
 # フォームの定義は計算機の登録簿（teichaku.calculators）から。名簿だけはファイルを読むので別に持つ。
 FORMS: dict[str, tuple[Field, ...]] = {key: calc.fields for key, calc in REGISTRY.items()}
@@ -418,6 +419,7 @@ def run(kind: str, inputs: Mapping[str, Any], data: bytes | None = None) -> dict
         else:
             result, values = compute(kind, inputs)
             out = VIEWS[kind](result, values)
+            out["rules_on"] = result.explanation.on.isoformat()  # パラメータを読んだ日（算定根拠書に印字する）
     except InputErrors as errors:
         return {"ok": False, "kind": kind, "errors": [_error(kind, e) for e in errors.errors]}
     except InputError as error:
@@ -463,6 +465,21 @@ def run_json(kind: str, inputs_json: str) -> str:
         return json.dumps({"ok": False, "kind": kind, "errors": [{"field": None, "index": None, "label": "入力",
                                                                    "message": "入力を読み取れませんでした。"}]}, ensure_ascii=False)
     return json.dumps(run(kind, inputs), ensure_ascii=False)
+
+
+def qr_svg(text: str) -> str:
+    """text（計算機の共有リンク）を表す QR コードの SVG。算定根拠書に印字し、紙から同じ計算を開けるようにする。
+
+    QR コードは segno（純 Python、requirements-dev.txt の固定版）が作る。黒のモジュールを行ごとの線（path）で描き、
+    余白は4モジュール、大きさは書かない（印刷の CSS が決める）。segno はここで初めて import する：teichaku は
+    import の時点では標準ライブラリだけで動き、ブラウザでは印刷するときだけ segno の wheel を入れる（worker.js）。
+    """
+    import segno
+
+    code = segno.make(text, micro=False)
+    svg: str = code.svg_inline(scale=1, border=4, omitsize=True, svgclass="calc-record-qr-code",
+                               lineclass="calc-record-qr-line")
+    return svg
 
 
 def forms_json() -> str:
