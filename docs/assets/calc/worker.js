@@ -192,8 +192,34 @@ async function ensureXlsx() {
   return xlsxReady;
 }
 
+// 算定根拠書の QR コード：segno の wheel（build.json の qr_wheels）を、初めて印刷するときに入れる
+let qrReady = null;
+function ensureQr() {
+  qrReady = qrReady || (async () => {
+    const { pyodide } = await booting;
+    const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+    for (const name of (await manifest()).qr_wheels || []) {
+      const response = await fetch(new URL(name, SITE));
+      if (!response.ok)
+        throw new Error(`${name} を読み込めません（${response.status}）`);
+      pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel", { extractDir: sitePackages });
+    }
+  })();
+  return qrReady;
+}
+
 self.addEventListener("message", async event => {
   const message = event.data || {};
+  if (message.type === "qr") {
+    try {
+      await ensureQr();
+      self.postMessage({ type: "qr", id: message.id, svg: web.qr_svg(message.text) });
+    } catch (error) {
+      qrReady = null;  // 次の印刷でもう一度試す
+      self.postMessage({ type: "qr", id: message.id, error: String(error && error.message || error) });
+    }
+    return;
+  }
   if (message.type === "init") {
     if (message.xlsx) {
       progress.xlsx = true;
