@@ -28,7 +28,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from teichaku_site import SiteBuildError, bundle, dispatch, glossary, security, typography  # noqa: E402
+from teichaku_site import SiteBuildError, bundle, dispatch, glossary, responsive, security, typography  # noqa: E402
 
 T = TypeVar("T")
 
@@ -55,6 +55,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
         if page.file.src_path != "glossary.md":
             text = glossary.add_abbreviations(text)
         text = security.without_inline_styles(text, page.file.src_path)
+        text = responsive.label_cells(text)
         built = dt.date.today().isoformat()
         return text + PRINT_FOOTER.format(title=html.escape(page.title or ""), built=built)
 

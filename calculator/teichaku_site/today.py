@@ -32,7 +32,7 @@ def current_fee(params: ParameterSet | None = None, on: dt.date | None = None) -
     schedule_value = params.at("fees.base_fee", on)
     schedule: FeeSchedule = schedule_value.value
     tiers: tuple[Tier, ...] = params.at("retention.tiers", on).value
-    head = ["就労定着率の区分", "範囲", *(s.label for s in schedule.scales)]
+    head = ["就労定着率の区分", "範囲", *(f"基本報酬（{s.label}）" for s in schedule.scales)]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * len(schedule.scales)]
     for tier in tiers:
         cells = [tier.label, _bounds(tier)]
