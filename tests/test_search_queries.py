@@ -1,0 +1,25 @@
+"""自然な問い合わせの日本語検索：市町村の職員が打つ語で、答えの節が上位に出る（転職・離職、いつから利用）。"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from test_site_browser import _search
+
+pytest.importorskip("playwright.sync_api")
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("転職", "/overview/#転職離職"),
+    ("離職", "/overview/#転職離職"),
+    ("転職したら", "/overview/#転職離職"),
+    ("いつから利用", "/overview/#利用期間"),
+])
+def test_natural_queries_find_the_section(base_url: str, browser: Any, query: str, expected: str) -> None:
+    hrefs = _search(browser, base_url, query)
+    sections = [unquote(urlsplit(h).path.removeprefix("/guide") + ("#" + urlsplit(h).fragment if urlsplit(h).fragment else ""))
+                for h in hrefs]
+    assert expected in sections[:4], sections[:6]  # 上位（ページとその節、研修の配布資料と並ぶ）
