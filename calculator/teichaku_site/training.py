@@ -306,7 +306,7 @@ def exercise_markdown(exercise: Exercise, prefix: str = INDEX_PREFIX, address: s
                      f'<p class="training-case-label">{html.escape(case.label)}</p>'
                      f'<dl class="training-answer-list">{rows}</dl>'
                      f'<details class="training-steps"><summary>計算の手順</summary><ol>{steps}</ol></details></div>')
-    answer = (f'<details class="training-answer" data-exercise="{exercise.key}">\n<summary>答えを見る</summary>\n'
+    answer = (f'<details class="training-answer question" data-exercise="{exercise.key}">\n<summary>答えを見る</summary>\n'
               + "\n".join(cases) + "\n</details>")
     tries = "\n".join(try_block(case, prefix, address) for case in exercise.cases)
     return "\n\n".join([
