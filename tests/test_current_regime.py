@@ -136,3 +136,40 @@ def test_months_after_the_last_confirmed_revision_say_a_later_revision_may_apply
     data = _claim(month)
     assert any("反映していない" in w for w in data["warnings"]) is warned
     assert data["schedule"] == "令和6年度報酬改定"
+
+
+def _boundaries() -> list[tuple[str, str]]:
+    from teichaku.items import registry
+
+    out = []
+    for item in registry().items:
+        for value in item.values[1:] if item.values[0].since.isoformat() == "2018-04-01" else item.values:
+            out.append((item.key, value.since.isoformat()[:7]))
+    return out
+
+
+@pytest.mark.parametrize(("key", "month"), _boundaries())
+def test_every_registry_change_shows_on_both_sides_of_its_date(key: str, month: str) -> None:
+    """登録簿の各値の施行日（2019-10-01・2021-04-01・2024-04-01・2025-04-01 …）の前の月とその月で、請求がその値に従う。"""
+    from teichaku.dates import parse_month
+    from teichaku.items import registry
+
+    item = registry().get(key)
+    this = parse_month(month, "month")
+    facts = {k: "on" if f.kind == "flag" else "1" for k, f in registry().facts.items() if f.kind != "date" and k != "initial_claimed_before"}
+    for side in (this.shift(-1), this):
+        data = _claim(side.iso(), additions=[] if item.is_reduction else [item.name_on(side.first_day)],
+                      support_start=side.first_day.isoformat(), **facts)
+        value = item.at(side.first_day)
+        name = item.name_on(side.first_day)
+        granted = {a["name"]: a["units"] for a in data["additions"]} | {r["name"]: -r["units"] for r in data["reductions"]}
+        if value is None:
+            assert name not in granted and any(r["name"] == name for r in data["rejected"]), (side.iso(), data["rejected"])
+        elif value.not_covered:
+            assert any(n["name"] == name for n in data["not_covered"])
+        elif item.is_reduction:
+            assert granted[name] < 0
+        else:
+            assert granted.get(name, 0) >= (value.units or 0) or any(r["name"] == name for r in data["rejected"])
+            if name in granted:
+                assert granted[name] % (value.units or 1) == 0

@@ -246,7 +246,8 @@ def q3_factors(params: ParameterSet | None = None) -> str:
 
 
 def goal(params: ParameterSet | None = None) -> str:
-    return param_rows(["retention.goal", "retention.lookback_years"], params)
+    return param_rows(["retention.goal", "retention.goal_office_rate", "retention.goal_office_share", "retention.goal_usage_share",
+                       "retention.goal_users_growth", "retention.lookback_years"], params)
 
 
 def parameters(params: ParameterSet | None = None) -> str:
