@@ -109,6 +109,180 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+// ---- 算定根拠書（印刷用の記録）----
+// 「算定根拠書を印刷」で body の直下に section.calc-record を置き、html に calc-record-printing をつけて印刷する。
+// 画面には出さない（record.css）。この印刷の間だけ記録が印刷の対象になり、あとで Ctrl+P で印刷すると、いつもどおり
+// ページを印刷する（beforeprint で、この操作からの印刷でなければ記録の印刷をやめる）。結果が変わると記録は消す。
+let printingRecord = false;
+window.addEventListener("beforeprint", () => {
+  if (!printingRecord)
+    dropRecord();
+});
+window.addEventListener("afterprint", () => { printingRecord = false; });
+
+function dropRecord() {
+  document.querySelectorAll("body > .calc-record").forEach(node => node.remove());
+  document.documentElement.classList.remove("calc-record-printing");
+  const form = document.querySelector("form.calc[data-calculator]");
+  if (form)
+    delete form.dataset.record;
+}
+
+// ビルドの情報（規則の版：パッケージの版と、サイトを作ったコミット）。calculator/teichaku_site/bundle.py が書く。
+let buildPromise = null;
+function buildInfo() {
+  buildPromise = buildPromise || fetch(new URL("./build.json", import.meta.url))
+    .then(response => response.ok ? response.json() : {}).catch(() => ({}));
+  return buildPromise;
+}
+
+// 日付：西暦（和暦）。teichaku.dates.japanese_date と同じ書き方（元年）。
+const ERAS = [["令和", 2019, 5, 1], ["平成", 1989, 1, 8], ["昭和", 1926, 12, 25]];
+function japaneseDate(year, month, day) {
+  const western = `${year}年${month}月${day}日`;
+  const era = ERAS.find(([, y, m, d]) => year * 10000 + month * 100 + day >= y * 10000 + m * 100 + d);
+  if (!era)
+    return western;
+  const number = year - era[1] + 1;
+  return `${western}（${era[0]}${number === 1 ? "元" : number}年${month}月${day}日）`;
+}
+
+function dateTimeText(date) {
+  const offset = -date.getTimezoneOffset();
+  const zone = `UTC${offset >= 0 ? "+" : "−"}${Math.floor(Math.abs(offset) / 60)}${Math.abs(offset) % 60 ? `:${String(Math.abs(offset) % 60).padStart(2, "0")}` : ""}`;
+  return `${japaneseDate(date.getFullYear(), date.getMonth() + 1, date.getDate())} ` +
+         `${date.getHours()}時${String(date.getMinutes()).padStart(2, "0")}分（${zone}）`;
+}
+
+function isoDateText(iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return match ? japaneseDate(Number(match[1]), Number(match[2]), Number(match[3])) : iso;
+}
+
+// segno の SVG を DOM に入れる（文字列を HTML として差し込まない。svg 以外のもの・script は入れない）
+// （segno の svg_inline は xmlns を書かないので、HTML として読んで svg 要素を取り出す。DOMParser はスクリプトを実行しない）
+function qrNode(svgText, label) {
+  const parsed = new DOMParser().parseFromString(svgText, "text/html").body.firstElementChild;
+  if (!parsed || parsed.namespaceURI !== "http://www.w3.org/2000/svg" || parsed.localName !== "svg" ||
+      parsed.querySelector("script, foreignObject"))
+    return null;
+  const node = document.importNode(parsed, true);
+  node.setAttribute("role", "img");
+  node.setAttribute("aria-label", label);
+  node.setAttribute("shape-rendering", "crispEdges");
+  // 1モジュールを0.5 mm 以上に（長いリンクほど大きく。30〜60 mm）
+  const modules = node.viewBox && node.viewBox.baseVal ? node.viewBox.baseVal.width : 0;
+  const size = Math.min(60, Math.max(30, Math.ceil(modules * 0.5)));
+  node.style.width = `${size}mm`;
+  node.style.height = `${size}mm`;
+  return node;
+}
+
+function recordTable(caption, columns, rows) {
+  return element("table", { class: "calc-record-table" }, caption ? element("caption", {}, caption) : null,
+                 columns ? element("thead", {}, element("tr", {}, columns.map(column => element("th", { scope: "col" }, column)))) : null,
+                 element("tbody", {}, rows.map(cells => element("tr", { class: cells.current ? "calc-record-current" : null },
+                   cells.map((cell, i) => element(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null }, cell))))));
+}
+
+function megabytesOrBytes(size) {
+  return size >= 1048576 ? `${megabytes(size)} MB` : `${size.toLocaleString("ja-JP")} バイト`;
+}
+
+// 名簿の記録：利用者ごとの内容（利用者ID・行）は、利用者の表を含めるときだけ載せる
+const ROSTER_PER_USER_LABELS = new Set(["問2で除外した利用者", "注意"]);
+const ROSTER_OFFICE_TABLES = new Set(["月ごとの利用者数"]);
+
+function rosterSummary(summary, includeUsers) {
+  if (includeUsers)
+    return summary;
+  const out = summary.filter(item => !ROSTER_PER_USER_LABELS.has(item.label));
+  const excluded = summary.find(item => item.label === "問2で除外した利用者");
+  if (excluded)
+    out.push({ label: "問2で除外した利用者の数", value: excluded.value === "なし" ? "0人" : `${excluded.value.split("、").length}人` });
+  const notes = summary.filter(item => item.label === "注意").length;
+  if (notes)
+    out.push({ label: "注意", value: `${notes}件（利用者ごとの内容のため省略。利用者ごとの表を含めて印刷すると載ります）` });
+  return out;
+}
+
+function recordSheet(record, build, qr, includeUsers) {
+  const result = record.result;
+  const roster = result.kind === "roster";
+  const summary = roster ? rosterSummary(result.summary, includeUsers) : result.summary;
+  const schedule = result.summary.find(item => /^適用(した|する)報酬表$/.test(item.label));
+  const version = `teichaku ${build.version || "不明"}（サイトを作ったコミット：${build.commit || "不明"}）`;
+  const meta = [["計算機", result.title || ""], ["計算日時", dateTimeText(record.at)]];
+  if (result.rules_on)
+    meta.push(["規則の基準日", `${isoDateText(result.rules_on)}（この日に効力を持つ基準・報酬の値で計算）`]);
+  if (schedule)
+    meta.push([schedule.label, schedule.value]);
+  meta.push(["規則の版", version], ["共有リンク", element("span", { class: "calc-record-link" }, record.link)]);
+  const code = qr.svg ? qrNode(qr.svg, "QRコード：この計算を同じ入力で開く共有リンク") : null;
+  const head = element("header", { class: "calc-record-head" },
+    element("div", { class: "calc-record-title" },
+      element("h1", {}, "算定根拠書"),
+      element("dl", { class: "calc-record-meta" }, meta.map(([label, value]) => [element("dt", {}, label), element("dd", {}, value)]))),
+    element("figure", { class: "calc-record-qr", "data-link": record.link },
+      code || element("p", { class: "calc-record-qr-missing" }, `QRコードを作れませんでした（${qr.error || "不明"}）。共有リンクを使ってください。`),
+      element("figcaption", {}, "読み取ると、同じ入力で計算機が開きます")));
+
+  const inputs = record.entries.map(entry => [entry.label, entry.value]);
+  if (record.file)
+    inputs.push(["名簿ファイルの大きさ", megabytesOrBytes(record.file.size)]);
+  if (record.file && record.file.digest)
+    inputs.push(["名簿ファイルの SHA-256", element("span", { class: "calc-record-digest" }, record.file.digest)]);
+  const inputNotes = ["空欄の項目と、チェックしていない項目は省略しています。"];
+  if (roster)
+    inputNotes.push("名簿ファイルの中身は、この算定根拠書にも共有リンクにも入れていません（ファイルは SHA-256 で照合できます）。");
+
+  const results = [element("p", { class: "calc-record-verdict" }, result.verdict.text),
+                   recordTable("", ["項目", "値"], summary.map(item => [item.label, item.value]))];
+  if (result.timeline)
+    results.push(element("h3", {}, result.timeline.caption),
+                 element("ul", {}, result.timeline.bars.map(bar => element("li", {}, `${bar.label}：${bar.text}`))));
+  for (const list of result.lists || [])
+    results.push(element("h3", {}, list.title), element("ul", {}, list.items.map(item => element("li", {}, item))));
+  const tables = [result.table, ...(result.tables || [])].filter(Boolean);
+  for (const table of tables) {
+    const name = table.caption.replace(/（.*$/, "");
+    if (roster && !includeUsers && !ROSTER_OFFICE_TABLES.has(name)) {
+      results.push(element("p", { class: "calc-record-omitted" },
+                           `${name}：${table.rows.length.toLocaleString("ja-JP")}行（利用者ごと・行ごとの内容のため省略）`));
+      continue;
+    }
+    const rows = table.rows.map(row => Object.assign(row.cells.map((cell, i) =>
+      i === 0 && row.current ? `${cell}（該当）` : cell), { current: row.current }));
+    results.push(recordTable(table.caption, table.columns, rows));
+  }
+
+  const labels = new Map(result.sources.map((source, i) => [source.label, i + 1]));
+  const steps = result.steps.map(step => element("li", {}, step.text,
+    step.sources.length ? element("span", { class: "calc-record-cite" },
+      `（出典：${step.sources.map(label => labels.has(label) ? `[${labels.get(label)}] ${label}` : label).join("、")}）`) : null));
+  const confidence = { high: "高", medium: "中", low: "低" };
+  const sources = result.sources.map((source, i) => element("li", { value: String(i + 1) },
+    element("p", { class: "calc-record-source-label" }, `[${i + 1}] ${source.label}`),
+    source.document ? element("p", {}, source.document, source.section ? ` ${source.section}` : "",
+                              source.page ? `（p.${source.page}）` : "") : null,
+    source.quote ? element("blockquote", {}, `「${source.quote}」`) : null,
+    source.url ? element("p", { class: "calc-record-link" }, source.url) : null,
+    source.confidence ? element("p", {}, `確度：${confidence[source.confidence] || source.confidence}` +
+                                        (source.checked_against ? `（${source.checked_against}で確認）` : "")) : null));
+
+  return element("section", { class: "calc-record", lang: "ja", "aria-label": "算定根拠書" },
+    head,
+    element("h2", {}, "入力"), recordTable("", ["項目", "入力した値"], inputs),
+    inputNotes.map(note => element("p", { class: "calc-record-note" }, note)),
+    element("h2", {}, "結果"), results,
+    element("h2", {}, "根拠（計算の手順）"), element("ol", { class: "calc-record-steps" }, steps),
+    element("h2", {}, "出典"), element("ol", { class: "calc-record-sources" }, sources),
+    element("footer", { class: "calc-record-foot" },
+      element("p", {}, `就労定着支援ガイドの計算機による記録。計算はこのページの中（ブラウザ）で行い、入力はどこにも送っていません。` +
+                       `規則の版：${version}。共有リンクまたは QRコードで、同じ入力の計算を開き直せます` +
+                       (roster ? "（名簿ファイルは選び直してください）。" : "。"))));
+}
+
 function setUp(form) {
   const kind = form.dataset.calculator;
   const statusText = form.querySelector(".calc-status-text");
@@ -126,6 +300,9 @@ function setUp(form) {
   let focusOnError = false;
   let watchdog = 0;
   const LOAD_TIMEOUT_MS = 120000;
+  let lastSent = null;    // 最後に送った計算の入力（フォームの表示のとおり）と共有リンク：算定根拠書に印字する
+  let shown = null;       // 表示中の結果とその入力・計算日時（算定根拠書の元）
+  let includeUsers = false;  // 名簿：算定根拠書に利用者ごとの表も含める（既定は事業所の合計だけ）
 
   // 状態の表示：文（aria-live polite で読み上げる）と、読み込みの進み具合（<progress> とバイト数、読み上げの対象外）。
   // 文は段階が変わるとき（と 25% ごと）だけ変え、バイト数の細かい更新で読み上げが続かないようにする。
@@ -362,7 +539,9 @@ function setUp(form) {
       element("p", {}, `${items.length}件のエラーがあります。各項目を直すと、計算し直します。`),
       element("ul", {}, items));
     summary.hidden = false;
-    // 前の結果は残さない
+    // 前の結果は残さない（算定根拠書も）
+    shown = null;
+    dropRecord();
     output.replaceChildren(element("p", { class: "calc-no-result" }, "入力にエラーがあるため、結果を表示していません。"));
     if (focusOnError)
       summary.focus();
@@ -436,7 +615,131 @@ function setUp(form) {
     parts.push(element("section", { class: "calc-basis", "aria-labelledby": `${kind}-basis-heading` },
                        element("h3", { id: `${kind}-basis-heading` }, "根拠（計算の手順）"), element("ol", {}, steps),
                        element("h3", {}, "出典"), element("ul", {}, cited)));
+    parts.splice(2, 0, recordBox());
     output.replaceChildren(...parts);
+  }
+
+  // ---- 算定根拠書：入力・結果・根拠・出典・共有リンクと QR コード・規則の版を A4 で印刷する ----
+  function recordBox() {
+    const button = element("button", { type: "button", class: "md-button calc-record-print",
+                                       "aria-describedby": `${kind}-record-hint` }, "算定根拠書を印刷");
+    const status = element("p", { class: "calc-record-status", role: "status", "aria-live": "polite" });
+    const hint = kind === "roster"
+      ? "入力・結果・根拠・出典と、この条件を開き直すリンク（QRコード）を A4 で印刷します。既定では事業所の合計だけを載せ、" +
+        "利用者ID・行ごとの内容は載せません。"
+      : "入力・結果・根拠・出典と、この計算を開き直すリンク（QRコード）を A4 で印刷します。";
+    button.addEventListener("click", () => printRecord(button, status));
+    let users = null;
+    if (kind === "roster") {
+      users = element("input", { type: "checkbox", id: `${kind}-record-users`, class: "calc-record-users", checked: includeUsers });
+      users.addEventListener("change", () => { includeUsers = users.checked; });
+      users = element("div", { class: "calc-check calc-record-users-box" }, users,
+                      element("label", { for: `${kind}-record-users` }, "利用者ごとの表も含める（利用者ID・行ごとの内容が載ります）"));
+    }
+    return element("div", { class: "calc-record-box" }, button, users,
+                   element("p", { class: "calc-record-hint", id: `${kind}-record-hint` }, hint), status);
+  }
+
+  // フォームの表示のとおりの入力（項目名 → 値）。空欄の項目と、既定のままのチェックなしは載せない。
+  function fieldLabel(node, key) {
+    const head = node.matches("fieldset") ? node.querySelector("legend") : node.querySelector(`label[for="f-${key}"]`);
+    if (!head)
+      return key;
+    const copy = head.cloneNode(true);
+    copy.querySelectorAll(".calc-required, .calc-optional").forEach(mark => mark.remove());
+    return copy.textContent.trim();
+  }
+
+  function enteredValues() {
+    const entries = [];
+    for (const node of form.querySelectorAll("[data-field]")) {
+      const key = node.dataset.field;
+      const control = form.querySelector(`#f-${key}`);
+      let value = "";
+      if (node.dataset.kind === "checkbox")
+        value = control.checked ? "はい" : control.defaultChecked ? "いいえ" : "";
+      else if (node.dataset.kind === "checkboxes")
+        value = [...node.querySelectorAll("input:checked")].map(box => box.value).join("、");
+      else if (node.dataset.kind === "hours")
+        value = [...node.querySelectorAll("input")].map((input, i) => input.value.trim() ? `${i + 1}人目：${input.value.trim()}` : "")
+          .filter(Boolean).join("、");
+      else if (node.dataset.kind === "file")
+        value = control.files[0] ? control.files[0].name : "";
+      else if (node.dataset.kind === "select")
+        value = control.value ? control.selectedOptions[0].textContent.trim() : "";
+      else
+        value = control.value.trim();
+      if (value)
+        entries.push({ key, label: fieldLabel(node, key), value });
+    }
+    return entries;
+  }
+
+  function shareUrl() {
+    const query = fragment();
+    return `${location.href.split("#")[0]}${query ? `#${query}` : ""}`;
+  }
+
+  // 名簿ファイルの名前・大きさ・SHA-256（どのファイルで計算したかを、中身を載せずに示す）
+  async function fileFacts(bytes) {
+    const file = form.querySelector("input[type=file]").files[0];
+    let digest = "";
+    try {
+      if (globalThis.crypto && crypto.subtle)
+        digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map(b => b.toString(16).padStart(2, "0")).join("");
+    } catch (error) {
+      digest = "";
+    }
+    return { name: file ? file.name : "", size: bytes.byteLength, digest };
+  }
+
+  // QR コード：Worker の Python（teichaku.web.qr_svg、segno）が作る SVG
+  const qrWaiting = new Map();
+  let qrCount = 0;
+  function requestQr(text) {
+    if (!worker || !ready)
+      return Promise.reject(new Error("計算の準備ができていません"));
+    const id = ++qrCount;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        qrWaiting.delete(id);
+        reject(new Error("時間がかかりすぎています"));
+      }, 30000);
+      qrWaiting.set(id, { resolve, reject, timer });
+      worker.postMessage({ type: "qr", id, text });
+    });
+  }
+
+  function answerQr(message) {
+    const waiting = qrWaiting.get(message.id);
+    if (!waiting)
+      return;
+    clearTimeout(waiting.timer);
+    qrWaiting.delete(message.id);
+    if (message.error)
+      waiting.reject(new Error(message.error));
+    else
+      waiting.resolve(message.svg);
+  }
+
+  async function printRecord(button, status) {
+    const record = shown;
+    if (!record || button.getAttribute("aria-disabled") === "true")
+      return;
+    button.setAttribute("aria-disabled", "true");
+    status.textContent = "算定根拠書を準備中…";
+    const [build, qr] = await Promise.all([buildInfo(),
+                                           requestQr(record.link).then(svg => ({ svg }), error => ({ error: error.message }))]);
+    button.removeAttribute("aria-disabled");
+    if (shown !== record)
+      return;  // 準備の間に結果が変わった：古い結果は印刷しない
+    dropRecord();
+    document.body.append(recordSheet(record, build, qr, kind === "roster" && includeUsers));
+    document.documentElement.classList.add("calc-record-printing");
+    form.dataset.record = "ready";
+    status.textContent = qr.svg ? "算定根拠書を印刷します。" : `算定根拠書を印刷します（QRコードは作れませんでした：${qr.error}）。`;
+    printingRecord = true;
+    window.print();
   }
 
   // 結果のファイル（CSV・Excel）：ボタンを押したときに作り、ダウンロードのリンクに置き換える
@@ -455,7 +758,11 @@ function setUp(form) {
   async function send(inputs) {
     busy = true;
     const id = ++sent;
+    const snapshot = { id, entries: enteredValues(), link: shareUrl(), file: null };
     const file = await readFile();
+    if (file)
+      snapshot.file = await fileFacts(file);  // Worker に移す前に
+    lastSent = snapshot;
     // ファイルの中身は Worker に移す（コピーしない）
     worker.postMessage({ type: "run", id, kind, inputs, file }, file ? [file.buffer] : []);
   }
@@ -517,6 +824,8 @@ function setUp(form) {
                            `${button.dataset.name} をダウンロード`);
       button.replaceWith(link);
       link.focus();
+    } else if (message.type === "qr") {
+      answerQr(message);
     } else if (message.type === "failed") {
       setStatus(`計算の準備：失敗しました（${message.message}）。「再試行」を押してください。`, "failed");
     } else if (message.type === "result") {
@@ -533,6 +842,9 @@ function setUp(form) {
       form.dataset.computeMs = String(message.ms);
       form.dataset.firstResultAt = form.dataset.firstResultAt || String(performance.now());
       if (message.result.ok) {
+        dropRecord();
+        const snapshot = lastSent && lastSent.id === message.id ? lastSent : { entries: enteredValues(), link: shareUrl(), file: null };
+        shown = { ...snapshot, result: message.result, at: new Date() };
         render(message.result);
         form.dataset.result = "ok";
       } else {
@@ -581,12 +893,14 @@ function setUp(form) {
     focusOnError = true;
     compute();
   });
+  // 入力の欄だけが計算し直させる（共有リンクの欄、算定根拠書のチェックは入力ではない）
+  const isInput = target => !target.classList.contains("calc-share-link") && !target.closest(".calc-record-box");
   form.addEventListener("input", event => {
-    if (!event.target.classList.contains("calc-share-link"))
+    if (isInput(event.target))
       changed();
   });
   form.addEventListener("change", event => {
-    if (event.target.type === "checkbox" || event.target.tagName === "SELECT")
+    if ((event.target.type === "checkbox" || event.target.tagName === "SELECT") && isInput(event.target))
       changed();
   });
 
@@ -617,6 +931,8 @@ function setUp(form) {
     }
     clearErrors();
     output.replaceChildren();
+    shown = null;
+    dropRecord();
     shareBox.hidden = true;
     live = false;
     history.replaceState(null, "", location.href.split("#")[0]);
