@@ -55,12 +55,28 @@ CHANGES = {  # 入力を変える項目と、交互に入れる2つの値
 BARE_HTML = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>下限</title></head><body>
 <p id="out">…</p><script type="module" src="bare.js"></script></body></html>"""
 BARE_JS = """const worker = new Worker(new URL("bare-worker.js", import.meta.url), { type: "module" });
-worker.onmessage = event => { window.__bare = { value: event.data, at: performance.now() };
-  document.getElementById("out").textContent = String(event.data); };"""
+worker.onmessage = event => { const [value, marks] = event.data;
+  window.__bare = { value, at: performance.now(), worker: marks.worker - performance.timeOrigin,
+                    boot: marks.boot - performance.timeOrigin, pyodide: marks.pyodide - performance.timeOrigin };
+  document.getElementById("out").textContent = String(value); };"""
 BARE_WORKER = """import { loadPyodide } from "../pyodide/pyodide.mjs";
+const started = performance.now();
 const indexURL = new URL("../pyodide/", import.meta.url).href;
 const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL });
-self.postMessage(pyodide.runPython("1+1"));"""
+const at = ms => performance.timeOrigin + ms;
+self.postMessage([pyodide.runPython("1+1"), { worker: at(0), boot: at(started), pyodide: at(performance.now()) }]);"""
+# 最初の訪問の内訳（ページの時刻の原点 = ナビゲーションの開始からの ms）。worker.js の timings.marks から。
+PHASES_SCRIPT = """() => {
+  const form = document.querySelector("form.calc");
+  const timings = JSON.parse(form.dataset.timings), marks = timings.marks || {};
+  const origin = performance.timeOrigin, nav = performance.getEntriesByType("navigation")[0];
+  const rel = name => marks[name] ? marks[name] - origin : NaN;
+  const first = Number(form.dataset.firstResultAt), run = Number(form.dataset.computeMs);
+  return { html: nav.responseEnd, dom: nav.domContentLoadedEventEnd, worker: rel("worker"), boot: rel("boot"),
+           pyodide: rel("pyodide"), load_pyodide: rel("pyodide") - rel("boot"), wheel: rel("wheel"),
+           unpack: rel("unpacked") - rel("wheel"), import: rel("imported") - rel("unpacked"), run,
+           to_page: first - rel("imported") - run, first };
+}"""
 
 CHANGE_SCRIPT = """async ([selector, value]) => {
   const form = document.querySelector("form.calc");
@@ -98,7 +114,15 @@ def _page_times(page: Any) -> dict[str, float]:
     return times
 
 
-def _first_visit(p: Any, root: Path, runs: int) -> None:
+def _print_phases(label: str, phases: list[dict[str, float]], names: tuple[tuple[str, str], ...]) -> None:
+    cells = []
+    for key, name in names:
+        values = [x[key] for x in phases if x.get(key) == x.get(key)]  # NaN（記録のない版）を除く
+        cells.append(f"{name} {statistics.median(values):.0f}" if values else f"{name} -")
+    print(f"  {label}：" + "、".join(cells))
+
+
+def _first_visit(p: Any, root: Path, runs: int, traffic_too: bool = True) -> None:
     """最初の訪問：最初の結果 ÷ 下限（交互、中央値）と、ガイドのページ・計算機のページの転送量。"""
     traffic: list[tuple[str, int, int]] = []
     server = serve.start(root, traffic=traffic)
@@ -106,6 +130,8 @@ def _first_visit(p: Any, root: Path, runs: int) -> None:
     url = f"{base}calc/retention/#{EXAMPLES['retention']}"
     browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
     bare, calc = [], []
+    bare_phases: list[dict[str, float]] = []
+    calc_phases: list[dict[str, float]] = []
     for _ in range(runs):
         for kind in ("bare", "calc"):
             context = browser.new_context(service_workers="block")
@@ -113,17 +139,31 @@ def _first_visit(p: Any, root: Path, runs: int) -> None:
             if kind == "bare":
                 page.goto(base + "bench/bare.html")
                 page.wait_for_function("() => window.__bare !== undefined", timeout=120000)
-                bare.append(page.evaluate("() => window.__bare.at"))
+                phases = page.evaluate("() => window.__bare")
+                bare.append(phases["at"])
+                bare_phases.append({"worker": phases["worker"], "load_pyodide": phases["pyodide"] - phases["boot"],
+                                    "first": phases["at"]})
             else:
                 page.goto(url)
                 _wait(page, "form.calc[data-result='ok']")
                 calc.append(_page_times(page)["first_result"])
+                calc_phases.append(page.evaluate(PHASES_SCRIPT))
             context.close()
     browser.close()
     floor_ms, first_ms = statistics.median(bare), statistics.median(calc)
+    print(f"負荷（uptime の load average）：{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"下限（Pyodide を Web Worker で起動して 1+1）ms：{' '.join(f'{x:.0f}' for x in bare)}")
     print(f"ナビゲーション → 最初の結果 ms：{' '.join(f'{x:.0f}' for x in calc)}")
+    print("内訳（中央値 ms、ナビゲーションの開始から）：")
+    _print_phases("下限", bare_phases, (("worker", "worker の開始"), ("load_pyodide", "loadPyodide"), ("first", "結果")))
+    _print_phases("計算機", calc_phases, (
+        ("html", "HTML"), ("worker", "worker の開始"), ("load_pyodide", "loadPyodide"), ("wheel", "wheel の取得（時刻）"),
+        ("unpack", "wheel の展開"), ("import", "import teichaku.web"), ("run", "最初の run_json"),
+        ("to_page", "結果の受け渡しと表示"), ("first", "結果")))
     print(f"比：{first_ms / floor_ms:.2f}（中央値 {first_ms:.0f} ms ÷ {floor_ms:.0f} ms、{runs}回、初回、交互）")
+    if not traffic_too:
+        server.shutdown()
+        return
     with tempfile.TemporaryDirectory() as profiles:
         saved = "form.calc[data-offline='saved']"
         for label, path, ready in (("ガイドのページ（Q&A）", "qa/", None),
@@ -154,6 +194,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="結果を JSON でも出す")
     parser.add_argument("--first-visit", action="store_true", help="最初の訪問だけを測る（比と転送量）")
     parser.add_argument("--runs", type=int, default=5, help="--first-visit の回数（中央値を取る）")
+    parser.add_argument("--ratio-only", action="store_true", help="--first-visit で比と内訳だけを測る（転送量を測らない）")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -170,7 +211,7 @@ def main() -> None:
         (bench / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
         if args.first_visit:
             with sync_playwright() as p:
-                _first_visit(p, root, args.runs)
+                _first_visit(p, root, args.runs, traffic_too=not args.ratio_only)
             return
         traffic: list[tuple[str, int, int]] = []
         server = serve.start(root, traffic=traffic)
