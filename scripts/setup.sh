@@ -28,12 +28,13 @@ if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/pyodide/pyod
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --silent
 fi
-# Debian の Chromium・日本語フォント・poppler-utils（PDF の文字を読む pdftotext。ブラウザのテスト用。--browser のときだけ）
+# Debian の Chromium・日本語フォント・poppler-utils（PDF の文字を読む pdftotext）・zbar-tools（印刷した QR コードを読む
+# zbarimg）。ブラウザのテスト用。--browser のときだけ
 if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa \
-   || ! command -v pdftotext >/dev/null 2>&1; }; then
+   || ! command -v pdftotext >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1; }; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils zbar-tools >/dev/null
   else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils zbar-tools >/dev/null
   fi
 fi
