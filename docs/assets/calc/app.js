@@ -110,7 +110,7 @@ function element(tag, attributes = {}, ...children) {
 }
 
 // ---- 算定根拠書（印刷用の記録）----
-// 「算定根拠書を印刷」で body の直下に section.calc-record を置き、html に calc-record-printing をつけて印刷する。
+// 「算定根拠書を印刷」でページの main の最後に section.calc-record を置き、html に calc-record-printing をつけて印刷する。
 // 画面には出さない（record.css）。この印刷の間だけ記録が印刷の対象になり、あとで Ctrl+P で印刷すると、いつもどおり
 // ページを印刷する（beforeprint で、この操作からの印刷でなければ記録の印刷をやめる）。結果が変わると記録は消す。
 let printingRecord = false;
@@ -121,7 +121,7 @@ window.addEventListener("beforeprint", () => {
 window.addEventListener("afterprint", () => { printingRecord = false; });
 
 function dropRecord() {
-  document.querySelectorAll("body > .calc-record").forEach(node => node.remove());
+  document.querySelectorAll("section.calc-record").forEach(node => node.remove());
   document.documentElement.classList.remove("calc-record-printing");
   const form = document.querySelector("form.calc[data-calculator]");
   if (form)
@@ -734,7 +734,7 @@ function setUp(form) {
     if (shown !== record)
       return;  // 準備の間に結果が変わった：古い結果は印刷しない
     dropRecord();
-    document.body.append(recordSheet(record, build, qr, kind === "roster" && includeUsers));
+    (document.querySelector("main") || document.body).append(recordSheet(record, build, qr, kind === "roster" && includeUsers));
     document.documentElement.classList.add("calc-record-printing");
     form.dataset.record = "ready";
     status.textContent = qr.svg ? "算定根拠書を印刷します。" : `算定根拠書を印刷します（QRコードは作れませんでした：${qr.error}）。`;
@@ -871,7 +871,7 @@ function setUp(form) {
     ready = false;
     busy = false;
     setStatus("計算の準備：読み込み中…（入力はこのまま続けられます）", "loading");
-    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    worker = globalThis.__teichakuWorker || new Worker(new URL("./worker.js", import.meta.url), { type: "module" }); globalThis.__teichakuWorker = null;  // start.js（head）が先に起動したものを引き継ぐ
     worker.addEventListener("message", onMessage);
     worker.addEventListener("error", event => {
       event.preventDefault();
