@@ -96,7 +96,7 @@ def test_scale_21_to_40_gives_not_given_instead_of_a_number() -> None:
 def test_no_face_to_face_month_claims_nothing_and_says_why() -> None:
     result = run("claim", {**VALID["claim"], "face_to_face": "", "additions": ["特別地域加算"], "special_area": "on"})
     assert _summary(result)["合計"] == "0単位"
-    refused = result["lists"][1]["items"]
+    refused = next(item["items"] for item in result["lists"] if item["title"] == "算定しない項目と理由")
     assert refused[0].startswith("特別地域加算：対面による支援がない月")
 
 

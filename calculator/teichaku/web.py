@@ -342,8 +342,8 @@ def _roster_result(inputs: Mapping[str, Any], data: bytes) -> dict[str, Any]:
 def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, Any]:
     from . import roster
 
-    if not data:
-        raise InputError("名簿ファイル", "ファイルを選んでください。")
+    if data is None or (not data and not _text(inputs, "file")):
+        raise InputError("file", "ファイルを選んでください。")
     d = _roster_result(inputs, data)
     sheets = roster._sheets(d, ROSTER_SHOW_ROWS)
     totals = {"月ごとの利用者数": len(d["monthly_users"]), "利用者": len(d["users"]),
@@ -351,9 +351,11 @@ def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, A
     r = d["retention"]
     summary = [{"label": label, "value": f"{value:,}" if isinstance(value, int) else str(value)} for label, value in sheets[0][2]]
     rejected = d["rejected"]
-    tone = "ok" if not rejected else "ng"
+    warnings = d.get("warnings") or []
+    tone = "ok" if not rejected and not warnings else "ng"
     text = (f"{d['rows']['accepted']}人の行を読み込みました" +
-            (f"（読み込めなかった行：{len(rejected)}件。下の表に理由があります）" if rejected else ""))
+            (f"（読み込めなかった行：{len(rejected)}件。下の表に理由があります）" if rejected else "") +
+            (f"（注意：{len(warnings)}件。要約の「注意」を確かめてください）" if warnings else ""))
     tables = []
     for name, header, rows in sheets[1:]:
         limit = len(rows) if name == "読み込めなかった行" else ROSTER_SHOW_ROWS

@@ -16,7 +16,9 @@ from .. import office
 from ..dates import Month, fiscal_year_end, japanese_date, parse_date, period_end
 from ..eligibility import decision_periods, usable_window
 from ..errors import InputError
-from ..fees import monthly_claim
+from ..fees import ClaimFacts, claim
+from ..items import registry
+from ..numbers import parse_decimal
 from ..params import ParameterSet, default_parameters
 from ..retention import retention_rate
 from ..staffing import staffing
@@ -232,16 +234,23 @@ def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, int, _dt.date, _dt.
 
 def _claim(basis: ClaimsBasis, month: Month, iso: str, face: bool, requested: tuple[str, ...], initial_done: bool,
            start: _dt.date, params: ParameterSet) -> MonthClaim:
-    """ある利用者のある月の請求：teichaku.fees.monthly_claim を呼ぶ唯一の場所（その引数が変わればここだけ直す）。
+    """ある利用者のある月の請求：型つきの事実（ClaimFacts）で teichaku.fees.claim を呼ぶ唯一の場所。
 
     結果を決める条件（月、対面支援の有無、請求する加算、初期加算を算定済みか）が同じなら結果も同じなので、呼び出し側
     （_user_result）が1回の analyse の中で覚えておく（企業連携等調整特別加算は、支援開始1年以内の月にだけ requested に
     入れてある。そのとき start は支援開始日として渡す）。
     """
     first_year = "企業連携等調整特別加算" in requested
-    result = monthly_claim(basis.users, basis.retained, basis.average_text, basis.excluded, list(requested), face,
-                           start if first_year else None, month, "初期加算" in requested, initial_done,
-                           "特別地域加算" in requested, parameters=params)
+    reg = registry(params)
+    keys = tuple(item.key for item in (reg.lookup(name) for name in requested) if item is not None)
+    facts = ClaimFacts(
+        users=basis.users, retained=basis.retained, month=month, excluded=basis.excluded,
+        scale_users=parse_decimal(basis.average_text, "scale_users"), face_to_face=face,
+        support_start=start if first_year else None, requested=keys,
+        facts={"from_other_office": "初期加算" in requested, "initial_claimed_before": initial_done,
+               "special_area": "特別地域加算" in requested},
+    )
+    result = claim(facts, params)
     additions = tuple((a.name, a.units) for a in result.additions)
     return MonthClaim(iso, face, result.total_units, result.base_units, additions, tuple(r.name for r in result.rejected),
                       any(name == "初期加算" for name, _ in additions))
