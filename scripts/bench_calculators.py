@@ -73,7 +73,7 @@ PHASES_SCRIPT = """() => {
   const rel = name => marks[name] ? marks[name] - origin : NaN;
   const first = Number(form.dataset.firstResultAt), run = Number(form.dataset.computeMs);
   return { html: nav.responseEnd, dom: nav.domContentLoadedEventEnd, worker: rel("worker"), boot: rel("boot"),
-           pyodide: rel("pyodide"), load_pyodide: rel("pyodide") - rel("boot"), wheel: rel("wheel"),
+           pyodide: rel("pyodide"), load_pyodide: rel("pyodide") - rel("boot"), wait_wheel: rel("wheel") - rel("pyodide"),
            unpack: rel("unpacked") - rel("wheel"), import: rel("imported") - rel("unpacked"), run,
            to_page: first - rel("imported") - run, first };
 }"""
@@ -122,18 +122,24 @@ def _print_phases(label: str, phases: list[dict[str, float]], names: tuple[tuple
     print(f"  {label}：" + "、".join(cells))
 
 
-def _first_visit(p: Any, root: Path, runs: int, traffic_too: bool = True) -> None:
-    """最初の訪問：最初の結果 ÷ 下限（交互、中央値）と、ガイドのページ・計算機のページの転送量。"""
+def _first_visit(p: Any, root: Path, runs: int, traffic_too: bool = True, against: Path | None = None) -> None:
+    """最初の訪問：最初の結果 ÷ 下限（交互、中央値）と、ガイドのページ・計算機のページの転送量。
+    against：比べるもう1つのビルド（変更の前など）。同じ回の中で交互に測り、その比も示す（下限は root のもの）。"""
     traffic: list[tuple[str, int, int]] = []
     server = serve.start(root, traffic=traffic)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    url = f"{base}calc/retention/#{EXAMPLES['retention']}"
+    sites = {"calc": f"{base}calc/retention/#{EXAMPLES['retention']}"}
+    other = None
+    if against is not None:
+        other = serve.start(against)
+        sites["against"] = f"http://127.0.0.1:{other.server_address[1]}/calc/retention/#{EXAMPLES['retention']}"
     browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-    bare, calc = [], []
+    bare: list[float] = []
     bare_phases: list[dict[str, float]] = []
-    calc_phases: list[dict[str, float]] = []
+    firsts: dict[str, list[float]] = {kind: [] for kind in sites}
+    phases_of: dict[str, list[dict[str, float]]] = {kind: [] for kind in sites}
     for _ in range(runs):
-        for kind in ("bare", "calc"):
+        for kind in ("bare", *sites):
             context = browser.new_context(service_workers="block")
             page = context.new_page()
             if kind == "bare":
@@ -144,23 +150,30 @@ def _first_visit(p: Any, root: Path, runs: int, traffic_too: bool = True) -> Non
                 bare_phases.append({"worker": phases["worker"], "load_pyodide": phases["pyodide"] - phases["boot"],
                                     "first": phases["at"]})
             else:
-                page.goto(url)
+                page.goto(sites[kind])
                 _wait(page, "form.calc[data-result='ok']")
-                calc.append(_page_times(page)["first_result"])
-                calc_phases.append(page.evaluate(PHASES_SCRIPT))
+                firsts[kind].append(_page_times(page)["first_result"])
+                phases_of[kind].append(page.evaluate(PHASES_SCRIPT))
             context.close()
     browser.close()
-    floor_ms, first_ms = statistics.median(bare), statistics.median(calc)
+    if other is not None:
+        other.shutdown()
+    floor_ms = statistics.median(bare)
     print(f"負荷（uptime の load average）：{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"下限（Pyodide を Web Worker で起動して 1+1）ms：{' '.join(f'{x:.0f}' for x in bare)}")
-    print(f"ナビゲーション → 最初の結果 ms：{' '.join(f'{x:.0f}' for x in calc)}")
     print("内訳（中央値 ms、ナビゲーションの開始から）：")
     _print_phases("下限", bare_phases, (("worker", "worker の開始"), ("load_pyodide", "loadPyodide"), ("first", "結果")))
-    _print_phases("計算機", calc_phases, (
-        ("html", "HTML"), ("worker", "worker の開始"), ("load_pyodide", "loadPyodide"), ("wheel", "wheel の取得（時刻）"),
-        ("unpack", "wheel の展開"), ("import", "import teichaku.web"), ("run", "最初の run_json"),
-        ("to_page", "結果の受け渡しと表示"), ("first", "結果")))
-    print(f"比：{first_ms / floor_ms:.2f}（中央値 {first_ms:.0f} ms ÷ {floor_ms:.0f} ms、{runs}回、初回、交互）")
+    for kind in sites:
+        label = "計算機" if kind == "calc" else f"計算機（比較：{against}）"
+        print(f"{label}：ナビゲーション → 最初の結果 ms：{' '.join(f'{x:.0f}' for x in firsts[kind])}")
+        _print_phases(label, phases_of[kind], (
+            ("html", "HTML"), ("worker", "worker の開始"), ("load_pyodide", "loadPyodide"), ("wait_wheel", "wheel を待つ"),
+            ("unpack", "wheel の展開"), ("import", "import teichaku.web"), ("run", "最初の run_json"),
+            ("to_page", "結果の受け渡しと表示"), ("first", "結果")))
+    for kind in reversed(sites):
+        first_ms = statistics.median(firsts[kind])
+        label = "比" if kind == "calc" else "比（比較のビルド）"
+        print(f"{label}：{first_ms / floor_ms:.2f}（中央値 {first_ms:.0f} ms ÷ {floor_ms:.0f} ms、{runs}回、初回、交互）")
     if not traffic_too:
         server.shutdown()
         return
@@ -194,6 +207,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="結果を JSON でも出す")
     parser.add_argument("--first-visit", action="store_true", help="最初の訪問だけを測る（比と転送量）")
     parser.add_argument("--runs", type=int, default=5, help="--first-visit の回数（中央値を取る）")
+    parser.add_argument("--against", type=Path, help="--first-visit で同じ回に交互に測るもう1つのビルド済みサイト（変更の前など）")
     parser.add_argument("--ratio-only", action="store_true", help="--first-visit で比と内訳だけを測る（転送量を測らない）")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -211,7 +225,7 @@ def main() -> None:
         (bench / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
         if args.first_visit:
             with sync_playwright() as p:
-                _first_visit(p, root, args.runs, traffic_too=not args.ratio_only)
+                _first_visit(p, root, args.runs, traffic_too=not args.ratio_only, against=args.against)
             return
         traffic: list[tuple[str, int, int]] = []
         server = serve.start(root, traffic=traffic)

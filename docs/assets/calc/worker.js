@@ -15,7 +15,7 @@ const SITE = new URL("../../", import.meta.url);
 const RUNTIME = /\/(pyodide|wheels)\/[^/]+$/;
 const fetchNative = self.fetch.bind(self);
 let web = null;
-let failed = false;
+let failed = null;  // 最初の失敗の知らせ（start.js が先に起動したとき、ページが init を送る前の失敗を init で伝える）
 
 // ---- 進み具合 ----
 const progress = { phase: "download", loaded: 0, total: 0, sizes: null, xlsx: false, counted: new Set(), posted: 0 };
@@ -134,7 +134,7 @@ self.fetch = async (input, init) => {
 function fail(message) {
   if (failed || web)
     return;
-  failed = true;
+  failed = message;
   self.postMessage({ type: "failed", message });
 }
 
@@ -226,6 +226,8 @@ self.addEventListener("message", async event => {
     return;
   }
   if (message.type === "init") {
+    if (failed)
+      self.postMessage({ type: "failed", message: failed });  // ページが聞き始める前に失敗していた
     if (message.xlsx) {
       progress.xlsx = true;
       computeTotal();
