@@ -4,7 +4,7 @@
 - read：バイト列 → 表（CSV UTF-8／BOM／CP932、Excel は openpyxl）。見出し行は各シートの最初の10行から探す。
 - validate：表の行 → 確かめた事実（UserFacts など）。どの行も読み込むか、シート・行・列・理由つきで読み込めないかのどちらか。
 - aggregate：事実 → 結果。数え方の規則は teichaku.office（問2の除外、転職、就労定着実績体制加算、延べ・平均利用者数）に
-  あり、月ごとの請求は teichaku.fees.monthly_claim（aggregate._claim の一か所から呼ぶ）。
+  あり、月ごとの請求は teichaku.fees.claim（aggregate._claim の一か所から型つきの ClaimFacts で呼ぶ）。
 - model：型（UserFacts、RosterResult …）。RosterResult.to_dict() は web.py・cli.py が読む形。
 - export：結果の表（_sheets）、CSV・Excel への書き出し、入力のテンプレート。
 
@@ -22,7 +22,7 @@
 - 延べ利用者数と平均利用者数：対面支援の表があれば、月に1回以上対面支援があった利用者をその月の利用者として数える
   （基本報酬を請求できる月）。なければ、利用期間がその月に1日でもかかる利用者を数える。平均は12で除して切り上げ。
 - 月ごとの請求：FYE の年度の各月について、前年度末日（FYE の1年前）の就労定着率と前年度の平均利用者数による区分・規模で、
-  teichaku.fees.monthly_claim と同じ規則で求める（対面支援の表がないときは計算しない）。
+  teichaku.fees.claim と同じ規則で求める（対面支援の表がないときは計算しない）。
 - 就労定着実績体制加算：過去6年間に利用を終了した者のうち、FYE までに42月以上78月未満就労が続いた（又は続いていた）者の割合。
   名簿が6年をさかのぼらない場合はその旨を示す。
 """

@@ -1,5 +1,5 @@
 """事実 → 結果：事業所の規則（teichaku.office）を呼び、利用者ごとの利用期間（teichaku.eligibility）と月ごとの請求
-（teichaku.fees.monthly_claim、この中では `_claim` の一か所だけ）を求める。
+（teichaku.fees.claim、この中では `_claim` の一か所だけ）を求める。
 
 パラメータは年度末日 fye（規則が判断する日）の値を読む。
 """

@@ -102,7 +102,7 @@ class TableInfo:
 
 @dataclass(frozen=True, slots=True)
 class MonthClaim:
-    """ある利用者のある月の請求（teichaku.fees.monthly_claim の答えのうち名簿に出すもの）。"""
+    """ある利用者のある月の請求（teichaku.fees.claim の答えのうち名簿に出すもの）。"""
 
     month: str
     contact: bool
