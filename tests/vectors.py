@@ -178,4 +178,8 @@ def roster_vectors() -> list[tuple[str, dict[str, Any], bytes]]:
     cases.append(("roster", {"file": "x.png", "fiscal_year_end": "2020-03-31"}, b"\x89PNG\r\n\x1a\n0000"))
     cases.append(("roster", {"file": "x.csv", "fiscal_year_end": "2020-03-30"}, template_csv()))
     cases.append(("roster", {"file": "x.csv"}, b""))
+    titled = (Path(__file__).parent / "fixtures" / "roster" / "titled_with_names.csv").read_bytes()
+    cases.append(("roster", {"file": "名簿.csv", "fiscal_year_end": "2023-03-31"}, titled))  # 題名の行・氏名の列つき
+    # 今日の年度（令和6年度の報酬表・支援レポートの要件で月ごとの請求を求める）
+    cases.append(("roster", {"file": "a.csv", "fiscal_year_end": "2025-03-31", "fulltime_hours": "40"}, fixture.encode("utf-8")))
     return cases
