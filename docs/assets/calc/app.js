@@ -629,14 +629,14 @@ function setUp(form) {
         "利用者ID・行ごとの内容は載せません。"
       : "入力・結果・根拠・出典と、この計算を開き直すリンク（QRコード）を A4 で印刷します。";
     button.addEventListener("click", () => printRecord(button, status));
-    let users = null;
+    let choice = null;
     if (kind === "roster") {
-      users = element("input", { type: "checkbox", id: `${kind}-record-users`, class: "calc-record-users", checked: includeUsers });
+      const users = element("input", { type: "checkbox", id: `${kind}-record-users`, class: "calc-record-users", checked: includeUsers });
       users.addEventListener("change", () => { includeUsers = users.checked; });
-      users = element("div", { class: "calc-check calc-record-users-box" }, users,
-                      element("label", { for: `${kind}-record-users` }, "利用者ごとの表も含める（利用者ID・行ごとの内容が載ります）"));
+      choice = element("div", { class: "calc-check calc-record-users-box" }, users,
+                       element("label", { for: `${kind}-record-users` }, "利用者ごとの表も含める（利用者ID・行ごとの内容が載ります）"));
     }
-    return element("div", { class: "calc-record-box" }, button, users,
+    return element("div", { class: "calc-record-box" }, button, choice,
                    element("p", { class: "calc-record-hint", id: `${kind}-record-hint` }, hint), status);
   }
 
