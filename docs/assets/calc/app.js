@@ -2,6 +2,7 @@
  * 計算機のページの動作。フォーム（scripts/docs_hooks.py が teichaku.web.FORMS から生成）を読み、Web Worker の
  * Pyodide で teichaku.web.run を実行して結果と根拠を表示する。入力の検証とメッセージは Python の規則のもの。
  * 入力はこのページの外へ送らない（共有リンクはフォームの値を URL の # 以降に入れるだけで、サーバーには届かない）。
+ * 「算定根拠書を印刷」は、入力・結果・根拠・出典・共有リンクの QR コード・規則の版を A4 の記録にして印刷する（record.css）。
  */
 
 const form = document.querySelector("form.calc[data-calculator]");
@@ -170,7 +171,7 @@ function qrNode(svgText, label) {
   node.setAttribute("role", "img");
   node.setAttribute("aria-label", label);
   node.setAttribute("shape-rendering", "crispEdges");
-  // 1モジュールを0.5 mm 以上に（長いリンクほど大きく。30〜60 mm）
+  // 1モジュールをおよそ0.5 mm に（長いリンクほど大きく、30〜60 mm の間）
   const modules = node.viewBox && node.viewBox.baseVal ? node.viewBox.baseVal.width : 0;
   const size = Math.min(60, Math.max(30, Math.ceil(modules * 0.5)));
   node.style.width = `${size}mm`;
