@@ -12,7 +12,12 @@
   service worker を有効にした新しいプロファイルで、ガイドのページ（Q&A）と計算機のページを開いたときに
   サーバーが送ったバイト数と要求の数（service worker が保存し終えるまで）。
 
-使い方：.venv/bin/python scripts/bench_calculators.py [--site DIR] [--repeat N] [--first-visit [--runs 5]]
+- --throttled（--first-visit と）：遅い回線（1.5 Mbps をサーバー側の共有の帯域で、CPU 4倍遅くを CDP の
+  Emulation.setCPUThrottlingRate で）で、最初の結果 ÷ その時までにサーバーが送ったバイト数 / 帯域（下限）。
+- --against DIR（--first-visit と）：もう1つのビルド（変更の前など）を同じ回の中で交互に測り、比べる。
+
+使い方：.venv/bin/python scripts/bench_calculators.py [--site DIR] [--repeat N]
+        [--first-visit [--runs 5] [--ratio-only] [--against DIR] [--throttled [--throttled-runs 3]]]
 目標（issue 4）：最初の結果 ≦ 下限 × 1.15、入力の変更 → 結果 ≦ 50 ms（中央値）、2回目の転送 < 100 KB、
 Pyodide の準備より前にフォームを表示。
 """
@@ -21,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import http.server
 import json
 import os
 import shutil
@@ -28,6 +35,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +121,76 @@ def _page_times(page: Any) -> dict[str, float]:
                teichaku_import: JSON.parse(form.dataset.timings).teichaku };
     }""")
     return times
+
+
+THROTTLED_BPS = 1_500_000 // 8  # 1.5 Mbps（issue 11 の遅い回線）
+THROTTLED_CPU = 4  # CPU 4倍遅く（CDP の Emulation.setCPUThrottlingRate）
+
+
+class _Link:
+    """サーバー側の1本の回線（すべての接続で共有する帯域）：送る前に、その量を送り終える時刻まで待つ。"""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+        self.lock = threading.Lock()
+        self.free_at = 0.0
+
+    def send(self, out: Any, data: bytes) -> None:
+        with self.lock:
+            now = time.monotonic()
+            self.free_at = max(self.free_at, now) + len(data) / self.rate
+            until = self.free_at
+        time.sleep(max(0.0, until - time.monotonic()))
+        out.write(data)
+
+
+def _throttled_server(root: Path, link: _Link, traffic: list[tuple[str, int, int]]) -> Any:
+    """serve.py の配信（事前圧縮・CSP など同じ）を、帯域を絞った回線で。"""
+
+    class Handler(serve.SiteHandler):
+        def copyfile(self, source: Any, outputfile: Any) -> None:
+            start = source.tell()
+            source.seek(0, 2)
+            traffic.append((self.path, getattr(self, "_status", 200), source.tell() - start))
+            source.seek(start)
+            while chunk := source.read(16384):
+                link.send(outputfile, chunk)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _throttled(p: Any, root: Path, runs: int, against: Path | None = None) -> None:
+    """遅い回線（1.5 Mbps、サーバー側で絞る）と CPU 4倍遅く：最初の結果 ÷ 読み込んだバイト数 / 帯域（下限）。
+    下限のバイト数は、最初の結果までにサーバーが送った本文（圧縮した形）。against があれば交互に測って比べる。"""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    sites = {"calc": root, **({"against": against} if against is not None else {})}
+    firsts: dict[str, list[float]] = {kind: [] for kind in sites}
+    floors: dict[str, list[float]] = {kind: [] for kind in sites}
+    for _ in range(runs):
+        for kind, site in sites.items():
+            traffic: list[tuple[str, int, int]] = []
+            server = _throttled_server(site, _Link(THROTTLED_BPS), traffic)
+            context = browser.new_context(service_workers="block")
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": THROTTLED_CPU})
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/calc/retention/#{EXAMPLES['retention']}", timeout=300000)
+            page.wait_for_selector("form.calc[data-result='ok']", timeout=300000)
+            firsts[kind].append(_page_times(page)["first_result"])
+            floors[kind].append(_bytes(traffic) / THROTTLED_BPS * 1000)
+            context.close()
+            server.shutdown()
+    browser.close()
+    profile = f"{THROTTLED_BPS * 8 / 1e6:.1f} Mbps、CPU {THROTTLED_CPU}倍遅く"
+    print(f"負荷（uptime の load average）：{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for kind in reversed(sites):
+        label = "" if kind == "calc" else f"（比較：{against}）"
+        first_ms, floor_ms = statistics.median(firsts[kind]), statistics.median(floors[kind])
+        print(f"遅い回線（{profile}）{label}：最初の結果 ms：{' '.join(f'{x:.0f}' for x in firsts[kind])}")
+        print(f"  読み込んだバイト数 / 帯域（下限）ms：{' '.join(f'{x:.0f}' for x in floors[kind])}")
+        print(f"比（遅い回線）{label}：{first_ms / floor_ms:.2f}（中央値 {first_ms:.0f} ms ÷ {floor_ms:.0f} ms、{runs}回、目標 ≦ 1.25）")
 
 
 def _print_phases(label: str, phases: list[dict[str, float]], names: tuple[tuple[str, str], ...]) -> None:
@@ -208,6 +287,8 @@ def main() -> None:
     parser.add_argument("--first-visit", action="store_true", help="最初の訪問だけを測る（比と転送量）")
     parser.add_argument("--runs", type=int, default=5, help="--first-visit の回数（中央値を取る）")
     parser.add_argument("--against", type=Path, help="--first-visit で同じ回に交互に測るもう1つのビルド済みサイト（変更の前など）")
+    parser.add_argument("--throttled", action="store_true", help="--first-visit で遅い回線（1.5 Mbps、CPU 4倍遅く）の比も測る")
+    parser.add_argument("--throttled-runs", type=int, default=3, help="--throttled の回数（中央値を取る）")
     parser.add_argument("--ratio-only", action="store_true", help="--first-visit で比と内訳だけを測る（転送量を測らない）")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -225,7 +306,10 @@ def main() -> None:
         (bench / "bare-worker.js").write_text(BARE_WORKER, encoding="utf-8")
         if args.first_visit:
             with sync_playwright() as p:
-                _first_visit(p, root, args.runs, traffic_too=not args.ratio_only, against=args.against)
+                if args.runs > 0:
+                    _first_visit(p, root, args.runs, traffic_too=not args.ratio_only, against=args.against)
+                if args.throttled:
+                    _throttled(p, root, args.throttled_runs, against=args.against)
             return
         traffic: list[tuple[str, int, int]] = []
         server = serve.start(root, traffic=traffic)

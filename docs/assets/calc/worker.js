@@ -108,6 +108,36 @@ function counting(url, response) {
                                                              headers: response.headers });
 }
 
+// 先に読み始めるもの：loadPyodide は pyodide.asm.mjs を読み終えてから wasm と標準ライブラリを要求するため、遅い回線では
+// その間、回線が空く（issue 11：1.5 Mbps で約6秒）。ここで要求を始め、Pyodide の同じ URL の fetch にはこの応答を渡す
+// （各1回）。pyodide.asm.mjs の import も先に始める（同じ URL なので Pyodide の import と同じモジュールになる）。
+// 標準ライブラリ（python_stdlib.zip）は wasm を受け取り終えてから要求する：回線を先に wasm に使わせ、wasm のコンパイル
+// （受け取りながら進む）を標準ライブラリの受信と重ねる（遅い回線と遅い CPU で、最後のバイトの後に残る仕事が減る）。
+const PYODIDE_URL = new URL("pyodide/", SITE).href;
+const WASM = `${PYODIDE_URL}pyodide.asm.wasm`;
+const STDLIB = `${PYODIDE_URL}python_stdlib.zip`;
+const early = new Map();
+let wasmReceived = null;
+early.set(WASM, fetchNative(WASM).then(response => {
+  if (!response.ok || !response.body)
+    return response;
+  // 一方を Pyodide に渡し、もう一方をすぐ読み切る：受け取り終えた時がわかる（Pyodide がまだ読まない分は tee が持つ）
+  const [forPyodide, drain] = response.body.tee();
+  wasmReceived = drain.pipeTo(new WritableStream());
+  return new Response(forPyodide, { status: response.status, statusText: response.statusText, headers: response.headers });
+}));
+early.set(STDLIB, early.get(WASM).then(() => wasmReceived).catch(() => {}).then(() => fetchNative(STDLIB)));
+early.set(`${PYODIDE_URL}pyodide-lock.json`, fetchNative(`${PYODIDE_URL}pyodide-lock.json`));
+for (const started of early.values())
+  started.catch(() => {});  // 失敗は、Pyodide がこの応答を受け取るところ（下の fetch）で知らせる
+import(`${PYODIDE_URL}pyodide.asm.mjs`).catch(() => {});  // 失敗は Pyodide の import が知らせる
+
+function takeEarly(url) {
+  const started = early.get(url);
+  early.delete(url);
+  return started;
+}
+
 // 読み込みの失敗を見逃さない：Pyodide は wasm の取得に失敗すると警告を出したまま待ち続けるため、
 // このワーカーの fetch を包み、失敗（通信の失敗や 404）をすぐ「失敗」として知らせる。
 self.fetch = async (input, init) => {
@@ -115,7 +145,7 @@ self.fetch = async (input, init) => {
   try {
     const tracked = RUNTIME.test(new URL(url, SITE).pathname);
     const cached = tracked && await inCache(url);
-    const response = await fetchNative(input, init);
+    const response = await (takeEarly(url) || fetchNative(input, init));
     if (!response.ok)
       fail(`${url.split("/").pop()} を読み込めません（${response.status}）`);
     if (!tracked || !response.ok)
@@ -157,7 +187,7 @@ async function boot() {
   const started = performance.now();
   // Pyodide の起動と、teichaku の wheel の取得を並行して行う
   const wheel = fetchWheel();
-  const indexURL = new URL("pyodide/", SITE).href;
+  const indexURL = PYODIDE_URL;
   const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL, stdout: () => {}, stderr: () => {} });
   const booted = performance.now();
   const { name, bytes } = await wheel;
