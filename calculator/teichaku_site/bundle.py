@@ -97,13 +97,16 @@ def add_bytecode(wheel: Path) -> list[str]:
                                   capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise SiteBuildError(f"wheel のバイトコードを作れませんでした：\n{done.stderr[-2000:]}")
-            written = json.loads(done.stdout)
+            produced = json.loads(done.stdout)
             staged = Path(temp)
-            (staged / "written.json").write_text(json.dumps(written), encoding="utf-8")
+            (staged / "written.json").write_text(json.dumps(produced), encoding="utf-8")
             cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_name(cache.name + ".partial")  # 途中で止まっても、できかけを使わない
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.copytree(staged, partial)
             shutil.rmtree(cache, ignore_errors=True)
-            shutil.copytree(staged, cache)
-    written = json.loads(listing.read_text(encoding="utf-8"))
+            partial.replace(cache)
+    written: list[str] = json.loads(listing.read_text(encoding="utf-8"))
     record_name = next(info.filename for info, _ in entries if info.filename.endswith(".dist-info/RECORD"))
     sources = {info.filename: info for info, _ in entries}
     added = []
