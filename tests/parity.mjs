@@ -17,7 +17,7 @@ for (const wheel of wheels)
 const web = pyodide.pyimport("teichaku.web");
 const vectors = JSON.parse(readFileSync(vectorsPath, "utf8"));
 const results = vectors.map(([kind, inputs, file]) => {
-  if (!file)
+  if (file === undefined)
     return JSON.parse(web.run_json(kind, JSON.stringify(inputs)));
   const data = pyodide.toPy(new Uint8Array(Buffer.from(file, "base64")));
   try {

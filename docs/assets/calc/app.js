@@ -439,8 +439,12 @@ function setUp(form) {
       else if (kind === "hours") {
         hoursBody.replaceChildren();
         (all.length ? all : ["", ""]).forEach(value => addRow(value));
-      } else if (values.has(key))
-        form.querySelector(`#f-${key}`).value = all[0];
+      } else {
+        // リンクにない項目は既定に戻す（前のリンクの値を残さない）。開いた月を入れる項目は今の値のまま
+        const el = form.querySelector(`#f-${key}`);
+        if (values.has(key)) el.value = all[0];
+        else if (!el.dataset.default) el.value = el.tagName === "SELECT" ? "" : el.defaultValue;
+      }
     }
   }
 
@@ -453,8 +457,11 @@ function setUp(form) {
         continue;  // ファイルは共有リンクに入れない
       if (Array.isArray(value))
         value.filter(v => v.trim() !== "" || kind === "checkboxes").forEach(v => values.append(key, v));
-      else if (kind === "checkbox")
-        values.append(key, value ? "on" : "off");
+      else if (kind === "checkbox") {
+        // 既定と違うときだけリンクに入れる（短いリンク・小さい QR コードのため。読むときは、ないものを既定とする）
+        const checked = value === "on";
+        if (checked !== form.querySelector(`#f-${key}`).defaultChecked) values.append(key, checked ? "on" : "off");
+      }
       else if (String(value).trim() !== "")
         values.append(key, value);
     }
