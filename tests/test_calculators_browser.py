@@ -302,6 +302,7 @@ def test_calculator_works_offline_after_the_first_visit(base_url: str, pw: Any, 
     # service worker がサイトを保存し終えて、このページを制御するまで待つ
     _poll(page, "() => navigator.serviceWorker.controller !== null")
     _poll(page, "async () => (await caches.keys()).some(k => k.startsWith('teichaku-'))")
+    page.wait_for_selector("form.calc[data-offline='saved']", state="attached", timeout=120000)  # 実行環境も保存し終えた
     context.set_offline(True)
     page.goto(base_url + "calc/retention/#users=20&retained=18&scale_users=12")
     page.reload()
