@@ -118,6 +118,30 @@ def _date_text(iso: str | None) -> str:
     return japanese_date(_dt.date.fromisoformat(iso))
 
 
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _dates_shown(text: str) -> str:
+    """文中の ISO の日付（2019-04-01）を、人に見せる形「2019年4月1日（平成31年4月1日）」にする。
+
+    画面に出す文だけに使う（JSON の data・CLI・CSV／Excel は ISO のまま）。存在しない日付（入力の引用）は変えない。
+    """
+    def one(match: re.Match[str]) -> str:
+        try:
+            return japanese_date(_dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DATE.sub(one, text)
+
+
+def _month_shown(text: str) -> str:
+    """ISO の年月（2019-04）→「2019年4月」（計算機のサービス提供月と同じ書き方）。"""
+    match = _ISO_MONTH.match(text)
+    return f"{int(match.group(1))}年{int(match.group(2))}月" if match else text
+
+
 def _tier_bounds(tier: Tier) -> str:
     text = f"{percent_text(tier.lower, 0)}以上"
     return text + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")
@@ -339,6 +363,24 @@ def _roster_result(inputs: Mapping[str, Any], data: bytes) -> dict[str, Any]:
     return found
 
 
+# 名簿の画面の表で日付だけを書く列。理由の列（入力の引用「2019-02-30」など）は変えない。
+_ROSTER_DATE_COLUMNS = {"最も早い利用開始日", "支給決定できる最後の日"}
+
+
+def _roster_row_shown(header: list[str], row: list[Any]) -> list[Any]:
+    """名簿の表の1行を画面の書き方に：日付は和暦つき、年月は「2019年4月」、支給決定期間は「、」と改行で区切る。"""
+    shown: list[Any] = []
+    for column, cell in zip(header, row, strict=True):
+        if column in _ROSTER_DATE_COLUMNS and isinstance(cell, str):
+            cell = _dates_shown(cell)
+        elif column == "支給決定期間" and isinstance(cell, str):
+            cell = "、\n".join(_dates_shown(period) for period in cell.split(" ") if period)  # 画面では1期間1行
+        elif column == "月" and isinstance(cell, str):
+            cell = _month_shown(cell)
+        shown.append(cell)
+    return shown
+
+
 def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, Any]:
     from . import roster
 
@@ -350,18 +392,22 @@ def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, A
               "月ごとの請求": sum(len(u["months"]) for u in d["users"]), "読み込めなかった行": len(d["rejected"])}
     r = d["retention"]
     summary = [{"label": label, "value": f"{value:,}" if isinstance(value, int) else str(value)} for label, value in sheets[0][2]]
+    summary = [{**item, "value": _dates_shown(item["value"])} if item["label"] == "年度末日" else item for item in summary]
     rejected = d["rejected"]
     warnings = d.get("warnings") or []
     tone = "ok" if not rejected and not warnings else "ng"
     text = (f"{d['rows']['accepted']}人の行を読み込みました" +
             (f"（読み込めなかった行：{len(rejected)}件。下の表に理由があります）" if rejected else "") +
             (f"（注意：{len(warnings)}件。要約の「注意」を確かめてください）" if warnings else ""))
+    # 画面の表：読み込めなかった行を要約のすぐ下に（大きな利用者ごとの表より前に）。日付は和暦つき（ダウンロードは ISO のまま）
     tables = []
-    for name, header, rows in sheets[1:]:
+    for name, header, rows in sorted(sheets[1:], key=lambda sheet: sheet[0] != "読み込めなかった行"):
         limit = len(rows) if name == "読み込めなかった行" else ROSTER_SHOW_ROWS
         total = totals[name]
         caption = name if total <= limit else f"{name}（先頭{limit}行。全{total:,}行はダウンロードしたファイルに）"
-        tables.append(_table(caption, header, rows[:limit]))
+        if name == "読み込めなかった行" and not rows:
+            caption = f"{name}（なし）"
+        tables.append(_table(caption, header, [_roster_row_shown(header, row) for row in rows[:limit]]))
     base = f"就労定着支援_集計_{d['fiscal_year_end']}"
     downloads = [{"name": f"{base}.csv", "format": "csv", "label": "CSV（UTF-8）で保存"},
                  {"name": f"{base}.xlsx", "format": "xlsx", "label": "Excel（.xlsx）で保存"}]
@@ -431,7 +477,7 @@ def run(kind: str, inputs: Mapping[str, Any], data: bytes | None = None) -> dict
     citations: list[Citation] = out.pop("citations")
     out["lists"] = [item for item in out.get("lists", []) if item["items"]]
     result_data: dict[str, Any] = out["data"]
-    out["steps"] = result_data.get("steps", [])
+    out["steps"] = [{**step, "text": _dates_shown(step["text"])} for step in result_data.get("steps", [])]
     out["sources"] = _sources(result_data.get("sources", []), citations)
     return {"ok": True, "kind": kind, "title": TITLES[kind], **out}
 

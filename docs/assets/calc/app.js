@@ -120,6 +120,16 @@ window.addEventListener("beforeprint", () => {
     dropRecord();
 });
 window.addEventListener("afterprint", () => { printingRecord = false; });
+// 名簿の「要約を印刷」：この操作からの印刷でなければ要約だけの印刷をやめる（Ctrl+P はいつものページ）
+let printingSummary = false;
+window.addEventListener("beforeprint", () => {
+  if (!printingSummary)
+    document.documentElement.classList.remove("calc-summary-printing");
+});
+window.addEventListener("afterprint", () => {
+  printingSummary = false;
+  document.documentElement.classList.remove("calc-summary-printing");
+});
 
 function dropRecord() {
   document.querySelectorAll("section.calc-record").forEach(node => node.remove());
@@ -568,6 +578,7 @@ function setUp(form) {
     const rows = table.rows.map(row => element("tr", { class: row.current ? "calc-current" : null },
       row.cells.map((cell, index) => element(index === 0 ? "th" : "td", {
         scope: index === 0 ? "row" : null,
+        "data-label": index === 0 ? null : table.columns[index],  // 狭い画面で縦に積むとき、値の前に列の見出し（site.css）
         class: index === table.current_column ? "calc-current-column" : null,
       }, cell, index === 0 && row.current ? "（該当）" : ""))));
     return element("div", { class: "calc-table-wrap" },
@@ -757,9 +768,20 @@ function setUp(form) {
     worker.postMessage({ type: "export", format: button.dataset.format, inputs: readInputs(), file: await readFile() });
   }
 
+  // 「要約を印刷」（名簿）：判定・要約・読み込めなかった行・根拠だけを印刷する。利用者ごと・月ごとの大きな表、フォーム、
+  // ページの説明は印刷しない（html.calc-summary-printing のとき。site.css）。印刷が終われば、Ctrl+P はいつものページ。
   form.addEventListener("click", event => {
-    if (event.target.classList.contains("calc-print"))
-      window.print();
+    if (!event.target.classList.contains("calc-print"))
+      return;
+    dropRecord();
+    output.querySelectorAll(".calc-table-wrap").forEach(wrap => {
+      const caption = wrap.querySelector("caption");
+      wrap.classList.toggle("calc-summary-keep", !!caption && caption.textContent.startsWith("読み込めなかった行") &&
+                                                 !caption.textContent.includes("（なし）"));
+    });
+    document.documentElement.classList.add("calc-summary-printing");
+    printingSummary = true;
+    window.print();
   });
 
   // ---- 計算 ----
