@@ -371,7 +371,7 @@ def test_roster_reads_cp932_csv_and_xlsx_in_the_page_without_any_request(base_ur
         page.get_by_role("button", name="計算する").click()
         _wait_result(page)
         text = _result(page)
-        assert "就労定着率\n5/6（83.33…%）" in text
+        assert "就労定着率\n5/6（83.33%）" in text
         assert "問2で除外した利用者\nU03" in text
         assert page.locator(".calc-result table caption", has_text="読み込めなかった行").count() == 1
         rows = page.locator(".calc-result table:has(caption:text('読み込めなかった行')) tbody tr").all_inner_texts()

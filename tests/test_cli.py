@@ -54,7 +54,7 @@ def test_retention_contract(capsys: pytest.CaptureFixture[str]) -> None:
     code, data, _ = run(capsys, "retention", "--users", "20", "--retained", "17", "--excluded", "2", "--scale-users", "15", "--json")
     assert code == 0
     assert (data["rate"], data["tier"], data["tier_rank"], data["base_units"]) == ("17/18", "9割以上", 1, 3200)
-    assert data["percent"] == "94.44…%"
+    assert data["percent"] == "94.44%"
 
 
 def test_retention_larger_scale_gives_null_units(capsys: pytest.CaptureFixture[str]) -> None:

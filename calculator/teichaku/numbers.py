@@ -92,8 +92,10 @@ def decimal_text(value: Fraction, places: int | None = None) -> str:
 
 
 def percent_text(value: Fraction, places: int = 2) -> str:
-    """割合を百分率で表示（表示用。小数点以下 places 桁を超える部分は切り捨て、その場合「…」を付ける）。"""
-    percent = value * 100
-    shown = truncate(percent, places)
-    text = decimal_text(shown, places)
-    return f"{text}%" if shown == percent else f"{text}…%"
+    """割合を百分率で表示（表示用。どこでも同じ形：小数点以下 places 桁、それを超える部分は切り捨て）。
+
+    切り捨てなので、表示が区分の境目を上に越えることはない（89.995…% は「89.99%」で、「90.00%」とは示さない）。
+    区分の判定は表示ではなく正確な有理数で行い、結果には分数（例 16/18）も並べて示す。
+    """
+    shown = truncate(value * 100, places)
+    return f"{decimal_text(shown, places)}%"
