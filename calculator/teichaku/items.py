@@ -100,12 +100,9 @@ class ClaimItem:
 
     def at(self, on: _dt.date) -> ItemValue | None:
         """on の日の値。創設前・廃止後は None。"""
-        found: ItemValue | None = None
-        for value in self.values:
-            if value.since <= on:
-                found = value
-            else:
-                break
+        from .params import in_force
+
+        found = in_force(self.values, on)
         if found is None or found.ended:
             return None
         return found

@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from .citations import Citation, Document
 from .errors import ParameterError
@@ -95,6 +95,27 @@ class ParameterValue:
     ended: bool = False
 
 
+class _Dated(Protocol):
+    @property
+    def since(self) -> _dt.date: ...
+
+
+D = TypeVar("D", bound=_Dated)
+
+
+def in_force(values: tuple[D, ...], on: _dt.date) -> D | None:
+    """since の順に並んだ日付つきの値のうち、on の日に効力を持つもの（since ≦ on の最後）。なければ None。
+
+    パラメータ（ParameterValue）と加算・減算の登録簿（items.ItemValue）が同じ読み方をする。
+    """
+    found: D | None = None
+    for value in values:
+        if value.since > on:
+            break
+        found = value
+    return found
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -105,13 +126,7 @@ class Parameter:
 
     def find(self, on: _dt.date) -> ParameterValue | None:
         """on の日に効力を持つ値（廃止の値も含む）。最初の値より前なら None。"""
-        found: ParameterValue | None = None
-        for item in self.values:
-            if item.since <= on:
-                found = item
-            else:
-                break
-        return found
+        return in_force(self.values, on)
 
     def covers(self, on: _dt.date) -> bool:
         """on の日にこのパラメータが値を持つか（最初の値より後で、廃止されていない）。"""
