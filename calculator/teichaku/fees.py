@@ -221,10 +221,7 @@ class _Claim:
         self.group_month: dict[str, int] = {}
         self.group_year: dict[str, int] = {}
 
-    def cite_item(self, value: ItemValue) -> None:
-        self.ex.cite(value.source)
-
-    def context(self, item: ClaimItem, notes: list[str]) -> dict[str, Any]:
+    def context(self, notes: list[str]) -> dict[str, Any]:
         facts = dict(self.facts.facts)
         facts.setdefault("support_start", self.facts.support_start)
         return {"facts": facts, "month": self.facts.month, "on": self.on, "registry": self.reg,
@@ -257,7 +254,7 @@ class _Claim:
         if item.check is not None:
             from .items import CHECKS
 
-            reason = CHECKS[item.check](item, value, self.context(item, notes))
+            reason = CHECKS[item.check](item, value, self.context(notes))
             if reason is not None:
                 self.refuse(item, reason, value)
                 return
@@ -265,9 +262,6 @@ class _Claim:
         assert units is not None  # 読み込みで保証（not_covered 以外は units を持つ）
         if item.counting == "per_time":
             self.per_time(item, value, name, units)
-            return
-        if item.counting == "once" and self.facts.facts.get("initial_claimed_before"):
-            self.refuse(item, f"{name}は1回限りで、すでに算定しています。", value)
             return
         self.caveat(value)
         self.additions.append(Line(item.key, name, units))

@@ -20,7 +20,6 @@ CLI のフラグは、ここから作る（加算を一つ増やしてもコー�
 from __future__ import annotations
 
 import datetime as _dt
-import itertools
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -234,7 +233,7 @@ def _fail(where: str, message: str) -> ParameterError:
 
 def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Registry:
     """登録簿を読み、検証する（未知のキー・出典の欠落・数え方に合わない値・重なる日付を拒否）。"""
-    from .params import _check_keys, _date, _fraction, _int, _source, _string
+    from .params import _check_keys, _date, _fraction, _int, _source, _string, check_dates, value_source
 
     raw = dict(raw)
     raw_facts = raw.pop("facts", {})
@@ -270,12 +269,7 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             here = f"{where}.values[{index}]"
             _check_keys(here, entry, _VALUE_KEYS, {"since"})
             since = _date(f"{here}.since", entry["since"])
-            if "source" in entry:
-                source = _source(f"{here}.source", entry["source"], documents)
-            elif inherited is not None:
-                source = inherited
-            else:
-                raise _fail(here, "出典（source）がありません")
+            source = value_source(here, entry, documents, inherited)
             ended = entry.get("ended") is True
             not_covered = entry.get("not_covered")
             units = _int(f"{here}.units", entry["units"]) if "units" in entry else None
@@ -285,9 +279,6 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
                     raise _fail(here, "割合の減算には rate（例 \"10/100\"）が必要です")
                 if counting != "percent" and units is None:
                     raise _fail(here, "units が必要です（値が分からない期間は not_covered に理由を書きます）")
-            if counting == "per_time" and not ended and not_covered is None and item.get("limit_group") is None \
-                    and entry.get("per_month") is None and entry.get("per_year") is None:
-                pass  # 上限のない回数の加算も書ける
             parsed.append((since, {
                 "units": units, "rate": rate,
                 "per_month": _int(f"{here}.per_month", entry["per_month"]) if "per_month" in entry else None,
@@ -296,11 +287,7 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
                 "name": entry.get("name"),
             }))
         parsed.sort(key=lambda p: p[0])
-        for (a, _), (b, _) in itertools.pairwise(parsed):
-            if a == b:
-                raise _fail(f"{where}.values", f"同じ since {a.isoformat()} の値が二つあります")
-        if parsed[0][1]["ended"]:
-            raise _fail(f"{where}.values", "最初の値を廃止（ended）にはできません")
+        check_dates(f"claim_items.toml {where}", [(since, data["ended"]) for since, data in parsed])
         values = tuple(
             ItemValue(since=since, until=parsed[i + 1][0] if i + 1 < len(parsed) else None, **data)
             for i, (since, data) in enumerate(parsed)

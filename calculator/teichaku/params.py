@@ -357,38 +357,45 @@ def _parameters(file_stem: str, raw: Mapping[str, Any], documents: Mapping[str, 
     return result
 
 
-def parse_values(name: str, kind: str, raw_values: Any, documents: Mapping[str, Document],
-                 inherited: Citation | None, extra_keys: frozenset[str] = frozenset()) -> tuple[ParameterValue, ...]:
-    """日付つきの値の配列を読む。source のない値はパラメータの source を引き継ぐ。ended = true は「この日から廃止」。
+def value_source(where: str, raw_value: Mapping[str, Any], documents: Mapping[str, Document],
+                 inherited: Citation | None) -> Citation:
+    """値の出典：値に書いたもの、なければ親（パラメータ・登録簿の項目）から引き継いだもの。どちらもなければエラー。"""
+    if "source" in raw_value:
+        return _source(f"{where}.source", raw_value["source"], documents)
+    if inherited is not None:
+        return inherited
+    raise _fail(where, "出典（source）がありません（値かパラメータのどちらかに書きます）")
 
-    extra_keys は呼び出し側（加算・減算の登録簿）が値に認める追加のキー（その値は読み飛ばし、呼び出し側が読む）。
-    """
+
+def check_dates(name: str, dated: list[tuple[_dt.date, bool]]) -> None:
+    """since の順に並べた (since, ended)：同じ since の重複と、最初の値の廃止を拒否する。"""
+    for (first, _), (second, _) in itertools.pairwise(dated):
+        if first == second:
+            raise _fail(f"{name}.values", f"同じ since {first.isoformat()} の値が二つあります")
+    if dated and dated[0][1]:
+        raise _fail(f"{name}.values", "最初の値を廃止（ended）にはできません")
+
+
+def parse_values(name: str, kind: str, raw_values: Any, documents: Mapping[str, Document],
+                 inherited: Citation | None) -> tuple[ParameterValue, ...]:
+    """日付つきの値の配列を読む。source のない値はパラメータの source を引き継ぐ。ended = true は「この日から廃止」。"""
     if not isinstance(raw_values, list) or not raw_values:
         raise _fail(f"{name}.values", "少なくとも一つの値が必要です")
     parsed: list[tuple[_dt.date, Any, Citation, bool]] = []
     for index, raw_value in enumerate(raw_values):
         where = f"{name}.values[{index}]"
-        allowed = set(_VALUE_KEYS[kind]) | set(extra_keys)
+        allowed = set(_VALUE_KEYS[kind])
         ended = isinstance(raw_value, dict) and raw_value.get("ended") is True
         if ended:
             _check_keys(where, raw_value, {"since", "ended", "source"}, {"since", "ended"})
         else:
-            required = allowed - {"source"} - set(extra_keys)
+            required = allowed - {"source"}
             _check_keys(where, raw_value, allowed, required)
         since = _date(f"{where}.since", raw_value["since"])
-        if "source" in raw_value:
-            source = _source(f"{where}.source", raw_value["source"], documents)
-        elif inherited is not None:
-            source = inherited
-        else:
-            raise _fail(where, "出典（source）がありません（値かパラメータのどちらかに書きます）")
+        source = value_source(where, raw_value, documents, inherited)
         parsed.append((since, None if ended else _value(where, kind, raw_value), source, ended))
     parsed.sort(key=lambda entry: entry[0])
-    for (first, *_), (second, *_) in itertools.pairwise(parsed):
-        if first == second:
-            raise _fail(f"{name}.values", f"同じ since {first.isoformat()} の値が二つあります")
-    if parsed[0][3]:
-        raise _fail(f"{name}.values", "最初の値を廃止（ended）にはできません")
+    check_dates(name, [(since, ended) for since, _, _, ended in parsed])
     return tuple(
         ParameterValue(since, parsed[i + 1][0] if i + 1 < len(parsed) else None, value, source, ended)
         for i, (since, value, source, ended) in enumerate(parsed)
