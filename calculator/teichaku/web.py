@@ -423,30 +423,15 @@ def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, A
 
 
 
-_HOURS_ROW = re.compile(r"^勤務時間（(\d+)人目）$")
 
 
-def _locate(kind: str, label: str) -> tuple[str | None, int | None]:
-    """規則が名指しした項目名 → フォームの項目キー（と表の行）。"""
-    if any(f.key == label for f in FORMS[kind]):
-        return label, None
-    row = _HOURS_ROW.match(label)
-    if row and any(f.key == "hours" for f in FORMS[kind]):
-        return "hours", int(row.group(1)) - 1
-    for item in FORMS[kind]:
-        if label == item.label or label in item.aliases:
-            return item.key, None
-    if kind == "roster" and label == "ファイル":
-        return "file", None
-    if label == "月数":
-        return "total_user_months", None
-    return None, None
+def _locate(kind: str, key: str) -> str | None:
+    """規則が名指しした項目キー → フォームの項目キー（フォームにない名は None：フォームの先頭にだけ示す）。"""
+    return key if any(f.key == key for f in FORMS[kind]) else None
 
 
 def _error(kind: str, error: InputError) -> dict[str, Any]:
-    key, index = _locate(kind, error.field)
-    if error.index is not None:
-        index = error.index
+    key, index = _locate(kind, error.field), error.index
     label = next((f.label for f in FORMS.get(kind, ()) if f.key == key), error.field)
     if index is not None and key == "hours":
         label = f"{label}（{index + 1}人目）"
