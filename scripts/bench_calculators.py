@@ -247,7 +247,7 @@ def _first_visit(p: Any, root: Path, runs: int, traffic_too: bool = True, agains
         print(f"{label}：ナビゲーション → 最初の結果 ms：{' '.join(f'{x:.0f}' for x in firsts[kind])}")
         _print_phases(label, phases_of[kind], (
             ("html", "HTML"), ("worker", "worker の開始"), ("load_pyodide", "loadPyodide"), ("wait_wheel", "wheel を待つ"),
-            ("unpack", "wheel の展開"), ("import", "import teichaku.web"), ("run", "最初の run_json"),
+            ("unpack", "wheel の展開"), ("import", "import teichaku.interfaces.web"), ("run", "最初の run_json"),
             ("to_page", "結果の受け渡しと表示"), ("first", "結果")))
     for kind in reversed(sites):
         first_ms = statistics.median(firsts[kind])

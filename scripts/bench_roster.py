@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "calculator"))
 sys.path.insert(0, str(ROOT / "scripts"))
 import serve  # noqa: E402
-from teichaku.dates import period_end  # noqa: E402
-from teichaku.roster import analyse  # noqa: E402
+from teichaku.interfaces.roster import analyse  # noqa: E402
+from teichaku.rules.dates import period_end  # noqa: E402
 
 CHROMIUM, FLAGS = serve.CHROMIUM, serve.CHROMIUM_FLAGS
 SERVICES = ["就労移行支援", "就労継続支援A型", "就労継続支援B型", "生活介護", "自立訓練"]

@@ -3,9 +3,9 @@
 使い方：.venv/bin/python scripts/update_golden.py          # 書き直す（そのあと git diff tests/golden を確かめる）
         .venv/bin/python scripts/update_golden.py --check  # 書かずに比べる（違えば終了コード 1）
 
-- 計算機：tests/vectors.py のベクトル（計算機, 入力）すべてを `teichaku.web.run(kind, inputs)` で計算し、計算機ごとに
+- 計算機：tests/vectors.py のベクトル（計算機, 入力）すべてを `teichaku.interfaces.web.run(kind, inputs)` で計算し、計算機ごとに
   `tests/golden/<kind>.json` へ。名簿（roster）は `roster_vectors()` のファイルの中身つき。
-- コマンドライン：代表的な呼び出し（CLI_CASES）を `teichaku.cli.main(argv)` で実行し、終了コード・stdout の JSON・stderr を
+- コマンドライン：代表的な呼び出し（CLI_CASES）を `teichaku.interfaces.cli.main(argv)` で実行し、終了コード・stdout の JSON・stderr を
   `tests/golden/cli.json` へ（CLI の JSON は他のツールとの契約なので、根拠（steps）と出典（sources）も含めて全体を保存）。
 
 計算機の結果から保存するのは法的に意味のある部分だけ：`ok`、`errors`（項目キー・行・項目名・メッセージ）、`verdict`、
@@ -36,7 +36,7 @@ for _path in (ROOT / "calculator", ROOT / "tests"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from teichaku import cli, web  # noqa: E402
+from teichaku.interfaces import cli, web  # noqa: E402
 from vectors import all_vectors, roster_vectors  # noqa: E402
 
 COMMAND = ".venv/bin/python scripts/update_golden.py"
@@ -105,7 +105,7 @@ def compute_calculators() -> dict[str, list[dict[str, Any]]]:
 
 
 def run_cli(argv: Sequence[str]) -> dict[str, Any]:
-    """teichaku.cli.main(argv) を実行し、終了コード・stdout（JSON）・stderr（行）を返す。"""
+    """teichaku.interfaces.cli.main(argv) を実行し、終了コード・stdout（JSON）・stderr（行）を返す。"""
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.chdir(ROOT), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:

@@ -14,7 +14,7 @@ const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL, stdout: 
 const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
 for (const wheel of wheels)
   pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel", { extractDir: sitePackages });
-const web = pyodide.pyimport("teichaku.web");
+const web = pyodide.pyimport("teichaku.interfaces.web");
 const vectors = JSON.parse(readFileSync(vectorsPath, "utf8"));
 const results = vectors.map(([kind, inputs, file]) => {
   if (file === undefined)

@@ -86,7 +86,7 @@ def test_invalid_date_shows_the_python_message_next_to_the_field_and_keeps_the_o
     _wait_result(page, "error")
     error = page.locator("#f-employed-error")
     assert error.is_visible()
-    assert error.inner_text() == "エラー：「2019-02-30」は存在しない日付です。"  # teichaku.dates.parse_date のメッセージ
+    assert error.inner_text() == "エラー：「2019-02-30」は存在しない日付です。"  # teichaku.rules.dates.parse_date のメッセージ
     field = page.locator("#f-employed")
     assert field.get_attribute("aria-invalid") == "true"
     assert "f-employed-error" in (field.get_attribute("aria-describedby") or "")
@@ -199,7 +199,7 @@ def test_shared_link_restores_the_scenario_without_personal_data(base_url: str, 
     page.get_by_role("button", name="この条件のリンクをコピー").click()
     link = page.locator(".calc-share-link").input_value()
     assert "#" in link and "retained=17" in link and "excluded=2" in link
-    from teichaku.web import FORMS
+    from teichaku.interfaces.web import FORMS
 
     # リンクに入るのはフォームの項目キーだけ（ファイル名・氏名などはない）
     assert set(re.findall(r"([a-z_0-9]+)=", urlsplit(link).fragment)) <= {f.key for f in FORMS["claim"]}
@@ -336,7 +336,7 @@ def test_claim_defaults_to_this_month_and_says_which_schedule_applied(base_url: 
 
 
 def _roster_files(tmp_path: Path) -> tuple[Path, Path]:
-    from teichaku.roster import analyse, to_xlsx  # noqa: F401  (Excel の名簿は openpyxl で作る)
+    from teichaku.interfaces.roster import analyse, to_xlsx  # noqa: F401  (Excel の名簿は openpyxl で作る)
 
     text = (ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv").read_text(encoding="utf-8")
     cp932 = tmp_path / "名簿_sjis.csv"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from teichaku.cli import main
+from teichaku.interfaces.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

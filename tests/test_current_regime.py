@@ -9,10 +9,10 @@ import json
 
 import pytest
 
-from teichaku.calculators import CALCULATORS, claim_facts, parse_inputs
-from teichaku.cli import main
-from teichaku.dates import Month
-from teichaku.fees import ClaimFacts, claim
+from teichaku.interfaces.calculators import CALCULATORS, claim_facts, parse_inputs
+from teichaku.interfaces.cli import main
+from teichaku.rules.dates import Month
+from teichaku.rules.fees import ClaimFacts, claim
 
 
 def _claim(month: str, **inputs: object) -> dict:
@@ -119,7 +119,7 @@ def test_cli_accepts_official_names_with_full_width_or_ascii_roman_numerals(caps
 
 
 def test_every_field_error_at_once_in_form_order() -> None:
-    from teichaku.web import run
+    from teichaku.interfaces.web import run
 
     result = run("claim", {"month": "2024-13", "users": "x", "retained": "", "unit_price": "abc"})
     assert not result["ok"]
@@ -139,7 +139,7 @@ def test_months_after_the_last_confirmed_revision_say_a_later_revision_may_apply
 
 
 def _boundaries() -> list[tuple[str, str]]:
-    from teichaku.items import registry
+    from teichaku.rules.items import registry
 
     out = []
     for item in registry().items:
@@ -151,8 +151,8 @@ def _boundaries() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("key", "month"), _boundaries())
 def test_every_registry_change_shows_on_both_sides_of_its_date(key: str, month: str) -> None:
     """登録簿の各値の施行日（2019-10-01・2021-04-01・2024-04-01・2025-04-01 …）の前の月とその月で、請求がその値に従う。"""
-    from teichaku.dates import parse_month
-    from teichaku.items import registry
+    from teichaku.rules.dates import parse_month
+    from teichaku.rules.items import registry
 
     item = registry().get(key)
     this = parse_month(month, "month")

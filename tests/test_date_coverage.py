@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from teichaku.dates import Month
-from teichaku.items import registry
-from teichaku.params import default_parameters
-from teichaku.web import run
+from teichaku.interfaces.web import run
+from teichaku.rules.dates import Month
+from teichaku.rules.items import registry
+from teichaku.rules.params import default_parameters
 
 
 def _last_dated_value() -> dt.date:

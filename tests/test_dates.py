@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teichaku.dates import Month, fiscal_year_end, japanese_date, parse_date, parse_month, period_end
-from teichaku.errors import InputError
+from teichaku.rules.dates import Month, fiscal_year_end, japanese_date, parse_date, parse_month, period_end
+from teichaku.rules.errors import InputError
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from teichaku.dates import period_end
-from teichaku.eligibility import check_eligibility
-from teichaku.errors import InputError
-from teichaku.params import load_parameters
+from teichaku.rules.dates import period_end
+from teichaku.rules.eligibility import check_eligibility
+from teichaku.rules.errors import InputError
+from teichaku.rules.params import load_parameters
 
 
 def test_employed_1_april_2019_may_start_1_october_2019() -> None:

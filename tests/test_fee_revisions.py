@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from teichaku.errors import InputError, ParameterError
-from teichaku.fees import monthly_claim
-from teichaku.params import default_parameters, load_parameters
-from teichaku.retention import retention_rate
+from teichaku.rules.errors import InputError, ParameterError
+from teichaku.rules.fees import monthly_claim
+from teichaku.rules.params import default_parameters, load_parameters
+from teichaku.rules.retention import retention_rate
 
 
 @pytest.mark.parametrize(("before", "after", "units_before", "units_after"), [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from teichaku.errors import InputError
-from teichaku.fees import monthly_claim
+from teichaku.rules.errors import InputError
+from teichaku.rules.fees import monthly_claim
 
 OFFICE = {"users": 20, "retained": 18, "scale_users": 15}  # 9割以上、20人以下 → 3,200単位
 

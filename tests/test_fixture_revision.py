@@ -63,7 +63,7 @@ def _python(revised: Path, code: str) -> str:
 
 
 def test_cli_follows_a_2030_revision_with_no_code_change(revised: Path) -> None:
-    code = ("import sys; from teichaku.cli import main; sys.exit(main(['fee', '--users', '50', '--retained', '48', '--month', "
+    code = ("import sys; from teichaku.interfaces.cli import main; sys.exit(main(['fee', '--users', '50', '--retained', '48', '--month', "
             "'2030-05', '--addition', '職場訪問加算(I)', '--visit-times', '3', '--addition', '就労定着実績体制加算', "
             "'--track-record-ended', '10', '--track-record-retained', '9', '--reduction', '架空未実施減算', '--json']))")
     data = json.loads(_python(revised, code))
@@ -76,7 +76,7 @@ def test_cli_follows_a_2030_revision_with_no_code_change(revised: Path) -> None:
 
 
 def test_the_month_before_the_fixture_revision_keeps_the_2024_rules(revised: Path) -> None:
-    code = ("import sys; from teichaku.cli import main; sys.exit(main(['fee', '--users', '50', '--retained', '48', '--month', "
+    code = ("import sys; from teichaku.interfaces.cli import main; sys.exit(main(['fee', '--users', '50', '--retained', '48', '--month', "
             "'2030-03', '--addition', '職場訪問加算(I)', '--visit-times', '1', '--json']))")
     data = json.loads(_python(revised, code))
     assert data["tier"] == "9割5分以上" and data["base_units"] == 3512
@@ -84,7 +84,7 @@ def test_the_month_before_the_fixture_revision_keeps_the_2024_rules(revised: Pat
 
 
 def test_web_entry_point_and_its_form_follow_the_fixture_revision(revised: Path) -> None:
-    code = ("import json; from teichaku.web import run, FORMS; "
+    code = ("import json; from teichaku.interfaces.web import run, FORMS; "
             "r = run('claim', {'month': '2030-04', 'users': '50', 'retained': '50', 'additions': ['職場訪問加算（Ⅰ）'], "
             "'visit_times': '1', 'fixture_reduction': 'on'}); "
             "print(json.dumps({'r': r, 'keys': [f.key for f in FORMS['claim']]}, ensure_ascii=False))")
@@ -97,7 +97,7 @@ def test_web_entry_point_and_its_form_follow_the_fixture_revision(revised: Path)
 
 
 def test_site_tables_show_the_fixture_revision_and_the_ended_addition(revised: Path) -> None:
-    code = ("from teichaku.params import default_parameters; from teichaku_site import tables; "
+    code = ("from teichaku.rules.params import default_parameters; from teichaku_site import tables; "
             "p = default_parameters(); print(tables.additions(p)); print(tables.tiers(p) if hasattr(tables, 'tiers') else '')")
     text = _python(revised, code)
     assert "職場訪問加算（Ⅰ）" in text and "200単位（1回につき）、上限 1月に2回" in text

@@ -13,8 +13,8 @@ from fractions import Fraction
 
 import pytest
 
-from teichaku.errors import ParameterError
-from teichaku.params import default_parameters
+from teichaku.rules.errors import ParameterError
+from teichaku.rules.params import default_parameters
 
 
 def test_fifth_plan_retention_goal_of_80_percent_holds_until_march_2021_and_has_no_successor() -> None:

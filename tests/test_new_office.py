@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from teichaku.errors import InputError
-from teichaku.new_office import new_office
+from teichaku.rules.errors import InputError
+from teichaku.rules.new_office import new_office
 
 
 def test_q3_under_six_months_uses_seventy_percent_of_six_month_settlers() -> None:

@@ -1,4 +1,4 @@
-"""事業所単位の規則（teichaku.office）：転職（平成30年12月17日 Q&A）、問2（別添 p.31）の除外、就労定着率の人数（別添 p.14）、
+"""事業所単位の規則（teichaku.rules.office）：転職（平成30年12月17日 Q&A）、問2（別添 p.31）の除外、就労定着率の人数（別添 p.14）、
 就労定着実績体制加算（報酬告示：42月以上78月未満、過去6年間）、延べ利用者数と平均利用者数（切り上げ）。
 パラメータは規則が判断する日（年度末日）の値を読むこと。"""
 
@@ -11,9 +11,9 @@ from typing import Any, cast
 
 import pytest
 
-from teichaku import office
-from teichaku.dates import Month
-from teichaku.params import ParameterSet, default_parameters
+from teichaku.rules import office
+from teichaku.rules.dates import Month
+from teichaku.rules.params import ParameterSet, default_parameters
 
 D = dt.date.fromisoformat
 PARAMS = default_parameters()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from teichaku.errors import ParameterError
-from teichaku.params import default_parameters, load_parameters
+from teichaku.rules.errors import ParameterError
+from teichaku.rules.params import default_parameters, load_parameters
 
 SOURCE_TEXT = Path(__file__).resolve().parents[1] / "sources" / "notice-2019-03-29.txt"  # リポジトリ内の本通知の写し
 
@@ -50,7 +50,7 @@ def test_notice_figures_appear_in_the_notice_text() -> None:
     schedule = params.value("fees.base_fee", on)
     for _, units in schedule.rows:
         assert f"{units['20以下']:,}単位/月" in text
-    from teichaku.items import registry
+    from teichaku.rules.items import registry
 
     for key in ("initial", "company_coordination", "track_record", "special_area", "job_coach"):
         value = registry(params).get(key).at(on)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from teichaku.web import run
+from teichaku.interfaces.web import run
 from vectors import all_vectors, roster_vectors
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""算定根拠書の部品（ブラウザなし）：QR コード（teichaku.web.qr_svg）は segno の行列そのもので、teichaku は import の時点で
+"""算定根拠書の部品（ブラウザなし）：QR コード（teichaku.interfaces.web.qr_svg）は segno の行列そのもので、teichaku は import の時点で
 segno を読まない；規則の版（build.json のパッケージの版とコミット）は、git のチェックアウトの外では「不明」。"""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 import segno
 
 from teichaku import __version__
-from teichaku.web import qr_svg, run
+from teichaku.interfaces.web import qr_svg, run
 from test_training import _with_border, qr_matrix_from_svg
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,8 +38,8 @@ def test_qr_svg_has_no_size_script_or_style_so_the_print_css_sizes_it_under_the_
 
 
 def test_teichaku_imports_without_segno_and_loads_it_only_for_a_qr_code() -> None:
-    code = ("import sys, teichaku.web, teichaku.cli; assert 'segno' not in sys.modules; "
-            "teichaku.web.qr_svg('x'); assert 'segno' in sys.modules")
+    code = ("import sys, teichaku.interfaces.web, teichaku.interfaces.cli; assert 'segno' not in sys.modules; "
+            "teichaku.interfaces.web.qr_svg('x'); assert 'segno' in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
 

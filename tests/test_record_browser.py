@@ -24,7 +24,7 @@ import pytest
 import segno
 
 from teichaku import __version__
-from teichaku.web import FORMS, run
+from teichaku.interfaces.web import FORMS, run
 from test_calculators_browser import CSP_WATCH, _axe, _by, _poll, _roster_files, _wait_result
 from test_training import _with_border, qr_matrix_from_svg
 
@@ -94,7 +94,7 @@ SCENARIOS: list[tuple[str, str, Callable[[Any], None], list[tuple[str, str]], st
 def _japanese(iso: str) -> str:
     from datetime import date
 
-    from teichaku.dates import japanese_date
+    from teichaku.rules.dates import japanese_date
 
     return japanese_date(date.fromisoformat(iso))
 
@@ -201,7 +201,7 @@ def test_record_prints_inputs_result_basis_sources_version_and_a_qr_code_of_the_
     for pair in entered:
         assert pair in pairs, (pair, pairs)
         assert _compact(pair[0]) in _compact(text) and _compact(pair[1]) in _compact(text)
-    # 結果・根拠・出典：同じ入力を teichaku.web.run で計算したものが、すべて印刷されている
+    # 結果・根拠・出典：同じ入力を teichaku.interfaces.web.run で計算したものが、すべて印刷されている
     link = _record_link(page)
     assert link == page.url  # 共有リンク＝入力を保ったこのページのアドレス
     expected = run(kind, _inputs_of(kind, link))

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teichaku.dates import Month
-from teichaku.errors import InputError
-from teichaku.retention import NOT_GIVEN, first_recalculation, retention_rate
+from teichaku.rules.dates import Month
+from teichaku.rules.errors import InputError
+from teichaku.rules.retention import NOT_GIVEN, first_recalculation, retention_rate
 
 # (就労継続者, 総利用者, 区分, 20人以下の単位) — 各区分の下限ちょうどと、その直下
 BOUNDARIES = [

@@ -1,4 +1,4 @@
-"""事業所の名簿（teichaku.roster と CLI の roster）：手で確かめた名簿の数字、読み込めない行の報告、文字コードと Excel、
+"""事業所の名簿（teichaku.interfaces.roster と CLI の roster）：手で確かめた名簿の数字、読み込めない行の報告、文字コードと Excel、
 名簿でないファイルへのメッセージ、月ごとの請求が monthly_claim と一致すること。"""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from teichaku.cli import main
-from teichaku.errors import InputError
-from teichaku.fees import monthly_claim
-from teichaku.roster import RosterError, _sheets, analyse, template_csv, template_xlsx, to_csv, to_xlsx
+from teichaku.interfaces.cli import main
+from teichaku.interfaces.roster import RosterError, _sheets, analyse, template_csv, template_xlsx, to_csv, to_xlsx
+from teichaku.rules.errors import InputError
+from teichaku.rules.fees import monthly_claim
 
 FIXTURE = Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv"
 
@@ -202,7 +202,7 @@ def test_cli_roster_unreadable_file_exits_2(capsys: pytest.CaptureFixture[str], 
 
 
 def test_roster_eligibility_equals_check_eligibility_for_every_user(hand_checked: dict) -> None:
-    from teichaku.eligibility import check_eligibility
+    from teichaku.rules.eligibility import check_eligibility
 
     rows = {line.split(",")[0]: line.split(",") for line in FIXTURE.read_text(encoding="utf-8").splitlines()[1:8]}
     for user in hand_checked["users"]:
@@ -388,7 +388,7 @@ def test_the_template_explains_the_job_change_columns() -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from teichaku.roster.model import ROSTER_COLUMNS  # noqa: E402
+from teichaku.interfaces.roster.model import ROSTER_COLUMNS  # noqa: E402
 
 # 例の数：既定 120（ROSTER_EXAMPLES で増やせる。例：ROSTER_EXAMPLES=2000 で一度探す）
 PROPERTY = settings(max_examples=int(__import__("os").environ.get("ROSTER_EXAMPLES", "120")), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,7 +2,7 @@
 
 - 読み込めなかった行は要約のすぐ下（利用者ごとの大きな表より上）にある。
 - 「要約を印刷」は要約だけを A4 1枚に印刷する（ページの説明・フォーム・利用者ごとの表は印刷しない）。
-- 画面の表の日付は和暦つき「2019年10月1日（令和元年10月1日）」（teichaku.dates.japanese_date）で、字の途中で折り返さない。
+- 画面の表の日付は和暦つき「2019年10月1日（令和元年10月1日）」（teichaku.rules.dates.japanese_date）で、字の途中で折り返さない。
   ダウンロード（CSV・Excel）と JSON の data は ISO のまま（Excel で日付として扱えるように）。
 - 1366×900 と 390×844 で、ページが横にはみ出さない（スクリーンショットは tmp_path に残る）。
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from teichaku import roster, web
+from teichaku.interfaces import roster, web
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv"
@@ -24,7 +24,7 @@ INPUTS = {"file": FIXTURE.name, "fiscal_year_end": "2023-03-31", "fulltime_hours
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-# ---- 画面の表（teichaku.web）----
+# ---- 画面の表（teichaku.interfaces.web）----
 
 def test_roster_tables_on_screen_show_japanese_dates_and_the_downloads_stay_iso() -> None:
     result = web.run("roster", INPUTS, FIXTURE.read_bytes())

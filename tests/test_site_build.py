@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from teichaku.params import default_parameters
+from teichaku.rules.params import default_parameters
 from teichaku_site import dispatch, tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def test_base_fee_table_equals_the_parameter_data() -> None:
 
 
 def test_additions_table_lists_every_dated_value_of_the_registry() -> None:
-    from teichaku.items import registry
+    from teichaku.rules.items import registry
 
     table = tables.additions()
     for item in registry().items:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from teichaku.params import ParameterSet, default_parameters, load_parameters
+from teichaku.rules.params import ParameterSet, default_parameters, load_parameters
 from teichaku_site import dispatch, tables
 
 DATA = Path(__file__).resolve().parents[1] / "calculator" / "teichaku" / "data"

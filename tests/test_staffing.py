@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teichaku.errors import InputError
-from teichaku.staffing import average_users, staffing
+from teichaku.rules.errors import InputError
+from teichaku.rules.staffing import average_users, staffing
 
 
 @pytest.mark.parametrize(("users", "managers"), [("1", 1), ("60", 1), ("60.1", 2), ("61", 2), ("100", 2), ("100.1", 3),

@@ -1,8 +1,8 @@
-"""研修（issue 12 の3）：練習問題の答えは規則の出力（teichaku.web.run）と一致し、ページは生成される。
+"""研修（issue 12 の3）：練習問題の答えは規則の出力（teichaku.interfaces.web.run）と一致し、ページは生成される。
 
 - 本通知の例の答え（問1：2019年9月30日基準・2019年10月から、問2：17/18「9割以上」と 17/20、問3：6月定着者10人×70%、
   Aさん、区分の境目、人員基準、6月の数え方、転職、今の請求の上限と端数）。
-- ビルドしたページの答え・リンクが、同じ入力の teichaku.web.run の出力・入力と一致する。
+- ビルドしたページの答え・リンクが、同じ入力の teichaku.interfaces.web.run の出力・入力と一致する。
 - QR コード：印字した URL から segno.make で作った行列と、ページの SVG の行列が等しい。アドレスが分からなければ QR は出さない。
 - 配布資料は生成日のパラメータを示す（日付を変えると表が変わる）。各節に出典、Markdown に単位数を手で書かない。
 """
@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import pytest
 import segno
 
-from teichaku.params import default_parameters
-from teichaku.web import run
+from teichaku.interfaces.web import run
+from teichaku.rules.params import default_parameters
 from teichaku_site import dispatch, training
 from teichaku_site.today import build_date
 

@@ -20,7 +20,7 @@ import segno
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from teichaku.web import run  # noqa: E402
+from teichaku.interfaces.web import run  # noqa: E402
 from teichaku_site import training  # noqa: E402
 from teichaku_site.today import build_date  # noqa: E402
 from test_training import _Page, _with_border, qr_matrix_from_svg  # noqa: E402

@@ -1,4 +1,4 @@
-"""計算機の窓口（teichaku.web）：本通知の例が画面の表示どおりに出ること、エラーが正しい項目に付くこと、
+"""計算機の窓口（teichaku.interfaces.web）：本通知の例が画面の表示どおりに出ること、エラーが正しい項目に付くこと、
 フォームの項目名が規則の項目名と一致すること、出典のリンク先と例のリンクがサイトに実在すること。"""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from teichaku.explain import NOTICE_DATE
-from teichaku.params import default_parameters
-from teichaku.retention import NOT_GIVEN
-from teichaku.web import DOCUMENT_PAGES, FORMS, NOTICE_PAGES, run, run_json
+from teichaku.interfaces.web import DOCUMENT_PAGES, FORMS, NOTICE_PAGES, run, run_json
+from teichaku.rules.explain import NOTICE_DATE
+from teichaku.rules.params import default_parameters
+from teichaku.rules.retention import NOT_GIVEN
 from vectors import all_vectors
 
 VALID: dict[str, dict[str, Any]] = {

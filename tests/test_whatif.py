@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from teichaku.retention import retention_rate
-from teichaku.staffing import staffing
-from teichaku.web import run
-from teichaku.whatif import retention_changes, staffing_changes
+from teichaku.interfaces.web import run
+from teichaku.rules.retention import retention_rate
+from teichaku.rules.staffing import staffing
+from teichaku.rules.whatif import retention_changes, staffing_changes
 
 
 def _changes(kind: str, inputs: dict[str, object]) -> list[str]:

@@ -10,8 +10,8 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from teichaku.fees import ADDITIONS
-from teichaku.web import SERVICE_CHOICES
+from teichaku.interfaces.web import SERVICE_CHOICES
+from teichaku.rules.fees import ADDITIONS
 
 Vector = tuple[str, dict[str, Any]]
 
@@ -165,7 +165,7 @@ def roster_vectors() -> list[tuple[str, dict[str, Any], bytes]]:
     名簿でないファイル。"""
     from pathlib import Path
 
-    from teichaku.roster import template_csv, template_xlsx
+    from teichaku.interfaces.roster import template_csv, template_xlsx
 
     fixture = (Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv").read_text(encoding="utf-8")
     cases: list[tuple[str, dict[str, Any], bytes]] = []

@@ -4,13 +4,13 @@
 標準ライブラリのみを使い、CPython 3.11 以上と Pyodide（Python 3.14）で同じように動く。
 """
 
-from .eligibility import check_eligibility
-from .errors import InputError, ParameterError
-from .fees import monthly_claim
-from .new_office import new_office
-from .params import default_parameters, load_parameters
-from .retention import first_recalculation, retention_rate
-from .staffing import average_users, staffing
+from .rules.eligibility import check_eligibility
+from .rules.errors import InputError, ParameterError
+from .rules.fees import monthly_claim
+from .rules.new_office import new_office
+from .rules.params import default_parameters, load_parameters
+from .rules.retention import first_recalculation, retention_rate
+from .rules.staffing import average_users, staffing
 
 __version__ = "0.1.0"
 

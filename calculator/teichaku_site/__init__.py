@@ -1,9 +1,9 @@
 """ガイドサイトの生成：MkDocs のフック（hooks.py）が使う、関心ごとの小さなモジュール。
 
 - dispatch：`{{ teichaku:NAME }}` を RENDERERS[NAME] の出力に置き換える（知らない名前はビルドを失敗させる）
-- tables：パラメータ（teichaku.params）の表。日付つきの値をすべて、その期間とともに示す
+- tables：パラメータ（teichaku.rules.params）の表。日付つきの値をすべて、その期間とともに示す
 - charts：統計（data/stats.toml、別添 p.15）のグラフと表
-- forms：計算機のフォーム（teichaku.web.FORMS から）
+- forms：計算機のフォーム（teichaku.interfaces.web.FORMS から）
 - glossary：用語集（data/glossary.toml）と本文の用語の説明（abbr）
 - typography：日本語の段落の中の改行（ソースの折り返し）を取り除く
 - security：Content-Security-Policy とインラインの style の検査

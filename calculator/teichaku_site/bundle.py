@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import teichaku
-from teichaku import roster
+from teichaku.interfaces import roster
 
 from . import ASSETS, ROOT, SiteBuildError
 
@@ -73,7 +73,7 @@ BYTECODE_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
 
 
 def add_bytecode(wheel: Path) -> list[str]:
-    """wheel に、Pyodide の Python（3.14）でコンパイルした `import teichaku.web` のモジュールの pyc を加える（issue 11）。
+    """wheel に、Pyodide の Python（3.14）でコンパイルした `import teichaku.interfaces.web` のモジュールの pyc を加える（issue 11）。
 
     ブラウザの最初の結果までの時間のうち、teichaku のソースのコンパイルが import の約半分を占める（Node.js の Pyodide
     で測って、import 450〜570 ms が 220〜290 ms に）。pyc は同じ Pyodide で bytecode.mjs が作り（unchecked-hash）、
@@ -146,7 +146,7 @@ def install_wheels(site: Path) -> None:
     """teichaku の wheel と名簿の Excel 用（openpyxl など）・QR コード用（segno）の wheel を site/wheels/ に置き、
     build.json に名前と規則の版（パッケージの版とコミット）を書く。"""
     wheel = build_wheel(site / "wheels")
-    add_bytecode(wheel)  # 最初の結果を早く：import teichaku.web のモジュールを Pyodide の pyc で
+    add_bytecode(wheel)  # 最初の結果を早く：import teichaku.interfaces.web のモジュールを Pyodide の pyc で
     extras: list[str] = []
     qr: list[str] = []  # 算定根拠書の QR コード（segno）。名簿のページでは読まない
     for path in sorted(EXTRA_WHEELS.glob("*.whl")) if EXTRA_WHEELS.exists() else []:
@@ -170,7 +170,7 @@ def git_commit() -> str:
 
 
 def install_roster_templates(site: Path) -> None:
-    """名簿のテンプレート（CSV と Excel）：teichaku.roster から作る。"""
+    """名簿のテンプレート（CSV と Excel）：teichaku.interfaces.roster から作る。"""
     templates = site / "assets" / "roster"
     templates.mkdir(parents=True, exist_ok=True)
     (templates / "roster-template.csv").write_bytes(roster.template_csv())

@@ -1,8 +1,8 @@
 /*
  * ビルドの一部（calculator/teichaku_site/bundle.py の add_bytecode が Node.js で実行する）：サイトと同じ Pyodide
- * （node_modules/pyodide、Python 3.14）で teichaku の wheel を展開し、`import teichaku.web` が読み込むモジュールだけを
+ * （node_modules/pyodide、Python 3.14）で teichaku の wheel を展開し、`import teichaku.interfaces.web` が読み込むモジュールだけを
  * バイトコード（__pycache__/*.cpython-314.pyc）にして OUT_DIR に書く。ブラウザでは最初の結果の前に
- * teichaku.web を import するので、その分のコンパイル（Python のソースから）を省ける（issue 11）。
+ * teichaku.interfaces.web を import するので、その分のコンパイル（Python のソースから）を省ける（issue 11）。
  * pyc は unchecked-hash（PEP 552）：展開したファイルの時刻が変わっても使われる（wheel の中のソースと同時に作るもの）。
  *
  * 使い方：node bytecode.mjs PYODIDE_DIR WHEEL OUT_DIR   標準出力：書いたファイル（wheel の中のパス）の JSON 配列
@@ -22,7 +22,7 @@ const written = JSON.parse(pyodide.runPython(`
 import importlib.util, json, os, py_compile, sys
 sys.path.insert(0, ${JSON.stringify(root)})
 sys.dont_write_bytecode = True
-import teichaku.web  # noqa: F401  最初の結果までに読み込むもの
+import teichaku.interfaces.web  # noqa: F401  最初の結果までに読み込むもの
 written = []
 for name, module in sorted(sys.modules.items()):
     if name != "teichaku" and not name.startswith("teichaku."):

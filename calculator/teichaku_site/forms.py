@@ -1,4 +1,4 @@
-"""計算機のフォーム：teichaku.web.FORMS（項目の唯一の定義）から HTML を作る。動作は docs/assets/calc/app.js。
+"""計算機のフォーム：teichaku.interfaces.web.FORMS（項目の唯一の定義）から HTML を作る。動作は docs/assets/calc/app.js。
 
 形はデジタル庁デザインシステムにならう：ラベル、説明（hint）、エラー（hint の下、入力の上）、入力の順。
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from teichaku.web import CURRENT_MONTH, FORMS, Field
+from teichaku.interfaces.web import CURRENT_MONTH, FORMS, Field
 
 
 def _attrs(field: Field, described: str) -> str:

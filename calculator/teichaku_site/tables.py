@@ -1,4 +1,4 @@
-"""パラメータ（teichaku.params）から作る Markdown の表。
+"""パラメータ（teichaku.rules.params）から作る Markdown の表。
 
 どの関数も表にするパラメータの集まり（ParameterSet）を引数に取る（既定は同梱の data/）。試験ではディレクトリから
 読んだ別の集まりを渡して、将来の日付の値や廃止（ended）の値でもビルドが壊れないことを確かめる。
@@ -15,13 +15,13 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from teichaku.citations import Citation
-from teichaku.dates import ERAS
-from teichaku.explain import NOTICE_DATE
-from teichaku.items import ClaimItem, ItemValue, registry
-from teichaku.numbers import decimal_text, percent_text
-from teichaku.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters
-from teichaku.retention import NOT_GIVEN
+from teichaku.rules.citations import Citation
+from teichaku.rules.dates import ERAS
+from teichaku.rules.explain import NOTICE_DATE
+from teichaku.rules.items import ClaimItem, ItemValue, registry
+from teichaku.rules.numbers import decimal_text, percent_text
+from teichaku.rules.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters
+from teichaku.rules.retention import NOT_GIVEN
 
 ENDED = "（この日から廃止・なし）"
 
@@ -157,7 +157,7 @@ def tiers(params: ParameterSet | None = None) -> str:
                                f"[報酬改定の履歴](history.md)を参照。出典：{cite(item.source)}\n{{: .table-source }}")
 
 
-# 加算の表（本通知の加算）。条件の文は手で書いた写しで、加算・減算の登録簿（teichaku.items）に置き換わる予定。
+# 加算の表（本通知の加算）。条件の文は手で書いた写しで、加算・減算の登録簿（teichaku.rules.items）に置き換わる予定。
 _COUNTING = {"per_month": "1月につき", "per_time": "1回につき", "once": "1回限り", "percent": "所定単位数に対する割合"}
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from teichaku.items import registry
-from teichaku.params import FeeSchedule, ParameterSet, Tier, default_parameters
+from teichaku.rules.items import registry
+from teichaku.rules.params import FeeSchedule, ParameterSet, Tier, default_parameters
 
 from .tables import _item_value, _jdate, _period, cite, wareki
 
@@ -19,7 +19,7 @@ def build_date() -> dt.date:
 
 
 def _bounds(tier: Tier) -> str:
-    from teichaku.numbers import percent_text
+    from teichaku.rules.numbers import percent_text
 
     text = f"{percent_text(tier.lower, 0)}以上"
     return text + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")

@@ -2,13 +2,13 @@
 
 - 練習問題（`{{ teichaku:training_exercises }}`、docs/training/index.md）：問・「答えを見る」（details）・計算機を
   その入力で開くリンク（共有リンク：計算機のページの `#` のあとに key=value）とその QR コード。問題はここにデータとして
-  書く（入力と、結果のどの項目が答えか）。答えはビルドのたびに計算機の窓口 `teichaku.web.run` の出力から作る
+  書く（入力と、結果のどの項目が答えか）。答えはビルドのたびに計算機の窓口 `teichaku.interfaces.web.run` の出力から作る
   （手で書き写さない。規則が変われば、次のビルドで答えも変わる：tests/test_training.py が一致を確かめる）。
   問1（別添 p.30）、問2（p.31）、問3（p.32）、支援事例のAさん（p.24〜28）、区分の境目（p.14、令和6年度の報酬告示）、
   人員基準（p.18）、6月の数え方（p.14、民法第140条・第143条）、利用中の転職（平成30年12月17日のQ&A）、
   今の請求（報酬告示 別表第14の2：地域連携会議実施加算の上限、情報公表未報告減算の端数）。
 - 配布資料（`{{ teichaku:handout_eligibility }}` など、docs/training/*.md）：利用期間、就労定着率と報酬、人員配置。
-  値はサイトの生成日に効力を持つパラメータ（teichaku.params）から読み、その日付を示す（today.py と同じ考え方）。
+  値はサイトの生成日に効力を持つパラメータ（teichaku.rules.params）から読み、その日付を示す（today.py と同じ考え方）。
 
 QR コード（segno、ビルド時に SVG をページに埋め込む。外部への要求なし）は、スマートフォンが開ける絶対 URL を
 表す。ビルドの時点ではサイトが置かれるアドレスが分からないので、次の順に決める：
@@ -36,10 +36,10 @@ from urllib.parse import urlencode, urljoin
 
 import segno
 
-from teichaku.citations import Citation
-from teichaku.items import registry
-from teichaku.params import ParameterSet, default_parameters
-from teichaku.web import run
+from teichaku.interfaces.web import run
+from teichaku.rules.citations import Citation
+from teichaku.rules.items import registry
+from teichaku.rules.params import ParameterSet, default_parameters
 
 from . import ROOT, SiteBuildError
 from .tables import _item_value, cite, wareki
@@ -82,7 +82,7 @@ class Case:
     picks: tuple[Pick, ...]
 
     def input_dict(self) -> dict[str, Any]:
-        """teichaku.web.run に渡す形（繰り返したキーはリスト）。"""
+        """teichaku.interfaces.web.run に渡す形（繰り返したキーはリスト）。"""
         out: dict[str, Any] = {}
         for key, value in self.inputs:
             if key in out:
@@ -210,7 +210,7 @@ def exercises(on: dt.date | None = None) -> tuple[Exercise, ...]:
 # ---- 結果から答えを取り出す ----
 
 def pick_value(result: dict[str, Any], pick: Pick) -> str | list[str]:
-    """計算機の結果（teichaku.web.run）から、答えにする項目の文字列（一覧なら文字列のリスト）。"""
+    """計算機の結果（teichaku.interfaces.web.run）から、答えにする項目の文字列（一覧なら文字列のリスト）。"""
     if not result.get("ok"):
         raise TrainingError(f"研修の問題の入力が計算機で誤りになりました：{result.get('errors')}")
     if pick.where == "verdict":

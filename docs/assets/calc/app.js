@@ -1,6 +1,6 @@
 /*
- * 計算機のページの動作。フォーム（scripts/docs_hooks.py が teichaku.web.FORMS から生成）を読み、Web Worker の
- * Pyodide で teichaku.web.run を実行して結果と根拠を表示する。入力の検証とメッセージは Python の規則のもの。
+ * 計算機のページの動作。フォーム（scripts/docs_hooks.py が teichaku.interfaces.web.FORMS から生成）を読み、Web Worker の
+ * Pyodide で teichaku.interfaces.web.run を実行して結果と根拠を表示する。入力の検証とメッセージは Python の規則のもの。
  * 入力はこのページの外へ送らない（共有リンクはフォームの値を URL の # 以降に入れるだけで、サーバーには届かない）。
  * 「算定根拠書を印刷」は、入力・結果・根拠・出典・共有リンクの QR コード・規則の版を A4 の記録にして印刷する（record.css）。
  */
@@ -147,7 +147,7 @@ function buildInfo() {
   return buildPromise;
 }
 
-// 日付：西暦（和暦）。teichaku.dates.japanese_date と同じ書き方（元年）。
+// 日付：西暦（和暦）。teichaku.rules.dates.japanese_date と同じ書き方（元年）。
 const ERAS = [["令和", 2019, 5, 1], ["平成", 1989, 1, 8], ["昭和", 1926, 12, 25]];
 function japaneseDate(year, month, day) {
   const western = `${year}年${month}月${day}日`;
@@ -712,7 +712,7 @@ function setUp(form) {
     return { name: file ? file.name : "", size: bytes.byteLength, digest };
   }
 
-  // QR コード：Worker の Python（teichaku.web.qr_svg、segno）が作る SVG
+  // QR コード：Worker の Python（teichaku.interfaces.web.qr_svg、segno）が作る SVG
   const qrWaiting = new Map();
   let qrCount = 0;
   function requestQr(text) {

@@ -1,6 +1,6 @@
 /*
  * 計算機の Web Worker：同じサイトに置いた Pyodide（npm の pyodide、固定版）を起動し、同じビルドで作った teichaku の
- * wheel を入れて、teichaku.web.run_json を呼ぶ。indexURL と packageBaseUrl はどちらもサイト内の pyodide/ を指すので、
+ * wheel を入れて、teichaku.interfaces.web.run_json を呼ぶ。indexURL と packageBaseUrl はどちらもサイト内の pyodide/ を指すので、
  * 足りないものがあっても CDN には取りに行かず、ここで失敗する。
  *
  * 読み込みの進み具合：このワーカーの fetch を包み、pyodide/ と wheels/ のファイルを読んだバイト数を数えて
@@ -198,7 +198,7 @@ async function boot() {
   const fetched = performance.now();
   pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
   const unpacked = performance.now();
-  web = pyodide.pyimport("teichaku.web");
+  web = pyodide.pyimport("teichaku.interfaces.web");
   const imported = performance.now();
   // ベンチマーク用（scripts/bench_calculators.py）：各段階の終わりの時刻（エポックからの ms。ページの時刻と比べられる）
   const at = ms => performance.timeOrigin + ms;

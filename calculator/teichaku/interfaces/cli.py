@@ -1,4 +1,4 @@
-"""コマンドライン（`teichaku` / `python -m teichaku`）。サブコマンドとフラグは計算機の登録簿（teichaku.calculators）から作る。
+"""コマンドライン（`teichaku` / `python -m teichaku`）。サブコマンドとフラグは計算機の登録簿（teichaku.interfaces.calculators）から作る。
 
 サブコマンド・フラグ・JSON のキーは他のツールが使う契約。--json で stdout に JSON を一つ、なしで日本語の要約。
 入力の誤りは終了コード 2 と、項目を名指しした日本語のメッセージ（stderr）。「対象外」などの答えは終了コード 0。
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..rules.errors import InputError, ParameterError
 from .calculators import CALCULATORS, Calculator, Field, InputErrors, compute
-from .errors import InputError, ParameterError
 
 _BY_COMMAND: dict[str, Calculator] = {calc.command: calc for calc in CALCULATORS.values()}
 

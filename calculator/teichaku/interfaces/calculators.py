@@ -1,7 +1,7 @@
 """計算機の登録簿：各計算機を一度だけ宣言する（キー、題、項目、計算、CLI の文）。
 
-サイトのフォーム（ビルド時に生成）、Pyodide の窓口（teichaku.web.run）、CLI のサブコマンドとフラグ
-（teichaku.cli）は、すべてここから作る。項目の表示名（label）はここにだけあり、規則は項目を **キー** で名指しする
+サイトのフォーム（ビルド時に生成）、Pyodide の窓口（teichaku.interfaces.web.run）、CLI のサブコマンドとフラグ
+（teichaku.interfaces.cli）は、すべてここから作る。項目の表示名（label）はここにだけあり、規則は項目を **キー** で名指しする
 （InputError(key, …)）。
 
 入力は窓口で一度だけ読む（parse_inputs）：和暦・全角・Excel のセルの文字列を、日付・整数・有理数などの型つきの値に
@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .dates import Month, parse_date, parse_month
-from .eligibility import check_eligibility
-from .errors import InputError
-from .fees import INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
-from .items import registry
-from .new_office import new_office
-from .numbers import parse_count, parse_decimal
-from .retention import first_recalculation, retention_rate
-from .services import SERVICES
-from .staffing import staffing
+from ..rules.dates import Month, parse_date, parse_month
+from ..rules.eligibility import check_eligibility
+from ..rules.errors import InputError
+from ..rules.fees import INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
+from ..rules.items import registry
+from ..rules.new_office import new_office
+from ..rules.numbers import parse_count, parse_decimal
+from ..rules.retention import first_recalculation, retention_rate
+from ..rules.services import SERVICES
+from ..rules.staffing import staffing
 
 DATE_HINT = "例：2019-04-01、2019/4/1、令和元年5月1日、R1.5.1（全角数字も可）"
 MONTH_HINT = "例：2019-10、令和元年10月"

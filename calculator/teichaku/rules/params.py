@@ -157,7 +157,7 @@ class ParameterSet:
                  items: Any = None) -> None:
         self._parameters = dict(parameters)
         self.documents = dict(documents)
-        # 加算・減算の登録簿（teichaku.items.ClaimItem、data/claim_items.toml）
+        # 加算・減算の登録簿（teichaku.rules.items.ClaimItem、data/claim_items.toml）
         self.items: Any = items
 
     def __contains__(self, name: object) -> bool:

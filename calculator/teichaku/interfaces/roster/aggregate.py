@@ -1,5 +1,5 @@
-"""事実 → 結果：事業所の規則（teichaku.office）を呼び、利用者ごとの利用期間（teichaku.eligibility）と月ごとの請求
-（teichaku.fees.claim、この中では `_claim` の一か所だけ）を求める。
+"""事実 → 結果：事業所の規則（teichaku.rules.office）を呼び、利用者ごとの利用期間（teichaku.rules.eligibility）と月ごとの請求
+（teichaku.rules.fees.claim、この中では `_claim` の一か所だけ）を求める。
 
 パラメータは年度末日 fye（規則が判断する日）の値を読む。
 """
@@ -12,16 +12,16 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from .. import office
-from ..dates import Month, fiscal_year_end, japanese_date, parse_date, period_end
-from ..eligibility import decision_periods, usable_window
-from ..errors import InputError
-from ..fees import ClaimFacts, claim
-from ..items import registry
-from ..numbers import parse_decimal
-from ..params import ParameterSet, default_parameters
-from ..retention import retention_rate
-from ..staffing import staffing
+from ...rules import office
+from ...rules.dates import Month, fiscal_year_end, japanese_date, parse_date, period_end
+from ...rules.eligibility import decision_periods, usable_window
+from ...rules.errors import InputError
+from ...rules.fees import ClaimFacts, claim
+from ...rules.items import registry
+from ...rules.numbers import parse_decimal
+from ...rules.params import ParameterSet, default_parameters
+from ...rules.retention import retention_rate
+from ...rules.staffing import staffing
 from .model import (
     SUPPORT_STAFF,
     ClaimsBasis,
@@ -130,7 +130,7 @@ def _retention(users: Sequence[UserFacts], fye: _dt.date, average: Fraction, par
 
 def _staffing(facts: Facts, average: Fraction, fulltime_hours: str | None, fye: _dt.date,
               params: ParameterSet) -> OfficeStaffing | None:
-    """人員基準（別添 p.18、teichaku.staffing）：職員の表の就労定着支援員の週の勤務時間と常勤の勤務時間から。"""
+    """人員基準（別添 p.18、teichaku.rules.staffing）：職員の表の就労定着支援員の週の勤務時間と常勤の勤務時間から。"""
     if not facts.staff:
         return None
     hours = tuple(s.hours for s in facts.staff if s.role == SUPPORT_STAFF)
@@ -234,7 +234,7 @@ def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, int, _dt.date, _dt.
 
 def _claim(basis: ClaimsBasis, month: Month, iso: str, face: bool, requested: tuple[str, ...], initial_done: bool,
            start: _dt.date, params: ParameterSet) -> MonthClaim:
-    """ある利用者のある月の請求：型つきの事実（ClaimFacts）で teichaku.fees.claim を呼ぶ唯一の場所。
+    """ある利用者のある月の請求：型つきの事実（ClaimFacts）で teichaku.rules.fees.claim を呼ぶ唯一の場所。
 
     結果を決める条件（月、対面支援の有無、請求する加算、初期加算を算定済みか）が同じなら結果も同じなので、呼び出し側
     （_user_result）が1回の analyse の中で覚えておく（企業連携等調整特別加算は、支援開始1年以内の月にだけ requested に

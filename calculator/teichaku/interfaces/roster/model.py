@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..dates import Month
-from ..eligibility import DecisionPeriod
-from ..errors import InputError
-from ..numbers import decimal_text, percent_text
-from ..retention import RetentionResult
-from ..staffing import StaffingResult
+from ...rules.dates import Month
+from ...rules.eligibility import DecisionPeriod
+from ...rules.errors import InputError
+from ...rules.numbers import decimal_text, percent_text
+from ...rules.retention import RetentionResult
+from ...rules.staffing import StaffingResult
 
 MAX_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10  # 見出し行を探す各シート（CSV は各表）の先頭の行数（表題・空行・注記を置けるように）
@@ -55,7 +55,7 @@ class Rejection:
 
 @dataclass(frozen=True, slots=True)
 class UserFacts:
-    """名簿の1行から読んだ1人の事実（確かめ済み）。teichaku.office.EmploymentFacts の形を持つ。
+    """名簿の1行から読んだ1人の事実（確かめ済み）。teichaku.rules.office.EmploymentFacts の形を持つ。
 
     reemployed は「転職」の列（離職の後に再就職した日）、left_again は「転職後の離職日」（2回目の離職）。
     氏名など名簿の他の列は読まない（結果にも書き出しにも出さない）。
@@ -102,7 +102,7 @@ class TableInfo:
 
 @dataclass(frozen=True, slots=True)
 class MonthClaim:
-    """ある利用者のある月の請求（teichaku.fees.claim の答えのうち名簿に出すもの）。"""
+    """ある利用者のある月の請求（teichaku.rules.fees.claim の答えのうち名簿に出すもの）。"""
 
     month: str
     contact: bool

@@ -1,7 +1,7 @@
 """事業所単位の規則：利用者ごとの事実（就職日・離職日・転職・利用期間）から、年度の就労定着率の人数（問2の除外を含む）、
 就労定着実績体制加算の割合、月ごとの延べ利用者数と平均利用者数を求める。
 
-名簿（teichaku.roster）はファイルを読んで事実にするだけで、数え方はすべてここにある。関数は純粋（事実とパラメータから
+名簿（teichaku.interfaces.roster）はファイルを読んで事実にするだけで、数え方はすべてここにある。関数は純粋（事実とパラメータから
 答えを返すだけ）で、パラメータは規則が判断する日（年度末日）の値を読む。
 
 - 転職（平成30年12月17日 Q&A、sources/secondary.md「転職」、確度 medium）：利用期間中の1回の転職で、離職から1月以内に
@@ -36,7 +36,7 @@ JOB_CHANGE_SOURCE = ("事務連絡 Q&A（平成30年12月17日）：利用期間
 
 
 class EmploymentFacts(Protocol):
-    """規則が読む1人の事実（teichaku.roster.UserFacts がこの形を持つ）。日付はすべて確かめ済み（離職日 ≥ 就職日など）。
+    """規則が読む1人の事実（teichaku.interfaces.roster.UserFacts がこの形を持つ）。日付はすべて確かめ済み（離職日 ≥ 就職日など）。
 
     - employed：就職日（就労継続期間の第1日）
     - left：離職日（就職した事業所を離職した日。就労継続中は None）
@@ -66,7 +66,7 @@ class EmploymentFacts(Protocol):
 def job_change_deadline(left: _dt.date) -> _dt.date:
     """離職日 left の後、転職として就労継続とみなす再就職の最後の日：離職日の翌日を第1日とする1月の期間の末日。
 
-    期間は民法第143条で数える（teichaku.dates.period_end）。例：2021-05-31 に離職 → 2021-06-30 までの再就職。
+    期間は民法第143条で数える（teichaku.rules.dates.period_end）。例：2021-05-31 に離職 → 2021-06-30 までの再就職。
     2021-01-30 に離職 → 1月31日を第1日とし、2月に応当する日がないので 2021-02-28 まで。
     """
     return period_end(left + _dt.timedelta(days=1), JOB_CHANGE_GAP_MONTHS)
@@ -181,7 +181,7 @@ def retention_counts(users: Sequence[EmploymentFacts], fye: _dt.date, params: Pa
 # ---- 就労定着実績体制加算（報酬告示）----
 
 def whole_months(first: _dt.date, last: _dt.date) -> int:
-    """first を第1日として last までに満了した月数（民法第143条の数え方、teichaku.dates.period_end）。"""
+    """first を第1日として last までに満了した月数（民法第143条の数え方、teichaku.rules.dates.period_end）。"""
     months = max((last.year - first.year) * 12 + (last.month - first.month) - 1, 0)
     while period_end(first, months + 1) <= last:
         months += 1
@@ -262,7 +262,7 @@ def monthly_user_counts(users: Sequence[EmploymentFacts], months: Sequence[Month
 
 
 def average_of(counts: Sequence[int], fye: _dt.date, params: ParameterSet) -> Fraction:
-    """平均利用者数 = 延べ利用者数 ÷ 12、小数点第2位以下切り上げ（解釈通知 第二 2(5)、teichaku.staffing.average_users）。
+    """平均利用者数 = 延べ利用者数 ÷ 12、小数点第2位以下切り上げ（解釈通知 第二 2(5)、teichaku.rules.staffing.average_users）。
 
     パラメータ（staffing.average_users_*）は年度末日 fye の値を読む。
     """

@@ -21,7 +21,15 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import whatif
+from ..rules import whatif
+from ..rules.citations import Citation
+from ..rules.dates import japanese_date
+from ..rules.errors import InputError, ParameterError
+from ..rules.explain import NOTICE_DATE
+from ..rules.numbers import decimal_text, percent_text
+from ..rules.params import FeeSchedule, Tier, default_parameters
+from ..rules.passages import passage
+from ..rules.retention import RetentionResult
 from .calculators import (
     CALCULATORS as REGISTRY,
 )
@@ -36,19 +44,11 @@ from .calculators import (
     InputErrors,
     compute,
 )
-from .citations import Citation
-from .dates import japanese_date
-from .errors import InputError, ParameterError
-from .explain import NOTICE_DATE
-from .numbers import decimal_text, percent_text
-from .params import FeeSchedule, Tier, default_parameters
-from .passages import passage
-from .retention import RetentionResult
 
 __all__ = ["CURRENT_MONTH", "DATE_HINT", "FORMS", "MONTH_HINT", "SERVICE_CHOICES", "TITLES", "Field", "qr_svg", "run",
            "run_json"]
 
-# フォームの定義は計算機の登録簿（teichaku.calculators）から。名簿だけはファイルを読むので別に持つ。
+# フォームの定義は計算機の登録簿（teichaku.interfaces.calculators）から。名簿だけはファイルを読むので別に持つ。
 FORMS: dict[str, tuple[Field, ...]] = {key: calc.fields for key, calc in REGISTRY.items()}
 FORMS["roster"] = ROSTER_FIELDS
 TITLES = {key: calc.title for key, calc in REGISTRY.items()} | {"roster": ROSTER_TITLE}
@@ -416,7 +416,7 @@ def _roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, A
                                      "staffing", "rejected")}
     return {"verdict": {"tone": tone, "text": text}, "summary": summary, "lists": [], "table": None, "tables": tables,
             "downloads": downloads, "timeline": None, "excluded": r.get("excluded", []),
-            "data": {**brief, "steps": [{"text": "名簿の計算方法は teichaku.roster の説明（このサイトの「このサイトについて」）による。",
+            "data": {**brief, "steps": [{"text": "名簿の計算方法は、このサイトの「このサイトについて」の名簿の説明による。",
                                          "sources": [c.label for c in citations]}],
                      "sources": [c.to_dict() for c in citations]},
             "citations": citations}

@@ -15,7 +15,7 @@
   対象外（パラメータ periods.excluded_employers、入力 employer_kind）。
 - 利用中の転職（平成30年度報酬改定等に関するQ&A、平成30年12月17日）：「労働条件改善のための転職支援等であって、離職後
   1月以内に再就職し就労が継続している場合には、就労定着支援の利用中1回限りの転職に限り、就労が継続している者として
-  取り扱う」。離職後1月は、離職日の翌日を第1日とする1月の期間（民法第140条・第143条、teichaku.dates.period_end）。
+  取り扱う」。離職後1月は、離職日の翌日を第1日とする1月の期間（民法第140条・第143条、teichaku.rules.dates.period_end）。
   これに当たれば支援は続き、利用期間（3年6月の枠）は元の就職日から数える（Q&A「最初の企業等の就職から起算して」）。
   当たらなければ（再就職がない、1月を過ぎた）支援は離職日で終わる。入力できるのは利用中の1回の転職だけで、2回目以降の
   転職は就労の継続として扱われない（Q&A「1回限り」）。
@@ -124,7 +124,7 @@ def rule_date(day: _dt.date, parameters: ParameterSet | None = None) -> _dt.date
 def usable_window(employed: _dt.date, prior_end: _dt.date | None = None, parameters: ParameterSet | None = None) -> Window:
     """利用できる期間の日付だけを求める（民法第140条ただし書・第143条、別添 p.14・p.21）。
 
-    check_eligibility（根拠つき）と名簿（teichaku.roster、利用者が多いので根拠の文章を作らない）が同じ計算を使う。
+    check_eligibility（根拠つき）と名簿（teichaku.interfaces.roster、利用者が多いので根拠の文章を作らない）が同じ計算を使う。
     就職後も前サービスを利用した場合は、その利用終了日の翌日から数える（報酬の留意事項通知の取扱い）。
     パラメータ（6月、3年6月、創設日）は期間を数え始める日（rule_date による）に効力を持つ値を読む。
     """

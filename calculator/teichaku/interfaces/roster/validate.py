@@ -6,7 +6,7 @@
 列の意味（テンプレートと docs/calc/roster.md に同じ説明）：
 - 離職日：就職した事業所を離職した日。就労継続中は空欄。
 - 転職：離職の後に再就職した日（日付）。「○」では再就職が離職から1月以内か判定できないので読み込まない
-  （平成30年12月17日 Q&A：利用期間中の1回の転職で、離職から1月以内の再就職なら就労継続とみなす。teichaku.office）。
+  （平成30年12月17日 Q&A：利用期間中の1回の転職で、離職から1月以内の再就職なら就労継続とみなす。teichaku.rules.office）。
 - 転職後の離職日：転職先を離職した日（2回目の離職。2回目の転職は就労継続とみなさない）。
 - 日付は 1900年〜2100年（このツールが扱う範囲。期間の計算が暦の範囲を超えないため）。
 """
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..dates import parse_date
-from ..errors import InputError
-from ..numbers import parse_decimal
-from ..params import ParameterSet
-from ..services import parse_service
+from ...rules.dates import parse_date
+from ...rules.errors import InputError
+from ...rules.numbers import parse_decimal
+from ...rules.params import ParameterSet
+from ...rules.services import parse_service
 from .model import DATE_COLUMNS, FLAG_COLUMNS, REQUIRED_COLUMNS, Rejection, StaffRow, UserFacts
 from .read import Table, cell_text
 

@@ -3,8 +3,8 @@
 層（それぞれのモジュールの docstring に詳細）：
 - read：バイト列 → 表（CSV UTF-8／BOM／CP932、Excel は openpyxl）。見出し行は各シートの最初の10行から探す。
 - validate：表の行 → 確かめた事実（UserFacts など）。どの行も読み込むか、シート・行・列・理由つきで読み込めないかのどちらか。
-- aggregate：事実 → 結果。数え方の規則は teichaku.office（問2の除外、転職、就労定着実績体制加算、延べ・平均利用者数）に
-  あり、月ごとの請求は teichaku.fees.claim（aggregate._claim の一か所から型つきの ClaimFacts で呼ぶ）。
+- aggregate：事実 → 結果。数え方の規則は teichaku.rules.office（問2の除外、転職、就労定着実績体制加算、延べ・平均利用者数）に
+  あり、月ごとの請求は teichaku.rules.fees.claim（aggregate._claim の一か所から型つきの ClaimFacts で呼ぶ）。
 - model：型（UserFacts、RosterResult …）。RosterResult.to_dict() は web.py・cli.py が読む形。
 - export：結果の表（_sheets）、CSV・Excel への書き出し、入力のテンプレート。
 
@@ -18,11 +18,11 @@
 計算（年度末日 fiscal_year_end = FYE。パラメータは FYE の値）：
 - 就労定着率（別添 p.14、問2 p.31）：過去3年間（FYE の3年前の4月1日〜FYE）に利用した者が分母、そのうち FYE に就労が
   続いている者が分子。転職は、利用期間中の1回で離職から1月以内の再就職なら就労継続（平成30年12月17日 Q&A）。
-  問2：利用期間が満了した利用者が満了と同じ年度に退職した場合は、両方から除外する（teichaku.office.q2_excluded）。
+  問2：利用期間が満了した利用者が満了と同じ年度に退職した場合は、両方から除外する（teichaku.rules.office.q2_excluded）。
 - 延べ利用者数と平均利用者数：対面支援の表があれば、月に1回以上対面支援があった利用者をその月の利用者として数える
   （基本報酬を請求できる月）。なければ、利用期間がその月に1日でもかかる利用者を数える。平均は12で除して切り上げ。
 - 月ごとの請求：FYE の年度の各月について、前年度末日（FYE の1年前）の就労定着率と前年度の平均利用者数による区分・規模で、
-  teichaku.fees.claim と同じ規則で求める（対面支援の表がないときは計算しない）。
+  teichaku.rules.fees.claim と同じ規則で求める（対面支援の表がないときは計算しない）。
 - 就労定着実績体制加算：過去6年間に利用を終了した者のうち、FYE までに42月以上78月未満就労が続いた（又は続いていた）者の割合。
   名簿が6年をさかのぼらない場合はその旨を示す。
 """
