@@ -183,11 +183,19 @@ def fiscal_year_end(day: _dt.date) -> _dt.date:
     return _dt.date(day.year if day.month < 4 else day.year + 1, 3, 31)
 
 
-def japanese_date(day: _dt.date) -> str:
-    """2019-10-01 → 「2019年10月1日（令和元年10月1日）」。"""
+def date_text(day: _dt.date) -> str:
+    """人に見せる日付の唯一の書き方：2019-10-01 → 「2019年10月1日（令和元年10月1日）」（西暦に和暦を添える）。
+
+    CLI・計算機の画面・サイトの表・エラーメッセージのどれもこの関数で日付を書く。ISO（2019-10-01）は JSON の
+    データ・CSV・Excel のような機械が読むところにだけ使う。明治より前の日付は西暦だけ。
+    """
     for era in ERAS:
         if day >= era.start:
             year = day.year - era.start.year + 1
             era_year = "元" if year == 1 else str(year)
             return f"{day.year}年{day.month}月{day.day}日（{era.name}{era_year}年{day.month}月{day.day}日）"
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# 互換のための旧名（date_text に移る）。
+japanese_date = date_text
