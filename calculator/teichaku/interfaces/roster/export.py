@@ -2,6 +2,14 @@
 
 CSV は Excel で開けるよう UTF-8 の BOM つき、Excel は openpyxl。結果に出すのは利用者ID・行番号と計算した値だけで、
 名簿のほかの列（氏名・備考など）は読んでいないので出ない。
+
+書き出すのはデータだけで、式は書かない（issue 18 の12、OWASP の「CSV Injection」）。名簿の利用者IDなど、読んだ文字列が
+`=` `+` `-` `@` タブ・復帰（CR）で始まると、表計算ソフトで開いた人の手元で式として動きうる：
+
+- CSV：そのセルの先頭に単一引用符 `'` を付ける（OWASP の推奨。引用符 `"` は csv モジュールが二重にして囲む）。
+  Excel は `'` を「文字列として扱う」印として読み、表示しない。
+- Excel：セルの型を文字列（data_type "s"）にする。openpyxl は `=` で始まる文字列を式（"f"）として保存するため、
+  値はそのまま（読み直すと名簿と同じ文字列）で型だけを直し、Excel の「文字列として入力」の印（quotePrefix）も付ける。
 """
 
 from __future__ import annotations
@@ -15,6 +23,19 @@ from typing import Any
 from .model import CONTACT_COLUMNS, KIND_NAMES, ROSTER_COLUMNS, STAFF_COLUMNS, SUPPORT_STAFF, RosterResult
 
 Sheet = tuple[str, list[str], list[list[Any]]]
+
+# 表計算ソフトが式・DDE として読みうるセルの先頭の文字（OWASP：CSV Injection）
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: Any) -> bool:
+    """文字列のセルで、表計算ソフトが式として読みうるもの。"""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def csv_cell(value: Any) -> Any:
+    """CSV のセル：式として読みうる文字列は先頭に ' を付けて文字列にする（OWASP）。ほかはそのまま。"""
+    return "'" + value if is_formula_like(value) else value
 
 
 def _meets_text(staff: Mapping[str, Any]) -> str:
@@ -91,9 +112,18 @@ def to_csv(result: Mapping[str, Any] | RosterResult) -> bytes:
     for name, header, rows in _sheets(result):
         writer.writerow([f"【{name}】"])
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(value) for value in row] for row in rows)
         writer.writerow([])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def _append_as_data(sheet: Any, row: list[Any]) -> None:
+    """行を足し、式として読みうる文字列のセルを文字列の型にする（値は変えない）。"""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if is_formula_like(cell.value) or cell.data_type == "f":
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def to_xlsx(result: Mapping[str, Any] | RosterResult) -> bytes:
@@ -104,9 +134,9 @@ def to_xlsx(result: Mapping[str, Any] | RosterResult) -> bytes:
     book.remove(book.active)
     for name, header, rows in _sheets(result):
         sheet = book.create_sheet(name)
-        sheet.append(header)
+        _append_as_data(sheet, header)
         for row in rows:
-            sheet.append(row)
+            _append_as_data(sheet, row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
