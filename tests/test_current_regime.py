@@ -99,10 +99,10 @@ def test_total_names_what_it_leaves_out() -> None:
 
 
 def test_yen_truncates_below_one_yen_and_the_user_charge_is_capped_by_income_class() -> None:
-    """留意事項通知 第二 1 (1)②：1円未満切り捨て。法第29条第3項：給付は100分の90、負担は月額上限まで。"""
+    """留意事項通知 第二 1 (1)②：1円未満切り捨て。法第29条第3項：負担は上限月額と1割相当額の低い方。"""
     data = _claim("2024-06", retained="16", users="18", unit_price="10.7", income_class="一般1")
     assert data["yen"] == 29617  # 2,768 × 10.7 = 29,617.6
-    assert data["user_charge"] == 29617 - int(29617 * 9 / 10)  # 2,962円 ≦ 9,300円
+    assert data["user_charge"] == 2961  # 1割相当額 floor(29,617 × 10/100)（9,300円より低い）。tests/test_user_charge.py
     low = _claim("2024-06", retained="16", users="18", unit_price="10.7", income_class="低所得")
     assert low["user_charge"] == 0
 

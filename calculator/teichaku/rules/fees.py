@@ -13,8 +13,10 @@ data/claim_items.toml）に一度だけ書かれ、ここはそれを数え方�
   算定構造表の順が資料で確認できないため、登録簿の順とする。
 - 加算：per_month は月に一度、per_time は回数 × 単位数（同じ limit_group の合計に1月・1年の上限）、once は1回限り。
 - 値が分からない項目（not_covered）は合計に含めず、合計はそれを「含まない」と明示する。
-- 金額（単価を入力したとき）：単位数 × 単価の1円未満は切り捨て（留意事項通知 第二 1 (1)②）。訓練等給付費は総費用額の
-  100分の90（1円未満切り捨て。法第29条第3項）、残りが利用者負担で、所得区分の月額上限まで。
+- 金額（単価を入力したとき）：単位数 × 単価の1円未満は切り捨て（留意事項通知 第二 1 (1)②）。利用者負担は負担上限月額と
+  1割相当額（総費用額 × fees.user_charge_ratio、1円未満切り捨て）の低い方、訓練等給付費は総費用額 − 利用者負担（法第29条
+  第3項）。一般1の上限は入所施設利用者（20歳以上）・グループホーム利用者には当たらない（fees.user_charge_cap_general1_resident）。上限は利用者ごとに
+  すべてのサービスを合わせた月額（上限額管理）なので、一つの事業所の利用者負担はその上限の見込みにとどまる。
 - 併給調整（自立生活援助、自立訓練（生活訓練）、職場適応援助者に係る助成金）は警告として示す（別添 p.14 の注）。
 """
 
@@ -48,9 +50,29 @@ INCOME_CLASSES = {
     "一般1": "fees.user_charge_cap_general1",
     "一般2": "fees.user_charge_cap_general2",
 }
+RESIDENT_CAP = "fees.user_charge_cap_general1_resident"
+UPPER_LIMIT_NOTE = ("利用者負担の上限は利用者ごとに、同じ月に使ったすべての障害福祉サービスを合わせた額です（上限額管理）。"
+                    "この事業所の利用者負担は見込みの上限で、他のサービスの負担と合わせて上限に達すれば少なくなります。")
 BILLING_FACTS = {"face_to_face": "利用者との対面による支援（月1回以上）", "support_report": "支援レポートの共有（月1回）"}
 
 FactValue = bool | int | _dt.date | None
+
+
+def _cap_key(facts: ClaimFacts) -> str | None:
+    """負担上限月額のパラメータ：所得区分による。一般1でも入所施設利用者（20歳以上）・グループホーム利用者は別の額。"""
+    if not facts.income_class:
+        return None
+    if facts.income_class == "一般1" and facts.resident:
+        return RESIDENT_CAP
+    return INCOME_CLASSES[facts.income_class]
+
+
+def _hundredths(ratio: Fraction | None) -> str:
+    """割合を「100分のN」で（N が整数でなければ分数のまま）。"""
+    if ratio is None:
+        return ""
+    n = ratio * 100
+    return f"100分の{n.numerator}" if n.denominator == 1 else f"{ratio.numerator}/{ratio.denominator}"
 
 
 def _round_half_up(value: Fraction) -> int:
@@ -102,6 +124,7 @@ class ClaimFacts:
     also_using: tuple[str, ...] = ()
     unit_price: Fraction | None = None
     income_class: str | None = None
+    resident: bool = False  # 入所施設利用者（20歳以上）・グループホーム利用者（一般1の上限が当たらない）
 
 
 @dataclass
@@ -146,7 +169,8 @@ class ClaimResult:
     unit_price: Fraction | None = None
     income_class: str | None = None
     user_charge_cap: int | None = None
-    benefit_ratio: Fraction | None = None
+    user_charge_ratio: Fraction | None = None
+    resident: bool = False
 
     @property
     def total_units(self) -> int | None:
@@ -169,12 +193,25 @@ class ClaimResult:
         return int(self.total_units * self.unit_price)
 
     @property
-    def user_charge(self) -> int | None:
-        """利用者負担額の見込み：総費用額 − 訓練等給付費（総費用額の100分の90、1円未満切り捨て）、月額上限まで。"""
-        if self.yen is None or self.benefit_ratio is None:
+    def user_charge_tenth(self) -> int | None:
+        """1割相当額：総費用額 × fees.user_charge_ratio（1円未満切り捨て。法第29条第3項第2号の「百分の十に相当する額」）。"""
+        if self.yen is None or self.user_charge_ratio is None:
             return None
-        charge = self.yen - int(self.yen * self.benefit_ratio)
-        return min(charge, self.user_charge_cap) if self.user_charge_cap is not None else charge
+        return int(self.yen * self.user_charge_ratio)
+
+    @property
+    def user_charge(self) -> int | None:
+        """利用者負担の見込み：負担上限月額と1割相当額の低い方（所得区分がなければ1割相当額）。"""
+        tenth = self.user_charge_tenth
+        if tenth is None:
+            return None
+        return min(tenth, self.user_charge_cap) if self.user_charge_cap is not None else tenth
+
+    @property
+    def benefit(self) -> int | None:
+        """訓練等給付費：総費用額 − 利用者負担（法第29条第3項）。"""
+        charge = self.user_charge
+        return None if self.yen is None or charge is None else self.yen - charge
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -196,7 +233,9 @@ class ClaimResult:
             "unit_price": decimal_text(self.unit_price) if self.unit_price is not None else None,
             "yen": self.yen,
             "income_class": self.income_class,
+            "user_charge_tenth": self.user_charge_tenth,
             "user_charge": self.user_charge,
+            "benefit": self.benefit,
             "warnings": list(self.warnings),
             "schedule": self.retention.schedule,
             "schedule_since": self.retention.schedule_since.isoformat() if self.retention.schedule_since else None,
@@ -349,10 +388,11 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
                              item.values[-1])
 
     def result(base: int | None, note: str | None, condition: str) -> ClaimResult:
-        benefit = params.value("fees.benefit_ratio", on) if facts.unit_price is not None else None
-        cap = params.value(INCOME_CLASSES[facts.income_class], on) if facts.income_class else None
+        ratio = params.value("fees.user_charge_ratio", on) if facts.unit_price is not None else None
+        cap_key = _cap_key(facts)
+        cap = params.value(cap_key, on) if cap_key else None
         out = ClaimResult(retention, month, base, note, state.additions, state.reductions, state.rejected, state.not_covered,
-                          state.warnings, ex, condition, facts.unit_price, facts.income_class, cap, benefit)
+                          state.warnings, ex, condition, facts.unit_price, facts.income_class, cap, ratio, facts.resident)
         if base is not None:
             parts = [f"基本報酬{base:,}"] + [f"＋ {a.name}{a.units:,}" for a in state.additions] \
                 + [f"− {r.name}{r.units:,}" for r in state.reductions]
@@ -362,12 +402,21 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
         if out.yen is not None and facts.unit_price is not None:
             ex.step(f"総費用額 = {out.total_units:,}単位 × {decimal_text(facts.unit_price)}円 = {out.yen:,}円（1円未満切り捨て）。",
                     "fees.unit_price_rounding")
-            if out.user_charge is not None:
-                gross = out.yen - int(out.yen * (benefit or 0))
-                cap_text = f"、{facts.income_class}の月額上限{cap:,}円まで" if cap is not None else ""
-                ex.step(f"利用者負担 = 総費用額{out.yen:,}円 − 訓練等給付費（100分の90、1円未満切り捨て）= {gross:,}円"
-                        f"{cap_text} → {out.user_charge:,}円（見込み）。", "fees.benefit_ratio",
-                        *([INCOME_CLASSES[facts.income_class]] if facts.income_class else []))
+            if out.user_charge is not None and out.user_charge_tenth is not None and out.benefit is not None:
+                ex.step(f"1割相当額 = 総費用額{out.yen:,}円 × {_hundredths(ratio)} = {out.user_charge_tenth:,}円（1円未満切り捨て）。",
+                        "fees.user_charge_ratio")
+                if cap is not None:
+                    who = facts.income_class + ("の所得だが、入所施設利用者（20歳以上）・グループホーム利用者のため一般1の上限は当たらない"
+                                                if cap_key == RESIDENT_CAP else "")
+                    ex.step(f"利用者負担 = 負担上限月額（{who}）{cap:,}円と1割相当額{out.user_charge_tenth:,}円の低い方"
+                            f" = {out.user_charge:,}円（見込み）。", "fees.user_charge_ratio", *([cap_key] if cap_key else []))
+                else:
+                    ex.step(f"利用者負担 = 1割相当額{out.user_charge:,}円（所得区分の入力がないため負担上限月額を当てていない）。",
+                            "fees.user_charge_ratio")
+                ex.step(f"訓練等給付費 = 総費用額{out.yen:,}円 − 利用者負担{out.user_charge:,}円 = {out.benefit:,}円。",
+                        "fees.user_charge_ratio")
+                if out.user_charge > 0:
+                    state.warnings.append(UPPER_LIMIT_NOTE)
         return out
 
     condition_key: str = params.value("fees.billing_condition", on)
