@@ -242,6 +242,7 @@ def claim_facts(v: dict[str, Any]) -> ClaimFacts:
         face_to_face=v.get("face_to_face", True) is not False, support_report=v.get("support_report", True) is not False,
         support_start=v.get("support_start"), requested=requested, facts=facts,
         also_using=parse_concurrent(list(v.get("also_using") or ())), unit_price=price, income_class=v.get("income_class") or None,
+        resident=bool(v.get("resident")),
     )
 
 
@@ -342,6 +343,9 @@ def claim_fields() -> tuple[Field, ...]:
               "事業所が請求に使う単価（地域区分による。例：10.70）。入れると金額と利用者負担の見込みを示します"),
         Field("income_class", "利用者負担の所得区分", "select",
               "利用者負担の月額上限（生活保護・低所得 0円、一般1 9,300円、一般2 37,200円）", choices=("", *INCOME_CLASSES)),
+        Field("resident", "入所施設（20歳以上）・グループホームの入居者", "checkbox",
+              "障害者支援施設などに入所している20歳以上の人、またはグループホームに入居している人。一般1の所得でも一般1の"
+              "上限は当たらず、一般2と同じ上限になります"),
     )
 
 
