@@ -378,16 +378,19 @@ def test_roster_reads_cp932_csv_and_xlsx_in_the_page_without_any_request(base_ur
         assert rows[0].split("\t")[1:3] == ["9", "就職日"]
     # ファイルを読む間、何も要求しない（ブラウザが自分で取りに行くサイトのアイコンは名簿と関係がないので除く）
     assert [r for r in requests if not r.startswith("blob:") and not r.endswith("/favicon.png")] == []
-    page.get_by_role("button", name="CSV（UTF-8）で保存").click()
+    # 保存は一度押すだけ（ボタンがリンクに変わって、もう一度押させることはない）。ボタンは残り、もう一度押せばもう一度保存する
     with page.expect_download() as download:
-        page.locator("a.calc-download", has_text=".csv").click()
+        page.get_by_role("button", name="CSV（UTF-8）で保存").click()
     saved = tmp_path / "out.csv"
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"\xef\xbb\xbf") and "【事業所】" in saved.read_text(encoding="utf-8-sig")
-    page.get_by_role("button", name="Excel（.xlsx）で保存").click()
+    expect(page.locator(".calc-download-status")).to_contain_text(".csv を保存しました")
     with page.expect_download() as download:
-        page.locator("a.calc-download", has_text=".xlsx").click()
+        page.get_by_role("button", name="Excel（.xlsx）で保存").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    with page.expect_download() as again:
+        page.get_by_role("button", name="Excel（.xlsx）で保存").click()
+    assert again.value.suggested_filename == download.value.suggested_filename
     saved = tmp_path / "out.xlsx"
     download.value.save_as(saved)
     import openpyxl
