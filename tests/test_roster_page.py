@@ -73,7 +73,9 @@ def test_calculator_steps_show_japanese_dates_but_keep_a_quoted_impossible_date(
     steps = " ".join(step["text"] for step in result["steps"])
     assert not ISO.search(steps)
     assert "2019年7月1日（令和元年7月1日）〜2020年6月30日（令和2年6月30日）" in steps
-    assert web._dates_shown("「2019-02-30」") == "「2019-02-30」"
+    # 入力の引用（存在しない日付）はそのまま：日付は規則が date_text で書き、文を後から書き換えない
+    refused = web.run("eligibility", {"prior_service": "就労移行支援", "employed": "2019-02-30", "month": "2019-04"})
+    assert "2019-02-30" in refused["errors"][0]["message"]
 
 
 # ---- ブラウザ：並び、要約の印刷、幅 ----

@@ -13,10 +13,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from teichaku.interfaces.web import DOCUMENT_PAGES, FORMS, NOTICE_PAGES, run, run_json
+from teichaku.interfaces.web import FORMS, run, run_json
 from teichaku.rules.explain import NOTICE_DATE
 from teichaku.rules.params import default_parameters
 from teichaku.rules.retention import NOT_GIVEN
+from teichaku_site.links import DOCUMENT_PAGES, NOTICE_PAGES, PACKAGED, links_json
 from vectors import all_vectors
 
 VALID: dict[str, dict[str, Any]] = {
@@ -79,12 +80,13 @@ def test_tier_boundary_89_95_percent_highlights_the_80_to_90_row() -> None:
 
 def test_tier_table_equals_the_fee_schedule_and_says_not_given_for_larger_scales() -> None:
     schedule = default_parameters().value("fees.base_fee", NOTICE_DATE)
+    tiers = default_parameters().value("retention.tiers", NOTICE_DATE)
     table = run("retention", VALID["retention"])["table"]
-    assert [row["cells"][0] for row in table["rows"]] == [label for label, _ in schedule.rows]
-    for row, (_, units) in zip(table["rows"], schedule.rows, strict=True):
+    assert [row["cells"][0] for row in table["rows"]] == [tier.label for tier in tiers]
+    for row, tier in zip(table["rows"], tiers, strict=True):
         for scale, cell in zip(schedule.scales, row["cells"][2:], strict=True):
-            expected = f"{units[scale.key]:,}単位" if scale.key in units else NOT_GIVEN
-            assert cell == expected
+            units = schedule.units(tier.label, scale.key)
+            assert cell == (f"{units:,}単位／月" if units is not None else NOT_GIVEN)
 
 
 def test_scale_21_to_40_gives_not_given_instead_of_a_number() -> None:
@@ -162,6 +164,11 @@ def test_every_result_cites_a_passage_with_a_link_into_the_site() -> None:
 
 def _ids(page: Path) -> set[str]:
     return set(re.findall(r'id="([^"]+)"', page.read_text(encoding="utf-8")))
+
+
+def test_the_packaged_link_map_is_the_site_map() -> None:
+    # ブラウザの teichaku（wheel）が読む写しは、サイトのパッケージの地図そのもの（python -m teichaku_site.links で書き直す）
+    assert PACKAGED.read_text(encoding="utf-8") == links_json()
 
 
 def test_every_source_link_target_exists_in_the_built_site(built_site: Path) -> None:

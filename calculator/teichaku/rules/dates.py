@@ -197,5 +197,11 @@ def date_text(day: _dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def months_text(months: int) -> str:
+    """月数の書き方（法令の書き方）：42 → 「3年6月」、12 → 「1年」、6 → 「6月」。"""
+    years, rest = divmod(months, 12)
+    return (f"{years}年" if years else "") + (f"{rest}月" if rest or not years else "")
+
+
 # 互換のための旧名（date_text に移る）。
 japanese_date = date_text

@@ -34,7 +34,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import japanese_date, parse_date, period_end
+from .dates import date_text, months_text, parse_date, period_end
 from .errors import InputError
 from .explain import Explanation
 from .params import ParameterSet, default_parameters
@@ -173,9 +173,9 @@ def check_eligibility(
     if rehired is not None and left is None:
         raise InputError("left_on", "再就職日を入力する場合は、前の事業所を離職した日（離職日）も入力してください。")
     if left is not None and left < employed_day:
-        raise InputError("left_on", f"離職日{japanese_date(left)}が就職日{japanese_date(employed_day)}より前です。")
+        raise InputError("left_on", f"離職日{date_text(left)}が就職日{date_text(employed_day)}より前です。")
     if left is not None and rehired is not None and rehired <= left:
-        raise InputError("reemployed_on", f"再就職日は離職日{japanese_date(left)}より後の日付を入力してください。")
+        raise InputError("reemployed_on", f"再就職日は離職日{date_text(left)}より後の日付を入力してください。")
 
     # 対象者の要件は就職の日に効力を持つ規定で判定する（rule_date）。
     ex = Explanation(on=rule_date(employed_day, params), parameters=params)
@@ -205,79 +205,80 @@ def check_eligibility(
 
     window = usable_window(employed_day, prior_end, params)
     count_start = window.count_start
-    ex.on = rule_date(count_start, params)  # 期間は数え始める日に効力を持つ規定で数える
+    counting = ex.at(rule_date(count_start, params))  # 期間は数え始める日に効力を持つ規定で数える
     civil, practice = passage("civil_code_period", params), passage("six_month_practice", params)
     if prior_end is not None and count_start != employed_day:
-        ex.step(
-            f"就職後も前サービスを{japanese_date(prior_end)}まで利用したため、期間はその翌日"
-            f"{japanese_date(count_start)}から数える（報酬の留意事項通知の取扱い）。",
+        counting.step(
+            f"就職後も前サービスを{date_text(prior_end)}まで利用したため、期間はその翌日"
+            f"{date_text(count_start)}から数える（報酬の留意事項通知の取扱い）。",
             extra=(practice,),
         )
-    wait = ex.param("periods.wait_months")
+    wait = counting.param("periods.wait_months")
     wait_end = window.wait_end
     earliest = wait_end + _dt.timedelta(days=1)
-    ex.step(
-        f"{japanese_date(count_start)}を第1日として{wait}月の期間は{japanese_date(wait_end)}に満了する"
-        f"（民法第140条ただし書・第143条）。最も早い利用開始日はその翌日{japanese_date(earliest)}（就職後7月目）。",
+    counting.step(
+        f"{date_text(count_start)}を第1日として{wait}月の期間は{date_text(wait_end)}に満了する"
+        f"（民法第140条ただし書・第143条）。最も早い利用開始日はその翌日{date_text(earliest)}（就職後{wait + 1}月目）。",
         "periods.wait_months",
         extra=(civil, practice),
     )
     if window.before_established:
-        established = ex.peek("periods.service_established")
+        established = counting.peek("periods.service_established")
         earliest = window.earliest
-        ex.step(f"就労定着支援は{japanese_date(established)}に創設されたため、それより前には利用できない。",
+        counting.step(f"就労定着支援は{date_text(established)}に創設されたため、それより前には利用できない。",
                 "periods.service_established")
-    limit = ex.param("periods.late_start_limit_months")
+    limit = counting.param("periods.late_start_limit_months")
     latest_end = window.latest_end
-    ex.step(
-        f"支給決定できるのは{japanese_date(count_start)}から{limit // 12}年{limit % 12}月の期間の末日"
-        f"{japanese_date(latest_end)}まで（3年6月から就労継続期間を除いた期間、同一企業に就労継続していること）。",
+    counting.step(
+        f"支給決定できるのは{date_text(count_start)}から{months_text(limit)}の期間の末日"
+        f"{date_text(latest_end)}まで（{months_text(limit)}から就労継続期間を除いた期間、同一企業に就労継続していること）。",
         "periods.late_start_limit_months", "periods.use_months",
     )
 
     eligible = qualifies
     if earliest > latest_end:
         eligible = False
-        reasons.append(f"{japanese_date(latest_end)}までに利用を始められる期間が残っていません。")
+        reasons.append(f"{date_text(latest_end)}までに利用を始められる期間が残っていません。")
     chosen = start_day or earliest
     if start_day is not None:
         if start_day < earliest:
             eligible = False
             reasons.append(
-                f"利用開始日{japanese_date(start_day)}は、最も早い利用開始日{japanese_date(earliest)}より前です"
+                f"利用開始日{date_text(start_day)}は、最も早い利用開始日{date_text(earliest)}より前です"
                 f"（一般就労後{wait}月を経過した者が対象）。"
             )
         elif start_day > latest_end:
             eligible = False
             reasons.append(
-                f"利用開始日{japanese_date(start_day)}は、支給決定できる最後の日{japanese_date(latest_end)}より後です"
-                f"（就職から{limit // 12}年{limit % 12}月を超えています）。"
+                f"利用開始日{date_text(start_day)}は、支給決定できる最後の日{date_text(latest_end)}より後です"
+                f"（就職から{months_text(limit)}を超えています）。"
             )
         else:
             reasons.append(
-                f"利用開始日{japanese_date(start_day)}は利用できる期間（{japanese_date(earliest)}〜{japanese_date(latest_end)}）の内です。"
+                f"利用開始日{date_text(start_day)}は利用できる期間（{date_text(earliest)}〜{date_text(latest_end)}）の内です。"
             )
             if start_day > earliest:
-                reasons.append("7月目より後の利用開始のため、支給決定は就職から3年6月までの残りの期間に限られます"
-                               "（同一企業に就労継続していることが条件）。")
+                reasons.append(f"{wait + 1}月目より後の利用開始のため、支給決定は就職から{months_text(limit)}までの残りの期間に"
+                               "限られます（同一企業に就労継続していることが条件）。")
     in_window = earliest <= chosen <= latest_end
     continued: bool | None = None
     support_ends: _dt.date | None = None
     if left is not None:
         if in_window and left < chosen:
-            raise InputError("left_on", f"離職日{japanese_date(left)}が利用開始日{japanese_date(chosen)}より前です。"
+            raise InputError("left_on", f"離職日{date_text(left)}が利用開始日{date_text(chosen)}より前です。"
                              "ここで判定するのは就労定着支援の利用中（利用開始日以後）の転職です。")
         continued, support_ends = _job_change(ex, left, rehired, employed_day, latest_end, reasons)
     periods: list[DecisionPeriod] = []
     if in_window:
-        ex.on = rule_date(chosen, params)  # 支給決定期間は支給決定をする日（利用開始日）の規定による
-        months = ex.param("periods.decision_period_months")
+        deciding = ex.at(rule_date(chosen, params))  # 支給決定期間は支給決定をする日（利用開始日）の規定による
+        months = deciding.param("periods.decision_period_months")
         periods = decision_periods(chosen, latest_end, months)
-        listing = "、".join(f"{p.start.isoformat()}〜{p.end.isoformat()}" for p in periods)
-        ex.step(f"{japanese_date(chosen)}から1年ごとに支給決定期間を区切る：{listing}。", "periods.decision_period_months")
+        listing = "、".join(f"{date_text(p.start)}〜{date_text(p.end)}" for p in periods)
+        deciding.step(f"{date_text(chosen)}から{months_text(months)}ごとに支給決定期間を区切る：{listing}。",
+                      "periods.decision_period_months")
         if support_ends is not None:
             periods = [DecisionPeriod(p.start, min(p.end, support_ends)) for p in periods if p.start <= support_ends]
-            ex.step(f"支援は離職日{japanese_date(support_ends)}で終わるため、支給決定期間はその日までとなる。")
+            ex.step(f"支援は離職日{date_text(support_ends)}で終わるため、支給決定期間はその日までとなる。")
     return EligibilityResult(
         eligible=eligible,
         employed=employed_day,
@@ -302,43 +303,43 @@ def _job_change(
 ) -> tuple[bool | None, _dt.date | None]:
     """利用中の転職（Q&A 平成30年12月17日）：就労の継続として扱うか、と支援が終わる日。パラメータは離職日の値を読む。"""
     if left > latest_end:
-        reasons.append(f"離職日{japanese_date(left)}は支給決定できる最後の日{japanese_date(latest_end)}より後のため、"
+        reasons.append(f"離職日{date_text(left)}は支給決定できる最後の日{date_text(latest_end)}より後のため、"
                        "利用期間に影響しません。")
         return None, None
     parameter = ex.parameters.get("periods.job_change_reemployment_months")
     first = parameter.values[0].since
     if left < first:
         reasons.append(
-            f"離職日{japanese_date(left)}は、利用中の転職の取扱いを示したQ&A（{japanese_date(first)}）より前です。"
+            f"離職日{date_text(left)}は、利用中の転職の取扱いを示したQ&A（{date_text(first)}）より前です。"
             "本ツールはこの離職が就労の継続に当たるかを判定しません（市町村に確認してください）。"
         )
         return None, None
-    ex.on = left
+    ex = ex.at(left)  # 転職の取扱いは離職日の規定による
     months = ex.param("periods.job_change_reemployment_months")
     times = ex.param("periods.job_change_limit")
     day_one = left + _dt.timedelta(days=1)
     deadline = period_end(day_one, months)
     civil = passage("civil_code_period", ex.parameters)
     ex.step(
-        f"離職日{japanese_date(left)}の翌日{japanese_date(day_one)}を第1日として{months}月の期間は"
-        f"{japanese_date(deadline)}に満了する（民法第140条・第143条）。この日までに再就職すれば、利用中{times}回限りの転職として"
+        f"離職日{date_text(left)}の翌日{date_text(day_one)}を第1日として{months}月の期間は"
+        f"{date_text(deadline)}に満了する（民法第140条・第143条）。この日までに再就職すれば、利用中{times}回限りの転職として"
         "就労が継続している者として扱う。",
         "periods.job_change_reemployment_months", "periods.job_change_limit", extra=(civil,),
     )
     if rehired is not None and rehired <= deadline:
         reasons.append(
-            f"{japanese_date(rehired)}の再就職は離職後{months}月以内（{japanese_date(deadline)}まで）のため、利用中{times}回限りの"
-            f"転職として就労が継続している者として扱われ、支援は続きます。利用期間は元の就職日{japanese_date(employed)}から数え、"
-            f"支給決定できる最後の日{japanese_date(latest_end)}は変わりません（2回目以降の転職は就労の継続として扱われません）。"
+            f"{date_text(rehired)}の再就職は離職後{months}月以内（{date_text(deadline)}まで）のため、利用中{times}回限りの"
+            f"転職として就労が継続している者として扱われ、支援は続きます。利用期間は元の就職日{date_text(employed)}から数え、"
+            f"支給決定できる最後の日{date_text(latest_end)}は変わりません（2回目以降の転職は就労の継続として扱われません）。"
         )
         return True, None
     if rehired is None:
         why = "再就職日の入力がなく、就労が継続していないため"
     else:
-        why = (f"再就職日{japanese_date(rehired)}は離職後{months}月（{japanese_date(deadline)}まで）を過ぎており、"
+        why = (f"再就職日{date_text(rehired)}は離職後{months}月（{date_text(deadline)}まで）を過ぎており、"
                "就労が継続している者として扱われないため")
     reasons.append(
-        f"{why}、支援は離職日{japanese_date(left)}で終わります。離職後も就職等を希望する場合、事業者は相談支援事業者等と"
+        f"{why}、支援は離職日{date_text(left)}で終わります。離職後も就職等を希望する場合、事業者は相談支援事業者等と"
         "連携して連絡調整等を行います（基準省令第206条の9）。"
     )
     return False, left

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .dates import japanese_date, parse_date, period_end
+from .dates import date_text, months_text, parse_date, period_end
 from .errors import InputError
 from .explain import Explanation
 from .numbers import decimal_text, parse_count, percent_text, round_up
@@ -91,7 +91,7 @@ def new_office(
     params = parameters or default_parameters()
     established: _dt.date = params.get("periods.service_established").values[0].value
     if start < established:
-        raise InputError("designated", f"就労定着支援は{japanese_date(established)}に創設されたため、それより前の指定日はありません。")
+        raise InputError("designated", f"就労定着支援は{date_text(established)}に創設されたため、それより前の指定日はありません。")
     ex = Explanation(on=day, parameters=params)  # 基準日に効力を持つ値を読む
     q3 = passage("q3", params)
     half = ex.param("retention.q3_half_year_months")
@@ -99,8 +99,8 @@ def new_office(
     half_end = period_end(start, half)
     year_end = period_end(start, year)
     stage = 0 if day <= half_end else 1 if day <= year_end else 2
-    ex.step(f"指定日{japanese_date(start)}、基準日{japanese_date(day)}：{STAGES[stage]}"
-            f"（6月の満了日{half_end.isoformat()}、1年の満了日{year_end.isoformat()}）。", extra=(q3,))
+    ex.step(f"指定日{date_text(start)}、基準日{date_text(day)}：{STAGES[stage]}"
+            f"（{months_text(half)}の満了日{date_text(half_end)}、{months_text(year)}の満了日{date_text(year_end)}）。", extra=(q3,))
     places = ex.param("staffing.average_users_decimal_places")
     notes: list[str] = []
     fee_users: Fraction | None = None

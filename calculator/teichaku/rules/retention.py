@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .dates import Month, fiscal_year_end, japanese_date, parse_date, parse_month, period_end
+from .dates import Month, date_text, fiscal_year_end, months_text, parse_date, parse_month, period_end
 from .errors import InputError
 from .explain import NOTICE_DATE, Explanation
 from .numbers import decimal_text, parse_count, parse_decimal, percent_text
@@ -25,6 +25,12 @@ from .params import FeeSchedule, ParameterSet, Scale, Tier, default_parameters
 from .passages import passage
 
 NOT_GIVEN = "本通知に記載なし"
+
+
+def tier_range(tier: Tier) -> str:
+    """区分の範囲の書き方（ここだけで書く）：「8割以上9割未満」のように下限を含み上限を含まない。最下位も「0%以上」から。"""
+    upper = f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else ""
+    return f"{percent_text(tier.lower, 0)}以上{upper}"
 
 
 def tier_for(rate: Fraction, tiers: tuple[Tier, ...]) -> Tier:
@@ -64,8 +70,8 @@ def service_month(month: str | Month | None, parameters: ParameterSet) -> tuple[
     parsed = parse_month(month, "month")
     established: _dt.date = parameters.value("periods.service_established", NOTICE_DATE)
     if parsed.first_day < established:
-        raise InputError("month", f"{parsed.japanese()}は就労定着支援の創設（{japanese_date(established)}）より前です。"
-                                          "2018年4月以降の月を入力してください。")
+        raise InputError("month", f"{parsed.japanese()}は就労定着支援の創設（{date_text(established)}）より前です。"
+                                  f"{Month.of(established).japanese()}以降の月を入力してください。")
     return parsed, parsed.first_day
 
 
@@ -181,7 +187,7 @@ def retention_rate(
     schedule_value = params.at("fees.base_fee", on)
     if chosen_month is not None:
         ex.step(f"サービス提供月{chosen_month.japanese()}に効力を持つ報酬表は「{schedule_value.value.name}」"
-                f"（{japanese_date(schedule_value.since)}から）。区分と単位数はこの表による。", "fees.base_fee")
+                f"（{date_text(schedule_value.since)}から）。区分と単位数はこの表による。", "fees.base_fee")
     years = ex.param("retention.lookback_years")
     if removed:
         ex.step(
@@ -198,8 +204,7 @@ def retention_rate(
     )
     tiers = ex.param("retention.tiers")
     tier = tier_for(rate, tiers)
-    bounds = f"{percent_text(tier.lower, 0)}以上" + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")
-    ex.step(f"{percent_text(rate)}は区分「{tier.label}」（{bounds}）に入る。", "retention.tiers")
+    ex.step(f"{percent_text(rate)}は区分「{tier.label}」（{tier_range(tier)}）に入る。", "retention.tiers")
     fee = base_fee(ex, tier, scale)
     result = RetentionResult(total, kept, removed, denominator, rate, tier, fee, ex, chosen_month,
                              schedule_value.value.name, schedule_value.since)
@@ -246,19 +251,23 @@ def first_recalculation(designated: str | _dt.date, parameters: ParameterSet | N
     """
     day = parse_date(designated, "designated")
     params = parameters or default_parameters()
-    ex = Explanation(on=max(day, NOTICE_DATE) if day >= _dt.date(2018, 4, 1) else NOTICE_DATE, parameters=params)
+    # 本通知の日より前の指定（創設日の平成30年4月1日以後、または創設より前の日付）も本通知の日の規定で答える：
+    # 問1は本通知で示されたもので、それより前の値はない。
+    ex = Explanation(on=max(day, NOTICE_DATE), parameters=params)
     months = ex.param("retention.estimate_months")
+    years = ex.peek("retention.lookback_years")  # 出典は下の手順で挙げる
     count_date = period_end(day, months)
     applies_from = Month.of(count_date).shift(1)
     until = fiscal_year_end(applies_from.first_day)
     q1 = passage("q1", params)
-    ex.step(f"指定日{japanese_date(day)}から1年間（{japanese_date(count_date)}まで）は推定値による。", "retention.estimate_months")
+    ex.step(f"指定日{date_text(day)}から{months_text(months)}間（{date_text(count_date)}まで）は推定値による。",
+            "retention.estimate_months")
     ex.step(
-        f"{japanese_date(count_date)}から起算して過去3年間に就労定着支援を利用した総数と、その日に就労が継続している者の数から"
-        f"就労定着率を算出し、{applies_from.japanese()}から{japanese_date(until)}（当該年度末）まで適用する"
+        f"{date_text(count_date)}から起算して過去{years}年間に就労定着支援を利用した総数と、その日に就労が継続している者の数から"
+        f"就労定着率を算出し、{applies_from.japanese()}から{date_text(until)}（当該年度末）まで適用する"
         f"（{applies_from.japanese()}中の届出で{applies_from.japanese()}から算定できる）。",
         extra=(q1,),
     )
-    ex.step("翌年度からは、前年度末日から起算した過去3年間の総利用者数に占める前年度末日の就労定着者の割合による。",
+    ex.step(f"翌年度からは、前年度末日から起算した過去{years}年間の総利用者数に占める前年度末日の就労定着者の割合による。",
             "retention.lookback_years")
     return FirstRecalculation(day, count_date, applies_from, until, ex)

@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from .citations import Citation
-from .dates import japanese_date, parse_date
+from .dates import date_text, parse_date
 from .errors import InputError
 from .explain import NOTICE_DATE, Explanation
 from .numbers import decimal_text, parse_count, parse_decimal, round_up, truncate
@@ -51,7 +51,7 @@ def _evaluation_date(on: str | _dt.date | None, params: ParameterSet) -> _dt.dat
     day = parse_date(on, "on")
     established: _dt.date = params.get("periods.service_established").values[0].value
     if day < established:
-        raise InputError("on", f"就労定着支援は{japanese_date(established)}に創設されたため、それより前の日の人員基準はありません。")
+        raise InputError("on", f"就労定着支援は{date_text(established)}に創設されたため、それより前の日の人員基準はありません。")
     return day
 
 
