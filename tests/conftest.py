@@ -1,4 +1,11 @@
-"""共通の fixture。"""
+"""共通の fixture と、テストの区分（marker）。
+
+区分は自動で付く（新しいテストは何もしなくてよい）：
+- ``browser``：Chromium を使う（fixture ``browser``・``pw`` を使うテスト、または名前に ``_browser`` を含むファイルのテスト）
+- ``site``：ビルドしたサイトを使う（fixture ``built_site`` を使うテスト。ブラウザのテストもすべてこれを使う）
+- ``node``：Node.js で Pyodide を動かす（``NODE_FILES`` のファイル）
+速い区分は ``-m "not browser"``（``./scripts/test.sh --fast``）。
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,22 @@ from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "calculator" / "teichaku" / "data"
+
+
+BROWSER_FIXTURES = {"browser", "pw"}
+NODE_FILES = {"test_pyodide_parity.py"}  # node で Pyodide を起動して規則の答えを比べる
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """fixture の使い方とファイル名から区分を付ける（fixturenames は間接に使う fixture も含む）。"""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES or "_browser" in item.path.name:
+            item.add_marker(pytest.mark.browser)
+        if "built_site" in used:
+            item.add_marker(pytest.mark.site)
+        if item.path.name in NODE_FILES:
+            item.add_marker(pytest.mark.node)
 
 
 @pytest.fixture
