@@ -116,6 +116,9 @@ def claim() -> list[Vector]:
     for price in ("10", "11.40", "１０．７", "abc", "0"):
         cases.append(("claim", {"month": "2024-06", "users": "20", "retained": "20", "unit_price": price, "income_class": "一般2"}))
     cases.append(("claim", {"month": "2024-13", "users": "x", "retained": "", "unit_price": "abc"}))  # 誤りはまとめて
+    # 利用者負担（法第29条第3項）：2,768単位 × 10.70円、一般1 の入所施設・グループホームの人、上限0円、所得区分なし
+    for inputs in ({"income_class": "一般1", "resident": "on"}, {"income_class": "低所得"}, {}):
+        cases.append(("claim", {"month": "2024-06", "users": "18", "retained": "16", "unit_price": "10.70", **inputs}))
     return cases
 
 
