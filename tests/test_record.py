@@ -4,6 +4,7 @@ segno を読まない；規則の版（build.json のパッケージの版とコ
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +41,8 @@ def test_qr_svg_has_no_size_script_or_style_so_the_print_css_sizes_it_under_the_
 def test_teichaku_imports_without_segno_and_loads_it_only_for_a_qr_code() -> None:
     code = ("import sys, teichaku.interfaces.web, teichaku.interfaces.cli; assert 'segno' not in sys.modules; "
             "teichaku.interfaces.web.qr_svg('x'); assert 'segno' in sys.modules")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "calculator")}  # パッケージを入れていなくても、ソースの木から
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env)
     assert done.returncode == 0, done.stderr
 
 

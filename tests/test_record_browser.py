@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import segno
 
+pytest.importorskip("playwright.sync_api")
+
 from teichaku import __version__
 from teichaku.interfaces.web import FORMS, run
 from test_calculators_browser import CSP_WATCH, _axe, _by, _poll, _roster_files, _wait_result

@@ -7,9 +7,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from test_site_browser import _search
-
 pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser  # 名前に _browser がないファイル：区分をここでも明示する
+
+from test_site_browser import _search  # noqa: E402
 
 
 @pytest.mark.parametrize(("query", "expected"), [

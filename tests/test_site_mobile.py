@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from test_site_browser import PAGES
-
 pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser  # 名前に _browser がないファイル：区分をここでも明示する
+
+from test_site_browser import PAGES  # noqa: E402
 
 
 def test_no_page_overflows_sideways_at_390_px(base_url: str, browser: Any) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 
-from test_calculators_browser import _by, _open, _result, _wait_result
+expect = pytest.importorskip("playwright.sync_api").expect
 
-pytest.importorskip("playwright.sync_api")
+from test_calculators_browser import _by, _open, _result, _wait_result  # noqa: E402
 
 
 def test_tier_what_if_changes_across_the_9_wari_5_bu_line(base_url: str, browser: Any) -> None:
