@@ -176,13 +176,8 @@ export function mountCalculator(form) {
     history.replaceState(null, "", url);
     shareLink.value = url;
     shareBox.hidden = false;
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(url);
-      copied = true;
-    } catch {
-      copied = false;
-    }
+    // navigator.clipboard がない（https でない）ときも、選択して Ctrl+C を頼む
+    const copied = await Promise.resolve().then(() => navigator.clipboard.writeText(url)).then(() => true, () => false);
     shareLink.focus();
     shareLink.select();
     status.setStatus(copied ? "この条件のリンクをコピーしました。" : "リンクを選択しました。Ctrl+C でコピーしてください。",

@@ -160,7 +160,7 @@ export function mountFormState(form, { onChange = () => {} } = {}) {
         continue;
       const key = node.dataset.field;
       const input = control(key);
-      let value = "";
+      let value;
       if (node.dataset.kind === "checkbox")
         value = input.checked ? "はい" : input.defaultChecked ? "いいえ" : "";
       else if (node.dataset.kind === "checkboxes")
