@@ -20,13 +20,17 @@ import teichaku
 from teichaku.interfaces import roster
 
 from . import ASSETS, ROOT, SiteBuildError
+from .hosting import CONFIGS
 
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", "package.json")
 SERVICE_WORKER = ASSETS / "sw.js"
 EXTRA_WHEELS = ROOT / ".venv" / "pyodide-wheels"  # scripts/setup.sh が requirements-dev.txt の固定版を置く
-# service worker が最初の訪問で保存しないもの（オフラインでは不要）
-NOT_CACHED = ("sitemap.xml", "sitemap.xml.gz", "sw.js")
+# service worker が最初の訪問で保存しないもの（オフラインでは不要）。配信の設定（.htaccess・web.config・nginx の
+# 設定、hosting.py が書く）は、同じディレクトリに2回目のビルドをすると前のものが残る（MkDocs は . で始まる
+# ファイルを消さない）が、ページではないので保存しない
+NOT_CACHED = ("sitemap.xml", "sitemap.xml.gz", "sw.js", *CONFIGS.values())
+_BUILD_ID = re.compile(r'BUILD_ID:"([0-9a-f]{64})"')
 
 # ---- 日本語検索：Material の検索ワーカーを assets/search_ja.js で包む ----
 SEARCH_WRAPPER = ASSETS / "search_ja.js"
@@ -156,8 +160,28 @@ def install_wheels(site: Path) -> None:
         raise SiteBuildError(".venv/pyodide-wheels に openpyxl か segno の wheel がありません。scripts/setup.sh を実行してください。")
     (site / "assets" / "calc" / "build.json").write_text(
         json.dumps({"wheel": f"wheels/{wheel.name}", "pyodide": "pyodide/", "xlsx_wheels": extras, "qr_wheels": qr,
-                    "version": teichaku.__version__, "commit": git_commit()}, ensure_ascii=False),
+                    "version": teichaku.__version__, "commit": git_commit(), **snapshot_key(site, wheel, [*extras, *qr])},
+                   ensure_ascii=False),
         encoding="utf-8")
+
+
+def snapshot_key(site: Path, wheel: Path, others: list[str]) -> dict[str, str]:
+    """Pyodide のメモリのスナップショット（issue 17、docs/assets/calc/worker.js）を Cache Storage に置く鍵。
+
+    スナップショットは、同じ Pyodide（版とビルド ID：違うビルドのものは Pyodide が拒む）、同じ wheel（import 済みの
+    モジュールが入る）、同じ標準ライブラリの zip（zipimport が目録の位置をメモリに持つ）でだけ使える。その3つが
+    変わらなければ、文書だけを変えたビルドでも同じ鍵になり、前のスナップショットを使い続ける。"""
+    version = json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))["version"]
+    found = _BUILD_ID.search((PYODIDE_DIR / "pyodide.mjs").read_text(encoding="utf-8"))
+    if found is None:
+        raise SiteBuildError("pyodide.mjs に BUILD_ID が見つかりません（Pyodide の更新で変わった可能性）")
+    digest = hashlib.sha256(wheel.read_bytes())
+    for name in sorted(others):
+        digest.update(hashlib.sha256((site / name).read_bytes()).digest())
+    for stdlib in sorted((site / "pyodide").glob("python_stdlib*.zip")):
+        digest.update(stdlib.name.encode("utf-8") + hashlib.sha256(stdlib.read_bytes()).digest())
+    key = f"{version}-{found.group(1)[:16]}-{digest.hexdigest()[:24]}"
+    return {"pyodide_version": version, "pyodide_build_id": found.group(1), "snapshot_key": key}
 
 
 def git_commit() -> str:

@@ -6,12 +6,15 @@
  *   - 計算機のページの準備ができたとき、または計算機の一覧のページの「オフラインでも使えるようにする」で、
  *     ページから {type: "cache-runtime"} を受け取ったら、まだ保存していないものを保存する（下の message）
  * __VERSION__ はビルドごとの内容のハッシュ（calculator/teichaku_site/bundle.py）で、新しいビルドは新しいキャッシュに
- * 入れ替わり、古いキャッシュは消える。自分のオリジンへの GET だけを扱う（外へは何も要求しない）。
+ * 入れ替わり、古いキャッシュは消える。ただし計算機の Web Worker が置く Pyodide のスナップショット（teichaku-snapshot、
+ * issue 17）は消さない：その鍵は Pyodide と wheel のハッシュで、文書だけを変えたビルドでも使える（鍵の変わった
+ * 古い項目は、計算機のワーカーが新しい項目を置くときに消す）。自分のオリジンへの GET だけを扱う（外へは何も要求しない）。
  */
 "use strict";
 
 const VERSION = "__VERSION__";
 const CACHE = `teichaku-${VERSION}`;
+const SNAPSHOT_CACHE = "teichaku-snapshot";  // docs/assets/calc/worker.js
 const PRECACHE = __PRECACHE__;
 const SCOPE = new URL("./", self.location.href);
 // 計算用の実行環境：計算機のページを開くまで読み込まない
@@ -32,7 +35,7 @@ self.addEventListener("install", event => {
 self.addEventListener("activate", event => {
   event.waitUntil((async () => {
     for (const key of await caches.keys())
-      if (key.startsWith("teichaku-") && key !== CACHE)
+      if (key.startsWith("teichaku-") && key !== CACHE && key !== SNAPSHOT_CACHE)
         await caches.delete(key);
     await self.clients.claim();
   })());

@@ -8,13 +8,32 @@
  * （calculator/teichaku_site/hosting.py がビルド時に書く、展開後の大きさ）から。runtime.json がなければ total は 0
  * （読んだ量だけを示す）。service worker のキャッシュにあるファイルは数えるだけで包まない（wasm のコードキャッシュを
  * 使えるように）。
+ *
+ * 2回目からの訪問（issue 17）：Pyodide のメモリのスナップショット（makeMemorySnapshot と _loadSnapshot、Pyodide の
+ * 非公開の API）から起動する。スナップショットは、最初の結果を送った後に、このワーカーが別の Web Worker（同じ
+ * worker.js を name "teichaku-snapshot" で）に作らせる：新しく起動した Pyodide に wheel（teichaku、名簿の openpyxl、
+ * QR の segno）を入れ、計算機と名簿の使うモジュールをすべて import した状態を写し、gzip（CompressionStream）で
+ * Cache Storage の SNAPSHOT_CACHE に、build.json の snapshot_key（Pyodide の版・ビルド ID・wheel と標準ライブラリの
+ * ハッシュ）をパスにした URL で置く。計算しているワーカーは止めず、利用者の入力も写さない（別の Pyodide なので）。
+ * 次の訪問では、その鍵の項目があれば _loadSnapshot に渡して起動し、スナップショットに入らないファイル（展開した
+ * wheel）を展開し直し、random の種を蒔き直す。復元のどこかで失敗したら（ビルド ID の不一致、壊れた項目、メモリ、
+ * 容量）、その項目を消して普通に起動する。スナップショットから起動した Pyodide の計算が例外で終わったときも、
+ * 項目を消し、普通に起動し直して同じ計算をやり直す（最適化のために結果を失わない）。
+ * サイトのデータを消せば項目も消え、次は普通に起動して作り直す。新しいビルドは鍵が変わるので古い項目を使わず、
+ * 新しい項目を置くときに古いものを消す（service worker は SNAPSHOT_CACHE を消さない：文書だけ変わったビルドでは
+ * 鍵が同じで、そのまま使える）。
  */
 import { loadPyodide } from "../../pyodide/pyodide.mjs";
 
 const SITE = new URL("../../", import.meta.url);
 const RUNTIME = /\/(pyodide|wheels)\/[^/]+$/;
 const fetchNative = self.fetch.bind(self);
+const PYODIDE_URL = new URL("pyodide/", SITE).href;
+// スナップショットを作るワーカー（このファイルを name "teichaku-snapshot" で起動したもの）か、計算するワーカーか
+const MAKER = self.name === "teichaku-snapshot";
+const SNAPSHOT_CACHE = "teichaku-snapshot";  // Cache Storage の名前（service worker の teichaku-<版> とは別に残る）
 let web = null;
+let bootMode = "none";  // "none"（普通に起動）、"restored"（スナップショットから）、"failed: …"（復元に失敗して普通に起動）
 let failed = null;  // 最初の失敗の知らせ（start.js が先に起動したとき、ページが init を送る前の失敗を init で伝える）
 
 // ---- 進み具合 ----
@@ -62,7 +81,7 @@ function computeTotal() {
   report(true);
 }
 
-fetchNative(new URL("assets/calc/runtime.json", SITE))
+if (!MAKER) fetchNative(new URL("assets/calc/runtime.json", SITE))
   .then(response => response.ok ? response.json() : null)
   .then(data => {
     if (data && data.files) {
@@ -75,7 +94,7 @@ fetchNative(new URL("assets/calc/runtime.json", SITE))
   .catch(() => {});
 
 // pyodide.asm.mjs は fetch でなく import で読まれる：読み終わったら Resource Timing で知る
-if (typeof PerformanceObserver === "function") {
+if (!MAKER && typeof PerformanceObserver === "function") {
   try {
     new PerformanceObserver(list => {
       for (const entry of list.getEntries())
@@ -116,22 +135,23 @@ function counting(url, response) {
 // （各1回）。pyodide.asm.mjs の import も先に始める（同じ URL なので Pyodide の import と同じモジュールになる）。
 // 標準ライブラリ（python_stdlib.zip）は wasm を受け取り終えてから要求する：回線を先に wasm に使わせ、wasm のコンパイル
 // （受け取りながら進む）を標準ライブラリの受信と重ねる（遅い回線と遅い CPU で、最後のバイトの後に残る仕事が減る）。
-const PYODIDE_URL = new URL("pyodide/", SITE).href;
 const WASM = `${PYODIDE_URL}pyodide.asm.wasm`;
 const STDLIB = `${PYODIDE_URL}python_stdlib.zip`;
 const early = new Map();
 let wasmReceived = null;
-early.set(WASM, fetchNative(WASM).then(response => {
-  // 写しを読み切って、受け取り終えた時を知る（元の応答は Pyodide にそのまま渡す）
-  if (response.ok && response.body)
-    wasmReceived = response.clone().body.pipeTo(new WritableStream());
-  return response;
-}));
-early.set(STDLIB, early.get(WASM).then(() => wasmReceived).catch(() => {}).then(() => fetchNative(STDLIB)));
-early.set(`${PYODIDE_URL}pyodide-lock.json`, fetchNative(`${PYODIDE_URL}pyodide-lock.json`));
-for (const started of early.values())
-  started.catch(() => {});  // 失敗は、Pyodide がこの応答を受け取るところ（下の fetch）で知らせる
-import(`${PYODIDE_URL}pyodide.asm.mjs`).catch(() => {});  // 失敗は Pyodide の import が知らせる
+if (!MAKER) {
+  early.set(WASM, fetchNative(WASM).then(response => {
+    // 写しを読み切って、受け取り終えた時を知る（元の応答は Pyodide にそのまま渡す）
+    if (response.ok && response.body)
+      wasmReceived = response.clone().body.pipeTo(new WritableStream());
+    return response;
+  }));
+  early.set(STDLIB, early.get(WASM).then(() => wasmReceived).catch(() => {}).then(() => fetchNative(STDLIB)));
+  early.set(`${PYODIDE_URL}pyodide-lock.json`, fetchNative(`${PYODIDE_URL}pyodide-lock.json`));
+  for (const started of early.values())
+    started.catch(() => {});  // 失敗は、Pyodide がこの応答を受け取るところ（下の fetch）で知らせる
+  import(`${PYODIDE_URL}pyodide.asm.mjs`).catch(() => {});  // 失敗は Pyodide の import が知らせる
+}
 
 function takeEarly(url) {
   const started = early.get(url);
@@ -141,7 +161,7 @@ function takeEarly(url) {
 
 // 読み込みの失敗を見逃さない：Pyodide は wasm の取得に失敗すると警告を出したまま待ち続けるため、
 // このワーカーの fetch を包み、失敗（通信の失敗や 404）をすぐ「失敗」として知らせる。
-self.fetch = async (input, init) => {
+if (!MAKER) self.fetch = async (input, init) => {
   const url = String(input && input.url || input);
   try {
     const tracked = RUNTIME.test(new URL(url, SITE).pathname);
@@ -184,29 +204,218 @@ async function fetchWheel() {
   return { name: wheel, bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 
-async function boot() {
-  const started = performance.now();
-  // Pyodide の起動と、teichaku の wheel の取得を並行して行う
-  const wheel = fetchWheel();
+// ---- スナップショット（issue 17）----
+function snapshotURL(key) {
+  return new URL(`assets/calc/snapshot/${key}`, SITE).href;  // Cache Storage の鍵（このアドレスには何も置かない）
+}
+const failedURL = url => `${url}.failed`;  // 復元に失敗した鍵の印：同じ鍵では作り直さない
+
+// この版の項目（まだ展開しない応答）。なければ null
+async function findSnapshot() {
+  try {
+    const { snapshot_key: key } = await manifest();
+    if (!key || !self.caches || typeof DecompressionStream !== "function")
+      return null;
+    const url = snapshotURL(key);
+    const response = await (await caches.open(SNAPSHOT_CACHE)).match(url);
+    return response ? { url, response } : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+// 復元できなかった項目を消し、同じ鍵では作り直さない印を残す
+async function dropSnapshot(url, reason) {
+  try {
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    await cache.delete(url);
+    await cache.put(failedURL(url), new Response(reason, { headers: { "Content-Type": "text/plain; charset=utf-8" } }));
+  } catch (error) { /* 消せなくても普通に起動する */ }
+}
+
+async function inflate(response) {
+  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+function pyodideOptions(extra = {}) {
   const indexURL = PYODIDE_URL;
-  const pyodide = await loadPyodide({ indexURL, packageBaseUrl: indexURL, stdout: () => {}, stderr: () => {} });
+  return { indexURL, packageBaseUrl: indexURL, stdLibURL: STDLIB, stdout: () => {}, stderr: () => {}, ...extra };
+}
+
+// スナップショットから起動する。生成された Pyodide のモジュールは loadPyodide が渡す INITIAL_MEMORY を読まず、
+// 既定の 30 MB のメモリに大きいスナップショットを書き込めない（pyodide/pyodide#6254）：モジュールを作った後、
+// 書き込む前に、メモリをスナップショットの大きさまで広げる（Emscripten の growMemory）。
+async function restorePyodide(response) {
+  const { default: createPyodideModule } = await import(`${PYODIDE_URL}pyodide.asm.mjs`);
+  let heap = 0;
+  const snapshot = inflate(response).then(bytes => {
+    heap = bytes.length - new Uint32Array(bytes.buffer, bytes.byteOffset, 4)[1];  // 見出しの後がメモリ
+    return bytes;
+  });
+  snapshot.catch(() => {});
+  return loadPyodide(pyodideOptions({
+    _loadSnapshot: snapshot,
+    createPyodideModule: async settings => {
+      const module = await createPyodideModule(settings);
+      if (heap > module.HEAP8.length && !module.growMemory(heap))
+        throw new Error(`スナップショット（${heap} バイト）の分のメモリを確保できません`);
+      return module;
+    },
+  }));
+}
+
+const sitePackagesOf = pyodide => pyodide.runPython("import site; site.getsitepackages()[0]");
+
+// 一度の起動：スナップショットの項目があればそこから（失敗すれば投げる）、なければ普通に
+async function bootOnce(wheel, entry) {
+  const started = performance.now();
+  const pyodide = entry ? await restorePyodide(entry.response) : await loadPyodide(pyodideOptions());
   const booted = performance.now();
   const { name, bytes } = await wheel;
   setPhase("rules");
-  // site-packages に wheel として入れる（dist-info も入り、importlib.metadata で版が分かる）
-  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+  // site-packages に wheel として入れる（dist-info も入り、importlib.metadata で版が分かる）。スナップショットの
+  // メモリにはファイルが入らないので、復元したときも展開し直す（import 済みのモジュールはメモリにあり、データの
+  // ファイルやまだ import していないモジュールはこのファイルから読む）
+  const sitePackages = sitePackagesOf(pyodide);
   const fetched = performance.now();
   pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
+  if (entry)  // 復元した乱数の状態は毎回同じ：種を蒔き直す。ファイルを置き直した site-packages の探索のキャッシュも
+    // 捨てる（importlib.invalidate_caches() は標準ライブラリの zip の目録も読み直させ、約1秒遅くなる）
+    pyodide.runPython(`import random, sys
+random.seed()
+for path, finder in list(sys.path_importer_cache.items()):
+    if path.startswith(${JSON.stringify(sitePackages)}) and finder is not None:
+        finder.invalidate_caches()`);
   const unpacked = performance.now();
-  web = pyodide.pyimport("teichaku.interfaces.web");
+  const module = pyodide.pyimport("teichaku.interfaces.web");
   const imported = performance.now();
   // ベンチマーク用（scripts/bench_calculators.py）：各段階の終わりの時刻（エポックからの ms。ページの時刻と比べられる）
   const at = ms => performance.timeOrigin + ms;
   const marks = { worker: at(0), boot: at(started), pyodide: at(booted), wheel: at(fetched), unpacked: at(unpacked), imported: at(imported) };
-  return { pyodide, timings: { pyodide: booted - started, teichaku: imported - booted, version: pyodide.version, wheel: name, marks } };
+  return { pyodide, web: module, timings: { pyodide: booted - started, teichaku: imported - booted, version: pyodide.version, wheel: name, marks } };
 }
 
-const booting = boot();
+async function boot(useSnapshot = true) {
+  // Pyodide の起動と、teichaku の wheel の取得を並行して行う
+  const wheel = fetchWheel();
+  wheel.catch(() => {});
+  const entry = useSnapshot ? await findSnapshot() : null;
+  let booted = null;
+  if (entry) {
+    try {
+      booted = await bootOnce(wheel, entry);
+      bootMode = "restored";
+    } catch (error) {
+      bootMode = `failed: ${error && error.message || error}`;
+      await dropSnapshot(entry.url, bootMode);
+    }
+  }
+  booted = booted || await bootOnce(wheel, null);
+  web = booted.web;
+  booted.timings.snapshot = bootMode;
+  return booted;
+}
+
+// スナップショットから起動した Pyodide が計算の途中で例外を出したら、項目を消して普通に起動し直す（1回だけ）
+async function rebootWithoutSnapshot(error) {
+  if (bootMode !== "restored")
+    return false;
+  bootMode = `failed: ${error && error.message || error}`;
+  await dropSnapshot(snapshotURL((await manifest()).snapshot_key), bootMode);
+  web = null;
+  xlsxReady = null;
+  qrReady = null;
+  booting = boot(false);
+  await booting;
+  return true;
+}
+
+// スナップショットを作るワーカー（MAKER）の中：普通に起動し、wheel をすべて入れ、計算機と名簿の使うモジュールを
+// import してから写す。利用者の入力はこの Pyodide に入らない。
+const WARM_UP = `
+import importlib, pkgutil
+import teichaku
+for found in pkgutil.walk_packages(teichaku.__path__, "teichaku."):
+    if found.name.rsplit(".", 1)[-1] not in ("__main__", "cli"):
+        try:
+            importlib.import_module(found.name)
+        except ImportError:
+            pass  # 任意の依存のないモジュール：復元の後、使うときに読む
+for name in ("openpyxl", "segno"):
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
+try:
+    from teichaku.rules.params import default_parameters
+    default_parameters()
+except Exception:
+    pass
+`;
+
+async function makeSnapshot() {
+  const started = performance.now();
+  const info = await manifest();
+  const pyodide = await loadPyodide(pyodideOptions({ _makeSnapshot: true }));
+  const buildId = pyodide._api && pyodide._api.config && pyodide._api.config.BUILD_ID;
+  if (info.pyodide_build_id && buildId !== info.pyodide_build_id)
+    throw new Error(`Pyodide のビルド ID が build.json と違います（${buildId}）`);
+  const sitePackages = sitePackagesOf(pyodide);
+  for (const name of [info.wheel, ...(info.xlsx_wheels || []), ...(info.qr_wheels || [])]) {
+    const response = await fetch(new URL(name, SITE));
+    if (!response.ok)
+      throw new Error(`${name} を読み込めません（${response.status}）`);
+    pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel", { extractDir: sitePackages });
+  }
+  pyodide.runPython(WARM_UP);
+  const raw = pyodide.makeMemorySnapshot();
+  const made = performance.now();
+  const packed = await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  const url = snapshotURL(info.snapshot_key);
+  await cache.put(url, new Response(packed, { headers: { "Content-Type": "application/gzip", "X-Raw-Bytes": String(raw.length) } }));
+  for (const request of await cache.keys())  // 古いビルドの項目と印
+    if (request.url !== url)
+      await cache.delete(request);
+  return { type: "snapshot", state: "stored", raw: raw.length, bytes: packed.size, make_ms: made - started,
+           compress_ms: performance.now() - made };
+}
+
+// 計算するワーカーの中：最初の結果を送った後、この版の項目も失敗の印もなければ、別のワーカーに作らせる（1回だけ）
+let snapshotMaker = null;
+const SNAPSHOT_DELAY_MS = 1000;  // 結果の表示（ページの主スレッド）と重ならないように、少し待ってから
+function keepSnapshot() {
+  if (MAKER || snapshotMaker || bootMode !== "none" || typeof Worker !== "function" || !self.caches
+      || typeof CompressionStream !== "function")
+    return;
+  snapshotMaker = (async () => {
+    const { snapshot_key: key } = await manifest();
+    if (!key)
+      return;
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    const url = snapshotURL(key);
+    if (await cache.match(url) || await cache.match(failedURL(url)))
+      return;
+    const maker = new Worker(import.meta.url, { type: "module", name: "teichaku-snapshot" });
+    const outcome = await new Promise(resolve => {
+      maker.addEventListener("message", event => resolve(event.data));
+      maker.addEventListener("error", event => {
+        event.preventDefault();
+        resolve({ type: "snapshot", state: "failed", message: String(event.message || "error") });
+      });
+    });
+    maker.terminate();
+    self.postMessage(outcome);  // ページ（とテスト・ベンチマーク）への知らせ。ページは知らない種類を無視する
+  })().catch(error => self.postMessage({ type: "snapshot", state: "failed", message: String(error && error.message || error) }));
+}
+
+let booting = null;
+if (MAKER)
+  makeSnapshot().then(outcome => self.postMessage(outcome),
+                      error => self.postMessage({ type: "snapshot", state: "failed", message: String(error && error.message || error) }));
+else
+  booting = boot();
 let xlsxReady = null;
 
 // 名簿の Excel ファイルを読むための openpyxl（と et_xmlfile）の wheel：名簿のページで初めて使うときに入れる
@@ -242,6 +451,25 @@ function ensureQr() {
     }
   })();
   return qrReady;
+}
+
+async function run(message) {
+  const { pyodide } = await booting;
+  const started = performance.now();
+  let result;
+  if (message.file) {
+    if (message.file[0] === 0x50 && message.file[1] === 0x4b)  // "PK"：Excel（zip）
+      await ensureXlsx();
+    const data = pyodide.toPy(message.file);
+    try {
+      result = JSON.parse(web.run_bytes(message.kind, JSON.stringify(message.inputs), data));
+    } finally {
+      data.destroy && data.destroy();
+    }
+  } else {
+    result = JSON.parse(web.run_json(message.kind, JSON.stringify(message.inputs)));
+  }
+  return { type: "result", id: message.id, result, ms: performance.now() - started || 0.001 };
 }
 
 self.addEventListener("message", async event => {
@@ -289,28 +517,23 @@ self.addEventListener("message", async event => {
     return;
   }
   if (message.type === "run") {
+    let answer = null;
     try {
-      const { pyodide } = await booting;
-      const started = performance.now();
-      let result;
-      if (message.file) {
-        if (message.file[0] === 0x50 && message.file[1] === 0x4b)  // "PK"：Excel（zip）
-          await ensureXlsx();
-        const data = pyodide.toPy(message.file);
-        try {
-          result = JSON.parse(web.run_bytes(message.kind, JSON.stringify(message.inputs), data));
-        } finally {
-          data.destroy && data.destroy();
-        }
-      } else {
-        result = JSON.parse(web.run_json(message.kind, JSON.stringify(message.inputs)));
-      }
-      self.postMessage({ type: "result", id: message.id, result, ms: performance.now() - started });
+      answer = await run(message);
     } catch (error) {
-      self.postMessage({ type: "result", id: message.id, ms: 0, result: {
+      try {
+        if (await rebootWithoutSnapshot(error))
+          answer = await run(message);  // 普通に起動し直した Pyodide で同じ計算をもう一度
+      } catch (again) {
+        error = again;
+      }
+      answer = answer || { type: "result", id: message.id, ms: 0, result: {
         ok: false, kind: message.kind,
         errors: [{ field: null, index: null, label: "計算", message: `計算できませんでした：${error && error.message || error}` }],
-      } });
+      } };
     }
+    self.postMessage(answer);
+    if (answer.ms)
+      setTimeout(keepSnapshot, SNAPSHOT_DELAY_MS);
   }
 });
