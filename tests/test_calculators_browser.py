@@ -532,3 +532,69 @@ def test_status_shows_the_bytes_of_the_runtime_loaded_out_of_the_total(base_url:
     assert not bar.is_visible()
     assert "準備完了" in status.inner_text()
     page.close()
+
+
+# ---- 結果を見せに行く：計算する・Enter・共有リンクでは結果へ。入力中（計算し直し）はフォーカスも画面も動かさない ----
+
+_IN_VIEW = """() => { const h = document.querySelector('.calc-result h2'); if (!h) return null;
+  const r = h.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, height: innerHeight,
+  focused: document.activeElement === h, active: document.activeElement.id, scrollY: scrollY}; }"""
+
+
+def _assert_result_brought_into_view(page: Any) -> None:
+    box = page.evaluate(_IN_VIEW)
+    assert box["focused"], box  # 読み上げも結果から
+    assert 0 <= box["top"] and box["bottom"] <= box["height"], box  # 見出しが画面の中（ヘッダーの下）
+    header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
+    assert box["top"] >= header - 1, (box, header)
+
+
+def test_result_is_brought_into_view_after_compute_enter_and_a_share_link_but_not_while_typing(
+        base_url: str, browser: Any) -> None:
+    page = browser.new_page(service_workers="block", viewport={"width": 390, "height": 844})
+    page.goto(base_url + "calc/claim/")
+    _by(page, "過去3年間の総利用者数").fill("20")
+    _by(page, "就労継続者数").fill("19")
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)
+    _assert_result_brought_into_view(page)
+    # 入力を変える（計算し直す）：フォーカスは入力欄のまま、画面も動かない
+    field = _by(page, "就労継続者数")
+    field.scroll_into_view_if_needed()
+    field.click()
+    before = page.evaluate("scrollY")
+    field.press("End")
+    field.press("Backspace")
+    page.keyboard.type("8")
+    expect(page.locator(".calc-result .calc-summary")).to_contain_text("18/20")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.activeElement.id") == "f-retained"
+    assert page.evaluate("scrollY") == before
+    # Enter で送信：結果へ
+    field.press("Enter")
+    _poll(page, "() => document.activeElement === document.querySelector('.calc-result h2')", 20)
+    _assert_result_brought_into_view(page)
+    link = page.url
+    page.close()
+    # 共有リンクで開く：結果が画面に入る（2,000 px 下ではなく）
+    other = browser.new_page(service_workers="block", viewport={"width": 390, "height": 844})
+    other.goto(link)
+    _wait_result(other)
+    _assert_result_brought_into_view(other)
+    other.close()
+
+
+def test_a_share_link_does_not_move_focus_when_typing_started_while_loading(base_url: str, browser: Any) -> None:
+    page = browser.new_page(service_workers="block", viewport={"width": 390, "height": 844})
+    release: list[Any] = []
+    page.route("**/pyodide.asm.wasm", lambda route: release.append(route))
+    page.goto(base_url + "calc/retention/#users=20&retained=18")
+    for _ in range(100):
+        if release:
+            break
+        page.wait_for_timeout(100)
+    _by(page, "利用者数規模（平均利用者数）").click()
+    release[0].continue_()
+    _wait_result(page)
+    assert page.evaluate("document.activeElement.id") == "f-scale_users"
+    page.close()
