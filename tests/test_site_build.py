@@ -55,7 +55,7 @@ def test_today_tables_name_the_date_and_the_schedule() -> None:
     from teichaku_site import today
 
     text = today.current_fee(on=dt.date(2026, 11, 30))
-    assert "令和8年11月30日（このページの生成日）" in text and "令和6年度報酬改定" in text and "3,512単位" in text
+    assert "このページの生成日 2026年11月30日（令和8年11月30日）" in text and "令和6年度報酬改定" in text and "3,512単位" in text
     assert "反映していません" in text
     old = today.current_fee(on=dt.date(2019, 4, 1))
     assert "平成30年度報酬（本通知）" in old and "反映していません" not in old
@@ -155,6 +155,7 @@ def test_fee_history_table_shows_every_schedule_and_its_units_from_the_data() ->
 
 
 def test_every_fee_table_says_which_schedule_it_shows() -> None:
-    assert "この表は「平成30年度報酬（本通知）」（2018年4月1日から2019年9月30日まで）です。" in tables.base_fee()
-    assert "この区分は本通知のもの（2018年4月1日から2021年3月31日まで）です。" in tables.tiers()
+    assert ("この表は「平成30年度報酬（本通知）」（2018年4月1日（平成30年4月1日）から2019年9月30日（令和元年9月30日）まで）"
+            "です。") in tables.base_fee()
+    assert "この区分は本通知のもの（2018年4月1日（平成30年4月1日）から2021年3月31日（令和3年3月31日）まで）です。" in tables.tiers()
     assert "この表は加算・減算の登録簿のすべての期間を示します。" in tables.additions()

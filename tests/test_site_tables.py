@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from teichaku.interfaces.present import date_text
 from teichaku.rules.params import ParameterSet, default_parameters, load_parameters
 from teichaku_site import dispatch, tables
 
@@ -47,8 +48,8 @@ def _rows(table: str, description_part: str) -> list[list[str]]:
 def test_a_value_dated_2030_is_shown_after_the_value_it_replaces(future_params: ParameterSet) -> None:
     rows = _rows(tables.staffing(future_params), "就労定着支援員：")
     assert [row[1:3] for row in rows] == [
-        ["40人", "平成30年4月1日から令和12年3月31日まで"],
-        ["50人", "令和12年4月1日から"],
+        ["40人", "2018年4月1日（平成30年4月1日）から2030年3月31日（令和12年3月31日）まで"],
+        ["50人", "2030年4月1日（令和12年4月1日）から"],
     ]
 
 
@@ -56,10 +57,10 @@ def test_an_ended_parameter_shows_none_from_the_day_it_ends(future_params: Param
     name = "staffing.implementing_body_min_average"
     parameter = future_params.get(name)
     rows = _rows(tables.staffing(future_params), parameter.description)
-    assert rows[0][2] == "平成30年4月1日から令和12年3月31日まで"
-    assert rows[1][1:3] == ["（この日から廃止・なし）", "令和12年4月1日から"]
+    assert rows[0][2] == "2018年4月1日（平成30年4月1日）から2030年3月31日（令和12年3月31日）まで"
+    assert rows[1][1:3] == ["（この日から廃止・なし）", "2030年4月1日（令和12年4月1日）から"]
     listing = _rows(tables.parameters(future_params), f"`{name}`")
-    assert [row[2:4] for row in listing][-1] == ["（この日から廃止・なし）", "令和12年4月1日から"]
+    assert [row[2:4] for row in listing][-1] == ["（この日から廃止・なし）", "2030年4月1日（令和12年4月1日）から"]
 
 
 def test_every_table_builds_from_a_parameter_set_with_future_and_ended_values(future_params: ParameterSet) -> None:
@@ -73,10 +74,10 @@ def test_the_parameter_list_shows_each_fee_schedule_with_its_period() -> None:
     table = tables.parameters()
     rows = _rows(table, "`fees.base_fee`")
     assert [row[3] for row in rows] == [
-        "平成30年4月1日から令和元年9月30日まで",
-        "令和元年10月1日から令和3年3月31日まで",
-        "令和3年4月1日から令和6年3月31日まで",
-        "令和6年4月1日から",
+        "2018年4月1日（平成30年4月1日）から2019年9月30日（令和元年9月30日）まで",
+        "2019年10月1日（令和元年10月1日）から2021年3月31日（令和3年3月31日）まで",
+        "2021年4月1日（令和3年4月1日）から2024年3月31日（令和6年3月31日）まで",
+        "2024年4月1日（令和6年4月1日）から",
     ]
 
 
@@ -87,9 +88,22 @@ def test_the_parameter_list_has_one_row_per_dated_value() -> None:
 
 
 def test_era_dates_use_gannen_and_the_day_the_era_changed() -> None:
-    assert tables.wareki(dt.date(2019, 4, 30)) == "平成31年4月30日"
-    assert tables.wareki(dt.date(2019, 5, 1)) == "令和元年5月1日"
-    assert tables.wareki(dt.date(2021, 4, 1)) == "令和3年4月1日"
+    assert date_text(dt.date(2019, 4, 30)) == "2019年4月30日（平成31年4月30日）"
+    assert date_text(dt.date(2019, 5, 1)) == "2019年5月1日（令和元年5月1日）"
+    assert date_text(dt.date(2021, 4, 1)) == "2021年4月1日（令和3年4月1日）"
+
+
+def test_the_site_tables_and_the_calculator_write_tiers_and_the_fee_grid_the_same_way() -> None:
+    # 区分の範囲・基本報酬の表はひとつの書き方（present）：サイトの表の行と、計算機の画面の表の行が同じ
+    from teichaku.interfaces.web import run
+
+    table = run("retention", {"users": "20", "retained": "18", "scale_users": "15", "month": "2019-03"})
+    site_rows = _rows(tables.base_fee(), "割")
+    assert table["ok"], table
+    assert [row["cells"] for row in table["table"]["rows"]] == site_rows
+    tier_rows = _rows(tables.tiers(), "割")
+    assert [row[1:] for row in tier_rows] == [cells[:2] for cells in site_rows]
+    assert tier_rows[-1][2].startswith("0%以上")  # 最下位の区分も下限を書く
 
 
 def test_every_placeholder_name_renders() -> None:

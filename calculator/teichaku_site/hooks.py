@@ -4,7 +4,8 @@
 - on_page_content：日本語の段落の改行を取り除き（typography）、用語に説明を付け（glossary）、インラインの
   style をクラスにして（security）、印刷用の出典を添える
 - on_post_page：検索ワーカーを日本語用に差し替え（bundle）、CSP の meta を置く（security）
-- on_post_build：Pyodide・wheel・名簿のテンプレート・検索ワーカー・service worker（bundle）
+- on_post_build：元号の表 assets/calc/eras.js（eras、dates.ERAS から）と、Pyodide・wheel・名簿のテンプレート・検索ワーカー・
+  service worker（bundle。eras.js を先に書くので service worker の保存の一覧に入る）
 
 どのモジュールも SiteBuildError でビルドを止め、ここで MkDocs の PluginError（日本語のメッセージ）に変える。
 """
@@ -28,7 +29,8 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from teichaku_site import SiteBuildError, bundle, dispatch, glossary, responsive, security, typography  # noqa: E402
+from teichaku.rules.dates import date_text  # noqa: E402
+from teichaku_site import SiteBuildError, bundle, dispatch, eras, glossary, responsive, security, typography  # noqa: E402
 
 T = TypeVar("T")
 
@@ -56,7 +58,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
             text = glossary.add_abbreviations(text)
         text = security.without_inline_styles(text, page.file.src_path)
         text = responsive.label_cells(text)
-        built = dt.date.today().isoformat()
+        built = date_text(dt.date.today())
         return text + PRINT_FOOTER.format(title=html.escape(page.title or ""), built=built)
 
     return _plugin_errors(finish)
@@ -69,4 +71,6 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    _plugin_errors(lambda: bundle.post_build(Path(config["site_dir"])))
+    site = Path(config["site_dir"])
+    eras.install(site)
+    _plugin_errors(lambda: bundle.post_build(site))

@@ -4,7 +4,8 @@
 読んだ別の集まりを渡して、将来の日付の値や廃止（ended）の値でもビルドが壊れないことを確かめる。
 
 - パラメータの表（staffing・periods・q3_factors・goal・parameters）は、日付つきの値を**すべて**その期間とともに
-  示す（「令和3年4月1日から令和6年3月31日まで」「令和6年4月1日から」）。廃止の値は「（この日から廃止・なし）」。
+  示す（「2021年4月1日（令和3年4月1日）から2024年3月31日（令和6年3月31日）まで」「…から」）。廃止の値は「（この日から廃止・なし）」。
+- 書き方（日付・期間・区分の範囲・基本報酬の表・加算の値）は計算機と同じ teichaku.interfaces.present のもの。
 - 本通知の値を示すと決めた表（base_fee・tiers・additions）は、本通知の日（平成31年3月29日）に効力を持つ値を
   示し、そのことを表の注に書く。
 """
@@ -15,15 +16,15 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
+from teichaku.interfaces.present import ENDED, FeeGrid, date_text, fee_grid, item_value_text, period_text, tier_range
 from teichaku.rules.citations import Citation
-from teichaku.rules.dates import ERAS
 from teichaku.rules.explain import NOTICE_DATE
-from teichaku.rules.items import ClaimItem, ItemValue, registry
+from teichaku.rules.items import ItemValue, registry
 from teichaku.rules.numbers import decimal_text, percent_text
 from teichaku.rules.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters
-from teichaku.rules.retention import NOT_GIVEN
 
-ENDED = "（この日から廃止・なし）"
+__all__ = ["ENDED", "additions", "base_fee", "cite", "fee_history", "goal", "grid_markdown", "is_ended", "param_rows",
+           "parameters", "period", "periods", "q3_factors", "show", "staffing", "tiers"]
 
 
 def _params(params: ParameterSet | None) -> ParameterSet:
@@ -39,17 +40,8 @@ def cite(citation: Citation) -> str:
     return text
 
 
-def _jdate(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def wareki(day: dt.date) -> str:
-    """和暦の日付：2021-04-01 → 「令和3年4月1日」、2019-05-01 → 「令和元年5月1日」。"""
-    for era in ERAS:
-        if day >= era.start:
-            year = day.year - era.start.year + 1
-            return f"{era.name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
-    return _jdate(day)
+# 移行中の旧名（training.py・tests/test_site_build.py が使う）：日付の書き方は date_text ひとつ。
+wareki = _jdate = date_text
 
 
 def is_ended(item: ParameterValue) -> bool:
@@ -59,16 +51,14 @@ def is_ended(item: ParameterValue) -> bool:
 
 def period(item: ParameterValue) -> str:
     """値が効力を持つ期間：「令和3年4月1日から令和6年3月31日まで」「令和6年4月1日から」。"""
-    start = f"{wareki(item.since)}から"
-    if item.until is None:
-        return start
-    return f"{start}{wareki(item.until - dt.timedelta(days=1))}まで"
+    return period_text(item.since, item.until - dt.timedelta(days=1) if item.until else None)
 
 
-def _bounds(tier: Tier) -> str:
-    low = f"{percent_text(tier.lower, 0)}以上" if tier.lower > 0 else ""
-    high = f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else ""
-    return low + high
+def grid_markdown(grid: FeeGrid, align_units: bool = True) -> str:
+    """基本報酬の表（present.fee_grid）の Markdown。単位数の列は右寄せ。"""
+    header = "| " + " | ".join(grid.columns) + " |"
+    rule = "|---|---|" + ("---:|" if align_units else "---|") * (len(grid.columns) - 2)
+    return "\n".join([header, rule, *("| " + " | ".join(cells) + " |" for _, cells in grid.rows)])
 
 
 def base_fee(params: ParameterSet | None = None) -> str:
@@ -77,20 +67,11 @@ def base_fee(params: ParameterSet | None = None) -> str:
     item = params.at("fees.base_fee", NOTICE_DATE)
     schedule: FeeSchedule = item.value
     tiers: tuple[Tier, ...] = params.value("retention.tiers", NOTICE_DATE)
-    header = "| 就労定着率の区分 | 範囲 | " + " | ".join(scale.label for scale in schedule.scales) + " |"
-    rule = "|---|---|" + "---:|" * len(schedule.scales)
-    rows = []
-    for tier in tiers:
-        cells = []
-        for scale in schedule.scales:
-            units = schedule.units(tier.label, scale.key)
-            cells.append(f"{units:,}単位／月" if units is not None else NOT_GIVEN)
-        rows.append(f"| {tier.label} | {_bounds(tier)} | " + " | ".join(cells) + " |")
-    until = f"{_jdate(item.until - dt.timedelta(days=1))}まで" if item.until else "現在まで"
-    note = (f"\n\n**この表は「{schedule.name}」（{_jdate(item.since)}から{until}）です。** 以降の改定は"
+    until = "" if item.until else "現在まで"
+    note = (f"\n\n**この表は「{schedule.name}」（{period(item)}{until}）です。** 以降の改定は"
             f"[報酬改定の履歴](history.md)を参照。表の出典：{cite(item.source)}。"
-            f"「{NOT_GIVEN}」の欄：{schedule.missing_note}。\n{{: .table-source }}")
-    return "\n".join([header, rule, *rows]) + note
+            f"「{schedule.missing_label}」の欄：{schedule.missing_note}。\n{{: .table-source }}")
+    return grid_markdown(fee_grid(schedule, tiers)) + note
 
 
 def fee_history(params: ParameterSet | None = None) -> str:
@@ -107,7 +88,7 @@ def fee_history(params: ParameterSet | None = None) -> str:
         found = _effective(tiers_param, value.since)
         tier_sets.append(() if found is None or is_ended(found) else found.value)
     header = "| 区分の順位 | " + " | ".join(
-        f"{schedule.name if schedule else ENDED}<br>{_jdate(value.since)}から" for value, schedule in zip(values, schedules, strict=True)
+        f"{schedule.name if schedule else ENDED}<br>{date_text(value.since)}から" for value, schedule in zip(values, schedules, strict=True)
     ) + " |"
     rule = "|---:|" + "---|" * len(values)
     depth = max(len(tiers) for tiers in tier_sets)
@@ -120,7 +101,7 @@ def fee_history(params: ParameterSet | None = None) -> str:
                 continue
             tier = tiers[rank]
             units = schedule.units(tier.label, schedule.scales[0].key)
-            cells.append(f"{tier.label}（{_bounds(tier)}）：" + (f"{units:,}単位" if units is not None else schedule.missing_label))
+            cells.append(f"{tier.label}（{tier_range(tier)}）：" + (f"{units:,}単位" if units is not None else schedule.missing_label))
         rows.append(f"| {rank + 1} | " + " | ".join(cells) + " |")
     scale_row = "| 利用者数による規模 | " + " | ".join(
         (" ／ ".join(scale.label for scale in schedule.scales) if schedule else "—") for schedule in schedules) + " |"
@@ -151,32 +132,18 @@ def tiers(params: ParameterSet | None = None) -> str:
     rows = ["| 順位 | 区分 | 就労定着率の範囲（下限は含み、上限は含まない） |", "|---:|---|---|"]
     item = params.at("retention.tiers", NOTICE_DATE)
     for tier in item.value:
-        rows.append(f"| {tier.rank} | {tier.label} | {_bounds(tier)} |")
-    until = f"{_jdate(item.until - dt.timedelta(days=1))}まで" if item.until else "現在まで"
-    return "\n".join(rows) + (f"\n\n**この区分は本通知のもの（{_jdate(item.since)}から{until}）です。** 令和3年4月からの区分は"
+        rows.append(f"| {tier.rank} | {tier.label} | {tier_range(tier)} |")
+    until = "" if item.until else "現在まで"
+    return "\n".join(rows) + (f"\n\n**この区分は本通知のもの（{period(item)}{until}）です。** 令和3年4月からの区分は"
                                f"[報酬改定の履歴](history.md)を参照。出典：{cite(item.source)}\n{{: .table-source }}")
 
 
-# 加算の表（本通知の加算）。条件の文は手で書いた写しで、加算・減算の登録簿（teichaku.rules.items）に置き換わる予定。
-_COUNTING = {"per_month": "1月につき", "per_time": "1回につき", "once": "1回限り", "percent": "所定単位数に対する割合"}
-
-
-def _item_value(item: ClaimItem, value: ItemValue) -> str:
-    if value.ended:
-        return ENDED
-    if value.not_covered:
-        return f"記載なし（未確認）：{value.not_covered}"
-    if value.rate is not None:
-        return f"所定単位数の{percent_text(value.rate, 0)}を減算"
-    limits = [f"1月に{value.per_month}回" for _ in [0] if value.per_month is not None] + \
-        [f"1年に{value.per_year}回" for _ in [0] if value.per_year is not None]
-    text = f"{value.units:,}単位（{_COUNTING[item.counting]}）"
-    return text + (f"、上限 {'・'.join(limits)}" + ("（同じ種類の加算と合わせて）" if item.limit_group else "") if limits else "")
-
-
 def _period(value: ItemValue) -> str:
-    last = value.last_day
-    return f"{_jdate(value.since)}から" + (f"{_jdate(last)}まで" if last else "")
+    return period_text(value.since, value.last_day)
+
+
+# 移行中の旧名（training.py・today.py が使う）：加算・減算の値の書き方は present.item_value_text ひとつ。
+_item_value = item_value_text
 
 
 def additions(params: ParameterSet | None = None) -> str:
@@ -187,7 +154,7 @@ def additions(params: ParameterSet | None = None) -> str:
         kind = "減算" if item.is_reduction else "加算"
         for value in item.values:
             name = value.name or item.name
-            rows.append(f"| {name}（{kind}） | {_period(value)} | {_item_value(item, value)} | "
+            rows.append(f"| {name}（{kind}） | {_period(value)} | {item_value_text(item, value)} | "
                         f"{item.requirement if not value.ended else '—'} | {cite(value.source)} |")
     note = ("\n\n**この表は加算・減算の登録簿のすべての期間を示します。** 単位数が「記載なし（未確認）」の項目は、計算機の合計に含めず、"
             "合計にそのことを明示します。減算は所定単位数（加算の前の基本報酬）に割合を乗じ、1単位未満を四捨五入します"
@@ -203,7 +170,7 @@ def show(item: ParameterValue, parameter: Parameter) -> str:
     if isinstance(value, Fraction):
         return percent_text(value, 0) if parameter.unit == "割合" else decimal_text(value)
     if isinstance(value, dt.date):
-        return _jdate(value)
+        return date_text(value)
     if isinstance(value, tuple) and value and isinstance(value[0], str):
         return "、".join(value)
     if isinstance(value, tuple):

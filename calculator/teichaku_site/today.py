@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from teichaku.interfaces.present import date_text, fee_grid, item_value_text, period_text
 from teichaku.rules.items import registry
 from teichaku.rules.params import FeeSchedule, ParameterSet, Tier, default_parameters
 
-from .tables import _item_value, _jdate, _period, cite, wareki
+from .tables import _period, cite, grid_markdown
 
 
 def build_date() -> dt.date:
     return dt.date.today()
-
-
-def _bounds(tier: Tier) -> str:
-    from teichaku.rules.numbers import percent_text
-
-    text = f"{percent_text(tier.lower, 0)}以上"
-    return text + (f"{percent_text(tier.upper, 0)}未満" if tier.upper is not None else "")
 
 
 def current_fee(params: ParameterSet | None = None, on: dt.date | None = None) -> str:
@@ -32,21 +26,13 @@ def current_fee(params: ParameterSet | None = None, on: dt.date | None = None) -
     schedule_value = params.at("fees.base_fee", on)
     schedule: FeeSchedule = schedule_value.value
     tiers: tuple[Tier, ...] = params.at("retention.tiers", on).value
-    head = ["就労定着率の区分", "範囲", *(f"基本報酬（{s.label}）" for s in schedule.scales)]
-    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * len(schedule.scales)]
-    for tier in tiers:
-        cells = [tier.label, _bounds(tier)]
-        for scale in schedule.scales:
-            units = schedule.units(tier.label, scale.key)
-            cells.append(f"{units:,}単位" if units is not None else schedule.missing_label)
-        rows.append("| " + " | ".join(cells) + " |")
-    caption = (f"**{wareki(on)}（このページの生成日）に効力を持つ基本報酬（1月につき）：{schedule.name}"
-               f"（{wareki(schedule_value.since)}から）**")
+    caption = (f"**このページの生成日 {date_text(on)} に効力を持つ基本報酬（1月につき）：{schedule.name}"
+               f"（{date_text(schedule_value.since)}から）**")
     notes = [f"出典：{cite(schedule_value.source)}"]
     if "fees.unconfirmed_revision" in params and params.get("fees.unconfirmed_revision").covers(on):
         pending = params.at("fees.unconfirmed_revision", on).value
         notes.append(f"注意：この日には{pending}が適用されうるが、このサイトは反映していません。")
-    return caption + "\n\n" + "\n".join(rows) + "\n\n" + "\n".join(notes) + "\n{: .table-source }"
+    return caption + "\n\n" + grid_markdown(fee_grid(schedule, tiers)) + "\n\n" + "\n".join(notes) + "\n{: .table-source }"
 
 
 def current_items(params: ParameterSet | None = None, on: dt.date | None = None) -> str:
@@ -58,9 +44,9 @@ def current_items(params: ParameterSet | None = None, on: dt.date | None = None)
         value = item.at(on)
         assert value is not None
         kind = "減算" if item.is_reduction else "加算"
-        rows.append(f"| {item.name_on(on)}（{kind}） | {_item_value(item, value)} | {item.requirement} | {_period(value)} | "
+        rows.append(f"| {item.name_on(on)}（{kind}） | {item_value_text(item, value)} | {item.requirement} | {_period(value)} | "
                     f"{cite(value.source)} |")
-    return (f"**{wareki(on)}（このページの生成日）にある加算・減算**\n\n" + "\n".join(rows)
+    return (f"**このページの生成日 {date_text(on)} にある加算・減算**\n\n" + "\n".join(rows)
             + "\n\n廃止されたもの・以前の単位数は[報酬改定の履歴](history.md)の表にあります。\n{: .table-source }")
 
 
@@ -70,12 +56,12 @@ def article(params: ParameterSet | None = None) -> str:
     parameter = params.get("act.teichaku_article")
     rows = ["| 期間 | 条項 | 出典 |", "|---|---|---|"]
     for value in parameter.values:
-        last = f"{_jdate(value.until - dt.timedelta(days=1))}まで" if value.until else ""
-        rows.append(f"| {_jdate(value.since)}から{last} | 障害者総合支援法{value.value} | {cite(value.source)} |")
+        last = value.until - dt.timedelta(days=1) if value.until else None
+        rows.append(f"| {period_text(value.since, last)} | 障害者総合支援法{value.value} | {cite(value.source)} |")
     return "\n".join(rows)
 
 
 def article_today(params: ParameterSet | None = None, on: dt.date | None = None) -> str:
     params = params or default_parameters()
     on = on or build_date()
-    return f"障害者総合支援法{params.value('act.teichaku_article', on)}（{wareki(on)}時点）"
+    return f"障害者総合支援法{params.value('act.teichaku_article', on)}（{date_text(on)}時点）"
