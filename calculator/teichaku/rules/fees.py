@@ -406,8 +406,9 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
                 ex.step(f"1割相当額 = 総費用額{out.yen:,}円 × {_hundredths(ratio)} = {out.user_charge_tenth:,}円（1円未満切り捨て）。",
                         "fees.user_charge_ratio")
                 if cap is not None:
-                    who = facts.income_class + ("の所得だが、入所施設利用者（20歳以上）・グループホーム利用者のため一般1の上限は当たらない"
-                                                if cap_key == RESIDENT_CAP else "")
+                    who = facts.income_class or ""
+                    if cap_key == RESIDENT_CAP:
+                        who += "の所得だが、入所施設利用者（20歳以上）・グループホーム利用者のため一般1の上限は当たらない"
                     ex.step(f"利用者負担 = 負担上限月額（{who}）{cap:,}円と1割相当額{out.user_charge_tenth:,}円の低い方"
                             f" = {out.user_charge:,}円（見込み）。", "fees.user_charge_ratio", *([cap_key] if cap_key else []))
                 else:
