@@ -31,12 +31,17 @@ from .params import ParameterSet, default_parameters
 from .passages import passage
 from .retention import tier_for
 
-STAGES = ("指定から6月未満", "指定から6月以上1年未満", "指定から1年以上")
+
+def stage_names(half: int, year: int) -> tuple[str, str, str]:
+    """問3の段階の名（月数は基準日に効力を持つパラメータ retention.q3_half_year_months・retention.estimate_months）。"""
+    h, y = months_text(half), months_text(year)
+    return (f"指定から{h}未満", f"指定から{h}以上{y}未満", f"指定から{y}以上")
 
 
 @dataclass
 class NewOfficeResult:
     stage: int
+    stage_name: str
     fee_users: Fraction | None
     staffing_users: Fraction | None
     rate: Fraction | None
@@ -46,7 +51,7 @@ class NewOfficeResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "stage": STAGES[self.stage],
+            "stage": self.stage_name,
             "stage_index": self.stage + 1,
             "fee_users": decimal_text(self.fee_users, 1) if self.fee_users is not None else None,
             "staffing_users": decimal_text(self.staffing_users, 1) if self.staffing_users is not None else None,
@@ -99,7 +104,9 @@ def new_office(
     half_end = period_end(start, half)
     year_end = period_end(start, year)
     stage = 0 if day <= half_end else 1 if day <= year_end else 2
-    ex.step(f"指定日{date_text(start)}、基準日{date_text(day)}：{STAGES[stage]}"
+    names = stage_names(half, year)
+    years = ex.peek("retention.lookback_years")  # 「過去3年間」（出典は問3の表）
+    ex.step(f"指定日{date_text(start)}、基準日{date_text(day)}：{names[stage]}"
             f"（{months_text(half)}の満了日{date_text(half_end)}、{months_text(year)}の満了日{date_text(year_end)}）。", extra=(q3,))
     places = ex.param("staffing.average_users_decimal_places")
     notes: list[str] = []
@@ -109,20 +116,21 @@ def new_office(
     if stage == 0:
         factor = ex.param("retention.q3_settled_factor")
         if settled is None:
-            raise InputError("settled_six_months", "指定から6月未満の利用者数の推定に必要です。")
+            raise InputError("settled_six_months", f"{names[0]}の利用者数の推定に必要です。")
         fee_users = round_up(settled * factor, places)
-        ex.step(f"報酬の利用者数 = 過去3年間の6月定着者{settled}人 × {percent_text(factor, 0)} = {decimal_text(fee_users, places)}人"
+        ex.step(f"報酬の利用者数 = 過去{years}年間の{months_text(half)}定着者{settled}人 × {percent_text(factor, 0)} = "
+                f"{decimal_text(fee_users, places)}人"
                 "（指定を受ける前月末から起算）。", "retention.q3_settled_factor")
         base = settled_app if settled_app is not None else settled
         staffing_users = round_up(base * factor, places)
-        ex.step(f"人員基準上の利用者数 = 過去3年間の6月定着者総数{base}人 × {percent_text(factor, 0)} = "
+        ex.step(f"人員基準上の利用者数 = 過去{years}年間の{months_text(half)}定着者総数{base}人 × {percent_text(factor, 0)} = "
                 f"{decimal_text(staffing_users, places)}人（指定の申請日から起算）。", "retention.q3_settled_factor")
         notes.append("これらにより難い合理的な理由がある場合、他の適切な方法により利用者の数を推定できる（指定基準のみ）。")
     else:
         divisor = half if stage == 1 else year  # 直近6月÷6、直近1年間（12月）÷12
-        label = "直近6月" if stage == 1 else "直近1年間"
+        label = f"直近{months_text(half)}" if stage == 1 else f"直近{months_text(year)}間"
         if recent is None:
-            raise InputError("recent_user_months", f"{STAGES[stage]}の利用者数は{label}の延べ利用者数から求めます。")
+            raise InputError("recent_user_months", f"{names[stage]}の利用者数は{label}の延べ利用者数から求めます。")
         fee_users = round_up(Fraction(recent, divisor), places)
         staffing_users = fee_users
         ex.step(f"報酬・人員基準上の利用者数 = {label}の延べ利用者数{recent}人 ÷ {divisor} = {decimal_text(fee_users, places)}人"
@@ -134,15 +142,15 @@ def new_office(
             if hired == 0:
                 raise InputError("placed", "0人では就労定着率を推定できません。")
             if kept > hired:
-                raise InputError("retained", "過去3年間の就職者数を超えています。")
+                raise InputError("retained", f"過去{years}年間の就職者数を超えています。")
             rate = Fraction(kept, hired)
             tier = tier_for(rate, ex.param("retention.tiers")).label
-            ex.step(f"就労定着率（推定値） = 定着者{kept}人 ÷ 過去3年間の就職者{hired}人 = {percent_text(rate)}：区分「{tier}」"
-                    "（告示上、新規指定から1年間は推定数。指定を受ける前月末から起算）。", "retention.tiers")
-            return NewOfficeResult(stage, fee_users, staffing_users, rate, tier, notes, ex)
-        notes.append("就労定着率の推定には定着者数と過去3年間の就職者数を入力してください。")
+            ex.step(f"就労定着率（推定値） = 定着者{kept}人 ÷ 過去{years}年間の就職者{hired}人 = {percent_text(rate)}：区分「{tier}」"
+                    f"（告示上、新規指定から{months_text(year)}間は推定数。指定を受ける前月末から起算）。", "retention.tiers")
+            return NewOfficeResult(stage, names[stage], fee_users, staffing_users, rate, tier, notes, ex)
+        notes.append(f"就労定着率の推定には定着者数と過去{years}年間の就職者数を入力してください。")
     else:
-        notes.append("就労定着率：年度途中は問1により1年経過時点で算出し、年度をまたぐ場合は前年度末日から起算して過去3年間の"
+        notes.append(f"就労定着率：年度途中は問1により{months_text(year)}経過時点で算出し、年度をまたぐ場合は前年度末日から起算して過去{years}年間の"
                      "総利用者数のうち前年度末日における定着者の割合（就労定着率の計算機を使う）。")
         ex.cite(passage("q1", params))
-    return NewOfficeResult(stage, fee_users, staffing_users, rate, None, notes, ex)
+    return NewOfficeResult(stage, names[stage], fee_users, staffing_users, rate, None, notes, ex)
