@@ -76,7 +76,7 @@ def test_fee_contract_month_2020_10_uses_the_2019_10_schedule(capsys: pytest.Cap
     assert code == 0
     assert data["schedule_since"] == "2019-10-01"
     assert data["base_units"] == 3215
-    assert data["additions"] == [{"name": "初期加算", "units": 900}]
+    assert data["additions"] == [{"key": "initial", "name": "初期加算", "units": 900}]
     assert data["rejected"][0]["name"] == "企業連携等調整特別加算"
     assert data["total_units"] == 4115
     assert any("加算の単位数は本通知" in warning for warning in data["warnings"])

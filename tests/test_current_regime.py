@@ -54,7 +54,8 @@ def test_company_coordination_addition_abolished_from_april_2021(month: str, gra
 ])
 def test_meeting_addition_renamed_in_april_2024(month: str, name: str, units: int) -> None:
     data = _claim(month, additions=[name], coordination_meeting_times="1", regional_meeting_1_times="1")
-    assert data["additions"] == [{"name": name, "units": units, "detail": f"{units}単位 × 1回"}]
+    key = {"定着支援連携促進加算": "coordination_meeting", "地域連携会議実施加算（Ⅰ）": "regional_meeting_1"}[name]
+    assert data["additions"] == [{"key": key, "name": name, "units": units, "detail": f"{units}単位 × 1回"}]
 
 
 def test_regional_meetings_one_and_two_together_at_most_once_a_month() -> None:
@@ -113,7 +114,8 @@ def test_cli_accepts_official_names_with_full_width_or_ascii_roman_numerals(caps
                      "--regional-meeting-2-times", "1", "--reduction", "情報公表未報告減算", "--unit-price", "10.7", "--json"])
         data = json.loads(capsys.readouterr().out)
         assert code == 0
-        assert data["additions"] == [{"name": "地域連携会議実施加算（Ⅱ）", "units": 405, "detail": "405単位 × 1回"}]
+        assert data["additions"] == [{"key": "regional_meeting_2", "name": "地域連携会議実施加算（Ⅱ）", "units": 405,
+                                      "detail": "405単位 × 1回"}]
         assert data["reductions"][0]["name"] == "情報公表未報告減算"
         assert {"not_covered", "total_units", "yen", "user_charge"} <= set(data)
 
@@ -139,7 +141,7 @@ def test_months_after_the_last_confirmed_revision_say_a_later_revision_may_apply
 
 
 def _boundaries() -> list[tuple[str, str]]:
-    from teichaku.rules.items import registry
+    from teichaku.rules.params import registry
 
     out = []
     for item in registry().items:
@@ -152,7 +154,7 @@ def _boundaries() -> list[tuple[str, str]]:
 def test_every_registry_change_shows_on_both_sides_of_its_date(key: str, month: str) -> None:
     """登録簿の各値の施行日（2019-10-01・2021-04-01・2024-04-01・2025-04-01 …）の前の月とその月で、請求がその値に従う。"""
     from teichaku.rules.dates import parse_month
-    from teichaku.rules.items import registry
+    from teichaku.rules.params import registry
 
     item = registry().get(key)
     this = parse_month(month, "month")

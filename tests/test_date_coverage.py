@@ -9,8 +9,7 @@ import pytest
 
 from teichaku.interfaces.web import run
 from teichaku.rules.dates import Month
-from teichaku.rules.items import registry
-from teichaku.rules.params import default_parameters
+from teichaku.rules.params import default_parameters, registry
 
 
 def _last_dated_value() -> dt.date:

@@ -69,7 +69,7 @@ def test_cli_follows_a_2030_revision_with_no_code_change(revised: Path) -> None:
     data = json.loads(_python(revised, code))
     assert data["tier"] == "9割以上9割8分未満"  # 48/50 = 96%：2024年の表なら「9割5分以上」
     assert data["base_units"] == 3600
-    assert data["additions"] == [{"name": "職場訪問加算（Ⅰ）", "units": 400, "detail": "200単位 × 2回（3回のうち上限1月に2回まで）"}]
+    assert data["additions"] == [{"key": "workplace_visit", "name": "職場訪問加算（Ⅰ）", "units": 400, "detail": "200単位 × 2回（3回のうち上限1月に2回まで）"}]
     assert data["reductions"][0]["name"] == "架空未実施減算" and data["reductions"][0]["units"] == 180
     assert any(r["name"] == "就労定着実績体制加算" and "廃止" in r["reason"] for r in data["rejected"])
     assert data["total_units"] == 3600 + 400 - 180

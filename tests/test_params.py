@@ -50,7 +50,7 @@ def test_notice_figures_appear_in_the_notice_text() -> None:
     schedule = params.value("fees.base_fee", on)
     for _, units in schedule.rows:
         assert f"{units['20以下']:,}単位/月" in text
-    from teichaku.rules.items import registry
+    from teichaku.rules.params import registry
 
     for key in ("initial", "company_coordination", "track_record", "special_area", "job_coach"):
         value = registry(params).get(key).at(on)
@@ -93,11 +93,15 @@ def test_fraction_values_are_exact() -> None:
         ("periods.toml", "since = 2018-04-01\nvalue = 6", "since = 2018-04-01\nvalue = true", "整数"),
         ("periods.toml", 'kind = "int"\nunit = "月"\n[[wait_months.values]]',
          'kind = "integer"\nunit = "月"\n[[wait_months.values]]', "kind"),
-        ("retention.toml", '{ label = "1割未満", lower = "0" }', '{ label = "1割未満", lower = "1/20" }', "下限は 0"),
-        ("retention.toml", '{ label = "8割以上9割未満", lower = "8/10" }', '{ label = "8割以上9割未満", lower = "95/100" }', "小さく"),
+        ("retention.toml", 'label = "1割未満", lower = "0" }', 'label = "1割未満", lower = "1/20" }', "下限は 0"),
+        ("retention.toml", 'label = "8割以上9割未満", lower = "8/10" }', 'label = "8割以上9割未満", lower = "95/100" }', "小さく"),
+        ("retention.toml", '{ key = "r0_10", label = "1割未満"', '{ label = "1割未満"', "必須のキー"),
+        ("retention.toml", '{ key = "r0_10", label = "1割未満"', '{ key = "r10_30", label = "1割未満"', "同じ区分キー"),
+        ("retention.toml", '{ key = "r0_10", label = "1割未満"', '{ key = "1割未満", label = "1割未満"', "キーは英小文字"),
         ("retention.toml", 'value = "7/10"', 'value = "seven"', "分数として読めません"),
-        ("fees.toml", '{ tier = "9割以上", units = { "20以下" = 3200 } }', '{ tier = "9割超", units = { "20以下" = 3200 } }', "一致しません"),
-        ("fees.toml", '{ tier = "9割以上", units = { "20以下" = 3200 } }', '{ tier = "9割以上", units = { "10以下" = 3200 } }', "scales にない規模"),
+        ("fees.toml", '{ tier = "r90_up", units = { "20以下" = 3200 } }', '{ tier = "r90_over", units = { "20以下" = 3200 } }', "一致しません"),
+        ("fees.toml", '{ tier = "r90_up", units = { "20以下" = 3200 } }', '{ tier = "9割以上", units = { "20以下" = 3200 } }', "キーは英小文字"),
+        ("fees.toml", '{ tier = "r90_up", units = { "20以下" = 3200 } }', '{ tier = "r90_up", units = { "10以下" = 3200 } }', "scales にない規模"),
         ("claim_items.toml", 'source = { doc = "notice", section = "Ⅱ 就労定着支援の概要 主な加算", page = 14, quote = "初期加算',
          'source = { doc = "notice", section = "Ⅱ 就労定着支援の概要 主な加算", page = 14, confidence = "sure", quote = "初期加算', "confidence"),
         ("claim_items.toml", 'counting = "once"', 'counting = "twice"', "counting"),
@@ -105,6 +109,13 @@ def test_fraction_values_are_exact() -> None:
         ("claim_items.toml", 'rate = "5/100"', 'units = 5', "rate"),
         ("claim_items.toml", 'check = "track_record"', 'check = "no_such_rule"', "条件関数"),
         ("claim_items.toml", "units = 405\n", "", "units が必要"),
+        ("claim_items.toml", 'check = "track_record"\n', "", "必須のキー.*check"),
+        ("claim_items.toml", 'count_fact = "regional_meeting_2_times"\n', "", "count_fact"),
+        ("claim_items.toml", 'year_count_fact = "meeting_year_count"\n', "", "year_count_fact"),
+        ("claim_items.toml", 'claimed_fact = "initial_claimed_before"\n', "", "claimed_fact"),
+        ("claim_items.toml", 'count_fact = "regional_meeting_2_times"', 'count_fact = "special_area"', "facts にない事実"),
+        ("claim_items.toml", 'fact = "support_report"\n', 'fact = "no_such_fact"\n', "flag の事実"),
+        ("fees.toml", 'value = "support_report"\nsource', 'value = "video_call"\nsource', r"\[billing\] にありません"),
         ("fees.toml", 'value = "support_report"\nsource', 'ended = true\nvalue = "x"\nsource', "未知のキー"),
     ],
 )

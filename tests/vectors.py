@@ -11,7 +11,9 @@ import itertools
 from typing import Any
 
 from teichaku.interfaces.web import SERVICE_CHOICES
-from teichaku.rules.fees import ADDITIONS
+
+# 本通知（平成30年度）の加算の正式名：以前のフォーム・共有リンクが送った値（名も入力として受け付け続けることを確かめる）
+NOTICE_ADDITIONS = ("初期加算", "企業連携等調整特別加算", "就労定着実績体制加算", "特別地域加算", "職場適応援助者養成研修修了者配置体制加算")
 
 Vector = tuple[str, dict[str, Any]]
 
@@ -77,7 +79,7 @@ def retention() -> list[Vector]:
 
 def claim() -> list[Vector]:
     cases: list[Vector] = []
-    names = list(ADDITIONS)
+    names = list(NOTICE_ADDITIONS)
     for count in range(len(names) + 1):
         for chosen in itertools.combinations(names, count):
             for face in ("on", ""):

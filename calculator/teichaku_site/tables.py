@@ -19,9 +19,9 @@ from typing import Any
 from teichaku.interfaces.present import ENDED, FeeGrid, date_text, fee_grid, item_value_text, period_text, tier_range
 from teichaku.rules.citations import Citation
 from teichaku.rules.explain import NOTICE_DATE
-from teichaku.rules.items import ItemValue, registry
+from teichaku.rules.items import ItemValue
 from teichaku.rules.numbers import decimal_text, percent_text
-from teichaku.rules.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters
+from teichaku.rules.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters, registry
 
 __all__ = ["ENDED", "additions", "base_fee", "cite", "fee_history", "goal", "grid_markdown", "is_ended", "param_rows",
            "parameters", "period", "periods", "q3_factors", "show", "staffing", "tiers"]

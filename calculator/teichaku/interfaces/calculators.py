@@ -21,9 +21,10 @@ from ..rules.dates import Month, parse_date, parse_month
 from ..rules.eligibility import check_eligibility
 from ..rules.errors import InputError
 from ..rules.fees import INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
-from ..rules.items import registry
+from ..rules.items import NO_CHECK, ClaimItem
 from ..rules.new_office import new_office
 from ..rules.numbers import parse_count, parse_decimal
+from ..rules.params import ParameterSet, default_parameters, registry
 from ..rules.retention import first_recalculation, retention_rate
 from ..rules.services import SERVICES
 from ..rules.staffing import staffing
@@ -59,6 +60,10 @@ class Field:
     since: str = ""  # この項目が意味を持つ最初の日（登録簿の事実：その加算・減算が存在する期間）
     until: str = ""
     choice_dates: tuple[tuple[str, str, str], ...] = ()  # (選択肢, 最初の日, 最後の日)：その月にある加算・減算だけを示すため
+    # 選択肢の表示名（choices と同じ順。空なら choices をそのまま示す）。choices はフォーム・共有リンクが送る値（キー）
+    choice_labels: tuple[str, ...] = ()
+    # 選択肢ごとに、値として受け付ける以前の名（正式名・別名。以前の共有リンクが送った値）
+    choice_names: tuple[tuple[str, ...], ...] = ()
 
     @property
     def flag(self) -> str:
@@ -75,7 +80,7 @@ class Calculator:
     command: str  # CLI のサブコマンド
     help: str
     fields: tuple[Field, ...]
-    compute: Callable[[dict[str, Any]], Any]  # 型つきの入力 → 規則の結果（to_dict() と explanation を持つ）
+    compute: Callable[[dict[str, Any]], Any]  # 型つきの入力 → 規則の結果（to_dict() と explanation を持つ）。パラメータ集合は束ねてある
     text: Callable[[dict[str, Any]], list[str]] = field(default=lambda d: [])  # CLI の要約（to_dict() から）
 
     def field(self, key: str) -> Field | None:
@@ -182,8 +187,8 @@ _RETENTION_FIELDS = (
 )
 
 
-def _eligibility(v: dict[str, Any]) -> Any:
-    return check_eligibility(v["employed"], v["prior_service"], v["start"], v["prior_service_end"],
+def _eligibility(v: dict[str, Any], params: ParameterSet) -> Any:
+    return check_eligibility(v["employed"], v["prior_service"], v["start"], v["prior_service_end"], parameters=params,
                              employer_kind=v.get("employer_kind"), left_on=v.get("left_on"), reemployed_on=v.get("reemployed_on"))
 
 
@@ -195,8 +200,8 @@ def _eligibility_text(d: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _retention(v: dict[str, Any]) -> Any:
-    return retention_rate(v["users"], v["retained"], v["excluded"] or 0, v["scale_users"], month=v["month"])
+def _retention(v: dict[str, Any], params: ParameterSet) -> Any:
+    return retention_rate(v["users"], v["retained"], v["excluded"] or 0, v["scale_users"], month=v["month"], parameters=params)
 
 
 def _retention_text(d: dict[str, Any]) -> list[str]:
@@ -205,9 +210,9 @@ def _retention_text(d: dict[str, Any]) -> list[str]:
             f"区分：{d['tier']}（{d['tier_rank']}番目）", f"基本報酬：{units}"]
 
 
-def _staffing(v: dict[str, Any]) -> Any:
+def _staffing(v: dict[str, Any], params: ParameterSet) -> Any:
     return staffing(v["users"], list(v["hours"]) if v["hours"] else None, v["fulltime_hours"], v["total_user_months"],
-                    v["placements"])
+                    v["placements"], parameters=params)
 
 
 def _staffing_text(d: dict[str, Any]) -> list[str]:
@@ -218,17 +223,17 @@ def _staffing_text(d: dict[str, Any]) -> list[str]:
     return lines
 
 
-def claim_facts(v: dict[str, Any]) -> ClaimFacts:
-    """フォーム・CLI の型つきの値 → ClaimFacts。加算・減算の名は登録簿のキーにする。"""
+def claim_facts(v: dict[str, Any], parameters: ParameterSet | None = None) -> ClaimFacts:
+    """フォーム・CLI の型つきの値 → ClaimFacts。加算・減算はキーで（以前の名も受け付けて）登録簿のキーにする。"""
     month: Month | None = v.get("month")
     on = month.first_day if month else None
-    requested, implied = facts_from_names(list(v.get("additions") or ()) + list(v.get("reductions") or ()), on)
-    reg = registry()
+    requested, implied = facts_from_names(list(v.get("additions") or ()) + list(v.get("reductions") or ()), on, parameters)
+    reg = registry(parameters)
     facts: dict[str, Any] = {}
     for key, fact in reg.facts.items():
         value = v.get(key)
         if fact.kind == "flag":
-            facts[key] = bool(value) or bool(implied.get(key))
+            facts[key] = (fact.default if value is None else bool(value)) or bool(implied.get(key))
         else:
             facts[key] = value
     if facts.get("track_record_ended") is not None and facts.get("track_record_retained") is not None \
@@ -239,15 +244,14 @@ def claim_facts(v: dict[str, Any]) -> ClaimFacts:
         raise InputError("unit_price", "1単位の単価は円で入力します（例：10.00〜11.40 程度）。")
     return ClaimFacts(
         users=v["users"], retained=v["retained"], month=month, excluded=v.get("excluded") or 0, scale_users=v.get("scale_users"),
-        face_to_face=v.get("face_to_face", True) is not False, support_report=v.get("support_report", True) is not False,
         support_start=v.get("support_start"), requested=requested, facts=facts,
         also_using=parse_concurrent(list(v.get("also_using") or ())), unit_price=price, income_class=v.get("income_class") or None,
         resident=bool(v.get("resident")),
     )
 
 
-def _claim(v: dict[str, Any]) -> Any:
-    return claim(claim_facts(v))
+def _claim(v: dict[str, Any], params: ParameterSet) -> Any:
+    return claim(claim_facts(v, params), params)
 
 
 def _fee_text(d: dict[str, Any]) -> list[str]:
@@ -269,17 +273,17 @@ def _fee_text(d: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _first(v: dict[str, Any]) -> Any:
-    return first_recalculation(v["designated"])
+def _first(v: dict[str, Any], params: ParameterSet) -> Any:
+    return first_recalculation(v["designated"], parameters=params)
 
 
 def _first_text(d: dict[str, Any]) -> list[str]:
     return [f"算出の基準日：{d['count_date']}", f"適用：{d['applies_from']} 〜 {d['applies_until']}"]
 
 
-def _new_office(v: dict[str, Any]) -> Any:
+def _new_office(v: dict[str, Any], params: ParameterSet) -> Any:
     return new_office(v["designated"], v["on"], v["settled_six_months"], v["settled_six_months_at_application"],
-                      v["retained"], v["placed"], v["recent_user_months"])
+                      v["retained"], v["placed"], v["recent_user_months"], parameters=params)
 
 
 def _new_office_text(d: dict[str, Any]) -> list[str]:
@@ -293,22 +297,55 @@ def _iso(day: _dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def claim_fields() -> tuple[Field, ...]:
-    """月の請求の項目：基本の項目に、登録簿の加算・減算とその事実（登録簿から。加算を増やしてもコードを変えない）。"""
-    reg = registry()
-    additions = tuple(dict.fromkeys(i.name for i in reg.items if not i.is_reduction and (i.facts or i.check)))
-    reductions = tuple(i.name for i in reg.items if i.is_reduction)
+def _income_hint(params: ParameterSet) -> str:
+    """所得区分の説明：月額上限はパラメータ（fees.user_charge_cap_*）の値から（ヒントに数字を書き写さない）。"""
+    parts = []
+    for name, key in INCOME_CLASSES.items():
+        values = sorted({value.value for value in params.get(key).values if not value.ended})
+        parts.append(f"{name} " + "・".join(f"{amount:,}円" for amount in values))
+    return f"利用者負担の月額上限（{'、'.join(parts)}）"
 
-    def dates(names: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
-        out = []
-        for name in names:
-            item = reg.lookup(name)
-            assert item is not None
-            out.append((name, _iso(item.first_day), _iso(item.last_day)))
-        return tuple(out)
 
+def _billing_periods(params: ParameterSet, condition: str) -> tuple[str, str]:
+    """基本報酬の要件 condition が fees.billing_condition で効力を持つ期間（最初の日、最後の日。終わりがなければ ""）。"""
+    values = params.get("fees.billing_condition").values
+    spans = [(value.since, value.until) for value in values if not value.ended and value.value == condition]
+    if not spans:
+        return "", ""
+    last = spans[-1][1]
+    return _iso(spans[0][0]), _iso(last - _dt.timedelta(days=1)) if last else ""
+
+
+def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
+    """月の請求の項目：基本の項目に、登録簿の加算・減算とその事実（登録簿から。加算を増やしてもコードを変えない）。
+
+    加算・減算の選択肢の値は登録簿のキー（フォーム・共有リンク・CLI が送る）、表示は正式名。基本報酬の要件の事実
+    （[billing]）は、パラメータ fees.billing_condition がその要件を使う期間だけ示す。
+    """
+    params = parameters or default_parameters()
+    reg = registry(params)
+    additions = tuple(i for i in reg.items if not i.is_reduction and (i.facts or i.check != NO_CHECK))
+    reductions = tuple(i for i in reg.items if i.is_reduction)
+
+    def choices(items: tuple[ClaimItem, ...]) -> dict[str, Any]:
+        return {"choices": tuple(i.key for i in items), "choice_labels": tuple(i.name for i in items),
+                "choice_names": tuple(i.all_names() for i in items),
+                "choice_dates": tuple((i.key, _iso(i.first_day), _iso(i.last_day)) for i in items)}
+
+    billing_facts = reg.billing_fact_keys()
+    billing_fields: list[Field] = []
+    for key in billing_facts:
+        fact = reg.facts[key]
+        spans = [_billing_periods(params, c.key) for c in reg.billing.values() if c.fact == key]
+        since = min((a for a, _ in spans if a), default="")
+        until = "" if any(not b for _, b in spans) else max(b for _, b in spans)
+        billing_fields.append(Field(key, fact.label, "checkbox", fact.hint, default="on" if fact.default else "",
+                                    invert=fact.default, cli="--no-" + key.replace("_", "-") if fact.default else "",
+                                    since=since, until=until))
     fact_fields: list[Field] = []
     for key, fact in reg.facts.items():
+        if key in billing_facts:
+            continue
         users = [i for i in reg.items if key in i.facts]
         first = min(i.first_day for i in users) if users else None
         lasts = [i.last_day for i in users]
@@ -323,85 +360,112 @@ def claim_fields() -> tuple[Field, ...]:
         Field("month", "サービス提供月", "month", "請求する月（この月に効力を持つ報酬表・加算・減算を使います）。" + MONTH_HINT,
               required=True, default=CURRENT_MONTH, cli_required=False),
         *_RETENTION_FIELDS,
-        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。令和6年3月までの月に使います"),
-        Field("face_to_face", "この月に対面による支援があった", "checkbox",
-              "利用者との対面による支援が月1回以上あった（令和3年3月までの基本報酬の要件）", default="on",
-              invert=True,
-              cli="--no-face-to-face", until="2021-03-31"),
-        Field("support_report", "この月に支援レポートを共有した", "checkbox",
-              "支援レポートを本人（本人の同意を得て企業等）と月1回共有した（令和3年4月からの基本報酬の要件）", default="on",
-              invert=True, cli="--no-support-report", since="2021-04-01"),
+        Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。" + _scale_hint(params)),
+        *billing_fields,
         Field("additions", "加算", "checkboxes", "請求したい加算（その月にないものは理由つきで算定しません）",
-              choices=additions, cli="--addition", choice_dates=dates(additions)),
-        Field("reductions", "減算（名で指定）", "checkboxes", "当てはまる減算（下の事業所についての事実と同じ）", choices=reductions,
-              cli="--reduction", choice_dates=dates(reductions)),
+              cli="--addition", **choices(additions)),
+        Field("reductions", "減算（名で指定）", "checkboxes", "当てはまる減算（下の事業所についての事実と同じ）",
+              cli="--reduction", **choices(reductions)),
         Field("support_start", "利用開始日", "date", "企業連携等調整特別加算（支援開始1年以内）の判定・利用開始前の月の判定に使います"),
         *fact_fields,
         Field("also_using", "併用しているサービス", "checkboxes", "併給調整の対象（警告を示します）",
               choices=("自立生活援助", "自立訓練（生活訓練）", "職場適応援助者に係る助成金"), cli="--also-using"),
         Field("unit_price", "1単位の単価（円）", "decimal",
               "事業所が請求に使う単価（地域区分による。例：10.70）。入れると金額と利用者負担の見込みを示します"),
-        Field("income_class", "利用者負担の所得区分", "select",
-              "利用者負担の月額上限（生活保護・低所得 0円、一般1 9,300円、一般2 37,200円）", choices=("", *INCOME_CLASSES)),
+        Field("income_class", "利用者負担の所得区分", "select", _income_hint(params), choices=("", *INCOME_CLASSES)),
         Field("resident", "入所施設（20歳以上）・グループホームの入居者", "checkbox",
               "障害者支援施設などに入所している20歳以上の人、またはグループホームに入居している人。一般1の所得でも一般1の"
               "上限は当たらず、一般2と同じ上限になります"),
     )
 
 
-CALCULATORS: dict[str, Calculator] = {}
+def _scale_hint(params: ParameterSet) -> str:
+    """利用者数規模が要る月：報酬表（fees.base_fee）が規模の区分を持つ期間の最後の月まで（パラメータから）。"""
+    values = params.get("fees.base_fee").values
+    last = None
+    for value in values:
+        if not value.ended and len(value.value.scales) > 1 and value.until is not None:
+            last = value.until - _dt.timedelta(days=1)
+    return f"{Month.of(last).japanese()}までの月に使います" if last else "利用者数による規模のある報酬表の月に使います"
 
 
-def _register(calc: Calculator) -> None:
-    CALCULATORS[calc.key] = calc
+def build(parameters: ParameterSet) -> dict[str, Calculator]:
+    """パラメータ集合 parameters の計算機の登録簿（キー → 計算機）。計算はこの集合で行い、請求の項目はその登録簿から作る。
+
+    改定（別の data/ のディレクトリを load_parameters で読んだもの）を、環境変数もサブプロセスも使わずに試せる。
+    """
+    params = parameters
+    out: dict[str, Calculator] = {}
+
+    def add(calc: Calculator) -> None:
+        out[calc.key] = calc
+
+    def bind(rule: Callable[[dict[str, Any], ParameterSet], Any]) -> Callable[[dict[str, Any]], Any]:
+        return lambda values: rule(values, params)
+
+    add(Calculator("eligibility", "利用期間（対象者・利用開始日・支給決定期間）", "eligibility", "対象者・利用期間・支給決定期間", (
+        Field("prior_service", "前サービス", "select", "就職する前に利用していた障害福祉サービス", required=True, choices=SERVICE_CHOICES),
+        Field("employed", "就職日", "date", DATE_HINT, required=True),
+        Field("employer_kind", "就職先の種類", "select", "就労継続支援A型事業所への雇用は「通常の事業所」への就職にあたりません",
+              choices=EMPLOYER_KINDS, default="通常の事業所"),
+        Field("start", "利用開始日", "date", "希望する就労定着支援の利用開始日（省略すると最も早い日）"),
+        Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
+        Field("left_on", "離職日", "date", "利用中に転職した場合の、前の職場の離職日"),
+        Field("reemployed_on", "再就職日", "date", "転職先に雇用された日（離職後1月以内・利用中1回限りなら就労継続として扱います）"),
+    ), bind(_eligibility), _eligibility_text))
+
+    add(Calculator("retention", "就労定着率と基本報酬", "retention", "就労定着率・区分・基本報酬", (
+        Field("month", "サービス提供月", "month", "報酬を算定する月（この月に効力を持つ報酬表を使います）。" + MONTH_HINT,
+              required=True, default=CURRENT_MONTH, cli_required=False),
+        *_RETENTION_FIELDS,
+        Field("scale_users", "利用者数規模（平均利用者数）", "decimal",
+              "前年度の平均利用者数（例：12.5）。" + _scale_hint(params) + "。省略すると単位数は示しません"),
+    ), bind(_retention), _retention_text))
+
+    add(Calculator("claim", "月の請求（基本報酬・加算・減算）", "fee", "１か月の請求（基本報酬・加算・減算）",
+                   claim_fields(params), bind(_claim), _fee_text))
+
+    add(Calculator("staffing", "人員配置（就労定着支援員・サービス管理責任者）", "staffing",
+                   "人員基準（就労定着支援員・サービス管理責任者）", (
+        Field("users", "利用者数", "decimal", "前年度の平均利用者数（例：45）。延べ利用者数を入れる場合は空けてください"),
+        Field("total_user_months", "延べ利用者数", "count", "前年度の延べ利用者数（12で割って平均を求めます）"),
+        Field("hours", "勤務時間", "hours", "就労定着支援員ごとの週の勤務時間（時間）。行を追加・削除できます"),
+        Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（就業規則、32時間を下回る場合は32時間）"),
+        Field("placements", "過去3年間の一般就労者数", "count",
+              "基準省令第206条の7の実施主体の要件（過去3年間に通常の事業所に雇用させた障害者の数）"),
+    ), bind(_staffing), _staffing_text))
+
+    add(Calculator("first_recalculation", "新規指定から1年経過後の就労定着率（問1）", "first-recalculation",
+                   "問1：新規指定から1年経過後の就労定着率", (
+        Field("designated", "指定日", "date", "新規に指定を受けた日。" + DATE_HINT, required=True),
+    ), bind(_first), _first_text))
+
+    add(Calculator("new_office", "新規指定時の利用者数・就労定着率（問3）", "new-office", "問3：新規指定の利用者数・就労定着率の推定", (
+        Field("designated", "指定日", "date", DATE_HINT, required=True),
+        Field("on", "基準日", "date", "利用者数・就労定着率を求める日", required=True),
+        Field("settled_six_months", "過去3年間の6月定着者数", "count", "指定を受ける前月末から起算（指定から6月未満の段階で使います）"),
+        Field("settled_six_months_at_application", "過去3年間の6月定着者数（申請日から起算）", "count", "人員基準用。省略すると上と同じ"),
+        Field("recent_user_months", "直近の延べ利用者数", "count", "6月以上1年未満は直近6月、1年以上は直近1年間の延べ利用者数"),
+        Field("retained", "定着者数", "count", "就労定着率の推定に使います"),
+        Field("placed", "過去3年間の就職者数", "count", "就労定着率の推定に使います"),
+    ), bind(_new_office), _new_office_text))
+    return out
 
 
-_register(Calculator("eligibility", "利用期間（対象者・利用開始日・支給決定期間）", "eligibility", "対象者・利用期間・支給決定期間", (
-    Field("prior_service", "前サービス", "select", "就職する前に利用していた障害福祉サービス", required=True, choices=SERVICE_CHOICES),
-    Field("employed", "就職日", "date", DATE_HINT, required=True),
-    Field("employer_kind", "就職先の種類", "select", "就労継続支援A型事業所への雇用は「通常の事業所」への就職にあたりません",
-          choices=EMPLOYER_KINDS, default="通常の事業所"),
-    Field("start", "利用開始日", "date", "希望する就労定着支援の利用開始日（省略すると最も早い日）"),
-    Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
-    Field("left_on", "離職日", "date", "利用中に転職した場合の、前の職場の離職日"),
-    Field("reemployed_on", "再就職日", "date", "転職先に雇用された日（離職後1月以内・利用中1回限りなら就労継続として扱います）"),
-), _eligibility, _eligibility_text))
+_BUILT: dict[int, tuple[ParameterSet, dict[str, Calculator]]] = {}
 
-_register(Calculator("retention", "就労定着率と基本報酬", "retention", "就労定着率・区分・基本報酬", (
-    Field("month", "サービス提供月", "month", "報酬を算定する月（この月に効力を持つ報酬表を使います）。" + MONTH_HINT,
-          required=True, default=CURRENT_MONTH, cli_required=False),
-    *_RETENTION_FIELDS,
-    Field("scale_users", "利用者数規模（平均利用者数）", "decimal",
-          "前年度の平均利用者数（例：12.5）。令和6年3月までの月に使います。省略すると単位数は示しません"),
-), _retention, _retention_text))
 
-_register(Calculator("claim", "月の請求（基本報酬・加算・減算）", "fee", "１か月の請求（基本報酬・加算・減算）", claim_fields(), _claim,
-                     _fee_text))
+def calculators(parameters: ParameterSet | None = None) -> dict[str, Calculator]:
+    """パラメータ集合（既定は teichaku.rules.params.default_parameters()）の計算機の登録簿（集合ごとに一度だけ作る）。"""
+    params = parameters or default_parameters()
+    found = _BUILT.get(id(params))
+    if found is None or found[0] is not params:
+        found = _BUILT[id(params)] = (params, build(params))
+    return found[1]
 
-_register(Calculator("staffing", "人員配置（就労定着支援員・サービス管理責任者）", "staffing",
-                     "人員基準（就労定着支援員・サービス管理責任者）", (
-    Field("users", "利用者数", "decimal", "前年度の平均利用者数（例：45）。延べ利用者数を入れる場合は空けてください"),
-    Field("total_user_months", "延べ利用者数", "count", "前年度の延べ利用者数（12で割って平均を求めます）"),
-    Field("hours", "勤務時間", "hours", "就労定着支援員ごとの週の勤務時間（時間）。行を追加・削除できます"),
-    Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（就業規則、32時間を下回る場合は32時間）"),
-    Field("placements", "過去3年間の一般就労者数", "count",
-          "基準省令第206条の7の実施主体の要件（過去3年間に通常の事業所に雇用させた障害者の数）"),
-), _staffing, _staffing_text))
 
-_register(Calculator("first_recalculation", "新規指定から1年経過後の就労定着率（問1）", "first-recalculation",
-                     "問1：新規指定から1年経過後の就労定着率", (
-    Field("designated", "指定日", "date", "新規に指定を受けた日。" + DATE_HINT, required=True),
-), _first, _first_text))
+CALCULATORS: dict[str, Calculator] = calculators()
 
-_register(Calculator("new_office", "新規指定時の利用者数・就労定着率（問3）", "new-office", "問3：新規指定の利用者数・就労定着率の推定", (
-    Field("designated", "指定日", "date", DATE_HINT, required=True),
-    Field("on", "基準日", "date", "利用者数・就労定着率を求める日", required=True),
-    Field("settled_six_months", "過去3年間の6月定着者数", "count", "指定を受ける前月末から起算（指定から6月未満の段階で使います）"),
-    Field("settled_six_months_at_application", "過去3年間の6月定着者数（申請日から起算）", "count", "人員基準用。省略すると上と同じ"),
-    Field("recent_user_months", "直近の延べ利用者数", "count", "6月以上1年未満は直近6月、1年以上は直近1年間の延べ利用者数"),
-    Field("retained", "定着者数", "count", "就労定着率の推定に使います"),
-    Field("placed", "過去3年間の就職者数", "count", "就労定着率の推定に使います"),
-), _new_office, _new_office_text))
 
 ROSTER_FIELDS = (
     Field("file", "名簿ファイル", "file", "CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）。ファイルはこのページの中だけで読み、"
@@ -413,9 +477,11 @@ ROSTER_FIELDS = (
 ROSTER_TITLE = "事業所の名簿（年度の就労定着率・利用者数・人員・請求）"
 
 
-def compute(key: str, inputs: Inputs, cli: bool = False) -> tuple[Any, dict[str, Any]]:
-    """計算機 key を文字列の入力で実行する：読み取り（誤りはまとめて InputErrors）→ 規則。"""
-    calc = CALCULATORS[key]
+def compute(key: str, inputs: Inputs, cli: bool = False,
+            parameters: ParameterSet | None = None) -> tuple[Any, dict[str, Any]]:
+    """計算機 key を文字列の入力で実行する：読み取り（誤りはまとめて InputErrors）→ 規則（パラメータ集合 parameters、
+    既定は default_parameters()）。"""
+    calc = calculators(parameters)[key]
     values, errors = parse_inputs(calc, inputs, cli)
     if errors:
         raise InputErrors(errors)

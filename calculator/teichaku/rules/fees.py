@@ -29,12 +29,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .dates import Month, japanese_date
+from . import items as codes
+from .dates import Month, date_text, parse_date, parse_month
 from .errors import InputError
 from .explain import Explanation
-from .items import ClaimItem, ItemValue, Registry, registry
-from .numbers import decimal_text, percent_text
-from .params import ParameterSet, default_parameters
+from .items import CHECKS, NO_CHECK, BillingCondition, ClaimItem, ItemValue, Registry, months_lasted
+from .numbers import decimal_text, parse_count, parse_decimal, percent_text
+from .params import ParameterSet, default_parameters, registry
 from .passages import passage
 from .retention import RetentionResult, retention_rate
 
@@ -53,8 +54,6 @@ INCOME_CLASSES = {
 RESIDENT_CAP = "fees.user_charge_cap_general1_resident"
 UPPER_LIMIT_NOTE = ("利用者負担の上限は利用者ごとに、同じ月に使ったすべての障害福祉サービスを合わせた額です（上限額管理）。"
                     "この事業所の利用者負担は見込みの上限で、他のサービスの負担と合わせて上限に達すれば少なくなります。")
-BILLING_FACTS = {"face_to_face": "利用者との対面による支援（月1回以上）", "support_report": "支援レポートの共有（月1回）"}
-
 FactValue = bool | int | _dt.date | None
 
 
@@ -82,7 +81,7 @@ def _round_half_up(value: Fraction) -> int:
 
 def parse_item(text: str, field_key: str = "additions", on: _dt.date | None = None,
                parameters: ParameterSet | None = None) -> ClaimItem:
-    """加算・減算の名（正式名・別名、全角・半角、ローマ数字Ⅰ／I）を登録簿の項目にする。"""
+    """加算・減算のキー、または名（正式名・別名、全角・半角、ローマ数字Ⅰ／I）を登録簿の項目にする。"""
     reg = registry(parameters)
     found = reg.lookup(text)
     if found is None:
@@ -108,7 +107,9 @@ class ClaimFacts:
 
     month：サービス提供月（None は本通知の時点の報酬体系。CLI の --month 省略時の互換のため）。
     requested：請求したい加算（と、事実として名指しした減算）の登録簿キー。
-    facts：登録簿の [facts] のキー → 値（flag は bool、count は int、date は date）。
+    facts：登録簿の [facts] のキー → 値（flag は bool、count は int、date は date）。基本報酬の要件の事実
+    （face_to_face・support_report など、登録簿の [billing]）もここに入れる。ない事実は登録簿の default（要件の事実は
+    「はい」）。
     """
 
     users: int
@@ -116,8 +117,6 @@ class ClaimFacts:
     month: Month | None = None
     excluded: int = 0
     scale_users: Fraction | None = None
-    face_to_face: bool = True
-    support_report: bool = True
     support_start: _dt.date | None = None
     requested: tuple[str, ...] = ()
     facts: Mapping[str, FactValue] = field(default_factory=dict)
@@ -137,7 +136,7 @@ class Line:
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "units": self.units}
+        out: dict[str, Any] = {"key": self.key, "name": self.name, "units": self.units}
         if self.detail:
             out["detail"] = self.detail
         return out
@@ -145,12 +144,18 @@ class Line:
 
 @dataclass
 class Refusal:
+    """算定しない（または合計に含めない）項目：キー、表示名、理由の文、理由の符号（teichaku.rules.items.REASON_CODES）。"""
+
     name: str
     reason: str
     key: str = ""
+    code: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "reason": self.reason}
+        out = {"key": self.key, "name": self.name, "reason": self.reason}
+        if self.code:
+            out["code"] = self.code
+        return out
 
 
 @dataclass
@@ -166,6 +171,7 @@ class ClaimResult:
     warnings: list[str]
     explanation: Explanation = field(repr=False)
     billing_condition: str = ""
+    billing_condition_key: str = ""
     unit_price: Fraction | None = None
     income_class: str | None = None
     user_charge_cap: int | None = None
@@ -219,9 +225,11 @@ class ClaimResult:
             "rate": self.retention.rate_text,
             "percent": percent_text(self.retention.rate),
             "tier": self.retention.tier.label,
+            "tier_key": self.retention.tier.key,
             "tier_rank": self.retention.tier.rank,
             "scale": self.retention.fee.scale.label if self.retention.fee.scale else None,
             "billing_condition": self.billing_condition,
+            "billing_condition_key": self.billing_condition_key,
             "base_units": self.base_units,
             "base_units_note": self.base_note,
             "additions": [a.to_dict() for a in self.additions],
@@ -244,7 +252,7 @@ class ClaimResult:
 
 
 class _Claim:
-    """一回の請求の計算（登録簿の項目を数え方どおりに適用する）。"""
+    """一回の請求の計算（登録簿の項目を数え方どおりに適用する。数え方の分岐はここだけ）。"""
 
     def __init__(self, facts: ClaimFacts, retention: RetentionResult, reg: Registry, on: _dt.date) -> None:
         self.facts = facts
@@ -260,8 +268,21 @@ class _Claim:
         self.group_month: dict[str, int] = {}
         self.group_year: dict[str, int] = {}
 
+    def fact(self, key: str | None) -> FactValue:
+        """事実の値（入力がなければ登録簿の default。flag 以外は None）。"""
+        if key is None:
+            return None
+        if key in self.facts.facts:
+            return self.facts.facts[key]
+        found = self.reg.facts.get(key)
+        return found.default if found is not None and found.kind == "flag" else None
+
+    def count(self, key: str | None) -> int:
+        value = self.fact(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
     def context(self, notes: list[str]) -> dict[str, Any]:
-        facts = dict(self.facts.facts)
+        facts = {key: self.fact(key) for key in self.reg.facts} | dict(self.facts.facts)
         facts.setdefault("support_start", self.facts.support_start)
         return {"facts": facts, "month": self.facts.month, "on": self.on, "registry": self.reg,
                 "param": lambda name: self.ex.parameters.value(name, self.on), "note": notes.append}
@@ -270,9 +291,9 @@ class _Claim:
         if value.caveat and value.caveat + "。" not in self.warnings:
             self.warnings.append(value.caveat + "。")
 
-    def refuse(self, item: ClaimItem, reason: str, value: ItemValue | None = None) -> None:
+    def refuse(self, item: ClaimItem, code: str, reason: str, value: ItemValue | None = None) -> None:
         name = item.name_on(self.on)
-        self.rejected.append(Refusal(name, reason, item.key))
+        self.rejected.append(Refusal(name, reason, item.key, code))
         citations = (value.source,) if value else ()
         self.ex.step(f"{name}は算定しない：{reason}", extra=citations)
 
@@ -281,7 +302,7 @@ class _Claim:
         if item.key in self.facts.requested:
             return True
         if item.is_reduction:
-            return any(self.facts.facts.get(key) for key in item.facts)
+            return reduction_indicated(item, self.facts.facts)
         if not item.facts:  # 事実を要しない加算（処遇改善加算など）は値が分からなければ「含まない」と示す
             value = item.at(self.on)
             return value is not None and value.not_covered is not None
@@ -290,13 +311,14 @@ class _Claim:
     def addition(self, item: ClaimItem, value: ItemValue) -> None:
         name = item.name_on(self.on)
         notes: list[str] = []
-        if item.check is not None:
-            from .items import CHECKS
-
+        if item.check != NO_CHECK:
             reason = CHECKS[item.check](item, value, self.context(notes))
             if reason is not None:
-                self.refuse(item, reason, value)
+                self.refuse(item, *reason, value)
                 return
+        if item.counting == "once" and self.fact(item.claimed_fact):
+            self.refuse(item, codes.ONCE_CLAIMED, f"{name}は1回限りで、すでに算定しています。", value)
+            return
         units = value.units
         assert units is not None  # 読み込みで保証（not_covered 以外は units を持つ）
         if item.counting == "per_time":
@@ -309,17 +331,14 @@ class _Claim:
         self.ex.step(f"{name} {units:,}単位を算定する（{item.requirement}）。", extra=(value.source,))
 
     def per_time(self, item: ClaimItem, value: ItemValue, name: str, units: int) -> None:
-        times_key = next((key for key in item.facts if key.endswith("_times")), None)
-        raw_times = self.facts.facts.get(times_key) if times_key else 1
-        times = raw_times if isinstance(raw_times, int) and not isinstance(raw_times, bool) else 0
+        """１回につき：count_fact の回数 × 単位数。同じ limit_group の合計に１月・１年の上限（year_count_fact は算定済みの回数）。"""
+        times = self.count(item.count_fact)
         if times <= 0:
-            self.refuse(item, "この月の回数が0回です（回数を入力してください）。", value)
+            self.refuse(item, codes.NO_TIMES, "この月の回数が0回です（回数を入力してください）。", value)
             return
         group = item.limit_group or item.key
         used_month = self.group_month.get(group, 0)
-        raw_year = self.facts.facts.get("meeting_year_count") if item.limit_group else 0
-        year_before = raw_year if isinstance(raw_year, int) and not isinstance(raw_year, bool) else 0
-        used_year = year_before + self.group_year.get(group, 0)
+        used_year = self.count(item.year_count_fact) + self.group_year.get(group, 0)
         allowed = times
         limits = []
         if value.per_month is not None:
@@ -333,7 +352,7 @@ class _Claim:
             reason = (f"上限（{limit_text}"
                       + ("、同じ種類の加算と合わせて" if item.limit_group else "")
                       + f"）に達しています（この月{used_month}回、この年度{used_year}回算定済み）。")
-            self.refuse(item, reason, value)
+            self.refuse(item, codes.LIMIT_REACHED, reason, value)
             return
         self.group_month[group] = used_month + allowed
         self.group_year[group] = self.group_year.get(group, 0) + allowed
@@ -344,16 +363,42 @@ class _Claim:
         self.ex.step(f"{name} {detail} = {total:,}単位を算定する（{item.requirement}）。", extra=(value.source,))
 
     def reduction(self, item: ClaimItem, value: ItemValue, current: int) -> int:
+        """割合の減算（percent、percent_by_months）：所定単位数 ×（1 − 割合）を1単位未満四捨五入し、差を減算とする。"""
         name = item.name_on(self.on)
+        notes: list[str] = []
+        if item.check != NO_CHECK:
+            reason = CHECKS[item.check](item, value, self.context(notes))
+            if reason is not None:
+                self.refuse(item, *reason, value)
+                return current
         rate = value.rate
+        lasted = ""
+        if item.counting == "percent_by_months":
+            months = months_lasted(self.fact(item.months_fact), self.facts.month)
+            step = value.step_for(months) if months is not None else None
+            if months is None or step is None:
+                first = value.steps[0].from_month
+                shown = f"{months}か月目" if months is not None else "月数が分からない"
+                self.ex.step(f"{name}は減算しない：状態が続いて{shown}で、減算は{first}か月目からです（{item.requirement}）。",
+                             extra=(value.source,))
+                return current
+            rate, lasted = step.rate, f"状態が続いて{months}か月目、{step.from_month}か月目からの割合。"
         assert rate is not None
         reduced = _round_half_up(current * (1 - rate))
         amount = current - reduced
         self.caveat(value)
         self.reductions.append(Line(item.key, name, amount, f"{current:,}単位 × {percent_text(rate, 0)}"))
-        self.ex.step(f"{name}：{current:,}単位 ×（1 − {percent_text(rate, 0)}）= {reduced:,}単位（1単位未満四捨五入）。"
+        for note in notes:
+            self.ex.step(note, extra=(value.source,))
+        self.ex.step(f"{name}：{lasted}{current:,}単位 ×（1 − {percent_text(rate, 0)}）= {reduced:,}単位（1単位未満四捨五入）。"
                      f"減算 {amount:,}単位（{item.requirement}）。", extra=(value.source, passage("rounding", self.ex.parameters)))
         return reduced
+
+
+def reduction_indicated(item: ClaimItem, facts: Mapping[str, FactValue]) -> bool:
+    """減算の事実が示されているか（flag が真、回数・日付が入っている）。事業所についての事実を示せば、名指ししなくても減算する。"""
+    return any(value is not None and value is not False and value != 0
+               for value in (facts.get(key) for key in item.facts))
 
 
 def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimResult:
@@ -376,23 +421,24 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
     requested_items = [reg.get(key) for key in facts.requested]
     # 事業所についての事実として示された減算も、その月にないなら理由を言う（黙って落とさない）
     requested_items += [item for item in reg.items if item.is_reduction and item.key not in facts.requested
-                        and any(facts.facts.get(key) for key in item.facts)]
-    month_text = month.japanese() if month else japanese_date(on)
+                        and reduction_indicated(item, facts.facts)]
+    month_text = month.japanese() if month else date_text(on)
     for item in requested_items:
         if not item.exists(on):
             if on < item.first_day:
-                state.refuse(item, f"{month_text}にはまだありません（{japanese_date(item.first_day)}に創設）。")
+                state.refuse(item, codes.NOT_YET, f"{month_text}にはまだありません（{date_text(item.first_day)}に創設）。")
             else:
                 last = item.last_day
-                state.refuse(item, f"{japanese_date(last) if last else ''}までで廃止されました（{month_text}にはありません）。",
+                state.refuse(item, codes.ENDED, f"{date_text(last) if last else ''}までで廃止されました（{month_text}にはありません）。",
                              item.values[-1])
 
-    def result(base: int | None, note: str | None, condition: str) -> ClaimResult:
+    def result(base: int | None, note: str | None, condition: BillingCondition) -> ClaimResult:
         ratio = params.value("fees.user_charge_ratio", on) if facts.unit_price is not None else None
         cap_key = _cap_key(facts)
         cap = params.value(cap_key, on) if cap_key else None
         out = ClaimResult(retention, month, base, note, state.additions, state.reductions, state.rejected, state.not_covered,
-                          state.warnings, ex, condition, facts.unit_price, facts.income_class, cap, ratio, facts.resident)
+                          state.warnings, ex, condition.label, condition.key, facts.unit_price, facts.income_class, cap, ratio,
+                          facts.resident)
         if base is not None:
             parts = [f"基本報酬{base:,}"] + [f"＋ {a.name}{a.units:,}" for a in state.additions] \
                 + [f"− {r.name}{r.units:,}" for r in state.reductions]
@@ -420,34 +466,22 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
                     state.warnings.append(UPPER_LIMIT_NOTE)
         return out
 
-    condition_key: str = params.value("fees.billing_condition", on)
-    condition_text = BILLING_FACTS[condition_key]
+    # 基本報酬を請求できる月の要件：どれが効力を持つかは日付つきのパラメータ、要件の事実と文は登録簿の [billing]
+    condition = reg.billing[params.value("fees.billing_condition", on)]
     if facts.support_start is not None and month is not None and month.last_day < facts.support_start:
-        ex.step(f"{month.japanese()}は利用開始日{japanese_date(facts.support_start)}より前の月のため、請求できない。")
+        ex.step(f"{month.japanese()}は利用開始日{date_text(facts.support_start)}より前の月のため、請求できない。")
         for item in requested_items:
             if item.exists(on):
-                state.refuse(item, "利用開始前の月です。")
-        return result(0, "利用開始前の月", condition_text)
-    met = facts.face_to_face if condition_key == "face_to_face" else facts.support_report
-    if not met:
-        if condition_key == "face_to_face":
-            ex.step("この月は利用者との対面による支援がないため、基本報酬を請求できない（加算も算定しない）。",
-                    "fees.billing_condition", extra=(passage("face_to_face", params),))
-            reason = "対面による支援がない月は基本報酬を請求できず、加算も算定できません。"
-            note = "対面による支援がない月"
-        else:
-            ex.step("この月は支援レポートを共有していないため、基本報酬を請求できない（加算も算定しない）。", "fees.billing_condition")
-            reason = "支援レポートを共有していない月は基本報酬を請求できず、加算も算定できません。"
-            note = "支援レポートを共有していない月"
+                state.refuse(item, codes.BEFORE_START, "利用開始前の月です。")
+        return result(0, "利用開始前の月", condition)
+    if not state.fact(condition.fact):
+        extra = (passage(condition.passage, params),) if condition.passage else ()
+        ex.step(condition.unmet, "fees.billing_condition", extra=extra)
         for item in requested_items:
             if item.exists(on):
-                state.refuse(item, reason)
-        return result(0, note, condition_text)
-    if condition_key == "face_to_face":
-        ex.step("この月に利用者との対面による支援が1回以上あるため、基本報酬を請求できる。", "fees.billing_condition")
-    else:
-        ex.step("この月に支援レポートを共有したため、基本報酬を請求できる（令和3年4月から、対面による支援は運営基準上の"
-                "ものとして残るが基本報酬の要件ではない）。", "fees.billing_condition")
+                state.refuse(item, codes.BILLING_UNMET, condition.refusal)
+        return result(0, condition.note, condition)
+    ex.step(condition.met, "fees.billing_condition")
     base = retention.fee.units
     if base is None:
         ex.step(f"基本報酬の単位数が「{retention.fee.note}」のため、合計単位数は示せない。加算・減算の可否だけを示す。")
@@ -465,19 +499,22 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
             continue
         if item.is_reduction:
             if current is None:
-                state.refuse(item, "基本報酬の単位数が分からないため、減算の単位数を示せません。", value)
+                state.refuse(item, codes.BASE_UNKNOWN, "基本報酬の単位数が分からないため、減算の単位数を示せません。", value)
                 continue
             current = state.reduction(item, value, current)
         else:
             state.addition(item, value)
-    return result(base, retention.fee.note, condition_text)
+    return result(base, retention.fee.note, condition)
 
 
-# ---- 互換：これまでの引数の形（roster などが移行するまで）。新しいコードは ClaimFacts と claim() を使う ----
+# ---- 入力の加算・減算（キー、または名）→ 登録簿キー ----
 
 def facts_from_names(names: tuple[str, ...] | list[str], on: _dt.date | None, parameters: ParameterSet | None = None,
                      field_key: str = "additions") -> tuple[tuple[str, ...], dict[str, FactValue]]:
-    """名（加算・減算）→ 登録簿キーと、名指しされた減算の事実。"""
+    """加算・減算のキー、または名（正式名・別名、全角・半角）→ 登録簿キーと、名指しされた減算の事実（flag を真に）。
+
+    フォーム・共有リンク・CLI はキーを送る。以前の共有リンク・スクリプトの名もそのまま受け付ける。
+    """
     keys: list[str] = []
     implied: dict[str, FactValue] = {}
     reg = registry(parameters)
@@ -490,11 +527,6 @@ def facts_from_names(names: tuple[str, ...] | list[str], on: _dt.date | None, pa
                 if reg.facts[key].kind == "flag":
                     implied[key] = True
     return tuple(keys), implied
-
-
-ADDITIONS: dict[str, str] = {"初期加算": "initial", "企業連携等調整特別加算": "company_coordination",
-                             "就労定着実績体制加算": "track_record", "特別地域加算": "special_area",
-                             "職場適応援助者養成研修修了者配置体制加算": "job_coach"}  # 本通知（平成30年度）の加算
 
 
 def monthly_claim(
@@ -516,9 +548,12 @@ def monthly_claim(
     parameters: ParameterSet | None = None,
     support_report: bool = True,
 ) -> ClaimResult:
-    """これまでの引数の形の窓口（本通知の加算の事実だけを持つ）。文字列を読み、ClaimFacts にして claim() を呼ぶ。"""
-    from .dates import parse_date, parse_month
-    from .numbers import parse_count, parse_decimal
+    """claim() の別名として残す、これまでの引数の形の窓口（README の「API」に記載。tests/test_fees.py が試す）。
+
+    文字列（和暦・全角も）を読み、ClaimFacts にして claim() を呼ぶ。additions は加算・減算のキーか名。事実は本通知の
+    加算のものと基本報酬の要件（face_to_face・support_report）だけを引数に持つ。ほかの事実が要るときは ClaimFacts と
+    claim() を使う。
+    """
 
     parsed_month = parse_month(month, "month") if month not in (None, "") else None
     on = parsed_month.first_day if isinstance(parsed_month, Month) else None
@@ -530,13 +565,13 @@ def monthly_claim(
     facts: dict[str, FactValue] = {
         "from_other_office": from_other_office, "initial_claimed_before": initial_claimed_before,
         "special_area": special_area, "job_coach_staff": job_coach_staff,
-        "track_record_ended": ended, "track_record_retained": kept, **implied,
+        "track_record_ended": ended, "track_record_retained": kept, "face_to_face": face_to_face,
+        "support_report": support_report, **implied,
     }
     return claim(ClaimFacts(
         users=parse_count(users, "users"), retained=parse_count(retained, "retained"), month=parsed_month,
         excluded=parse_count(excluded if excluded not in (None, "") else 0, "excluded"),
         scale_users=parse_decimal(scale_users, "scale_users") if scale_users not in (None, "") else None,
-        face_to_face=face_to_face, support_report=support_report,
         support_start=parse_date(support_start, "support_start") if support_start not in (None, "") else None,
         requested=requested, facts=facts, also_using=parse_concurrent(list(also_using)),
     ), parameters)

@@ -1,20 +1,32 @@
 """加算・減算の登録簿（data/claim_items.toml）：各加算・減算を一か所に、データとして書く。
 
 一つの加算・減算（ClaimItem）は次のものを持つ：
-正式名と別名、種類（addition 加算／reduction 減算）、数え方（counting）、日付つきの単位数（または所定単位数に対する
-割合）とその出典、始まりと終わり（ended）、要件の文（requirement）、必要な事実（facts：名前つきのキー）、
-条件の判定に論理が要るときの小さな条件関数の名前（check → CHECKS）。
+安定した ASCII のキー（表の名前。JSON・フォーム・共有リンク・CLI・名簿はこれで名指しする）、正式名と別名（表示と入力の
+受け付けだけに使う）、種類（addition 加算／reduction 減算）、数え方（counting）、日付つきの単位数（または所定単位数に
+対する割合）とその出典、始まりと終わり（ended）、要件の文（requirement）、必要な事実（facts：名前つきのキー）、
+条件の判定（check：CHECKS の名前、条件のないものは明示して "none"。書き忘れは読み込みの誤り）。
 
-数え方：
-- per_month：１月につき（要件を満たす月に単位数）
-- per_time：１回につき（facts の「回数」×単位数。同じ limit_group の合計に１月・１年の上限）
-- once：１回限り（すでに算定していれば算定しない）
-- percent：所定単位数（基本報酬）に対する割合の減算。1単位未満の端数は四捨五入（報酬告示の通則。計算は teichaku.rules.fees）
+数え方（counting）と、それぞれが名指しする事実：
+- per_month：１月につき（要件を満たす月に単位数）。
+- per_time：１回につき。count_fact（この月の回数の事実）× 単位数。同じ limit_group の合計に１月（per_month）・１年
+  （per_year）の上限があり、year_count_fact（この年度にすでに算定した回数の事実）で１年の上限を数える。
+- once：１回限り。claimed_fact（すでに算定したかの事実）が真なら算定しない（エンジンが判定する。名簿は自分の記録で
+  この事実を入れる）。
+- percent：所定単位数（基本報酬）に対する割合の減算。1単位未満の端数は四捨五入（報酬告示の通則。計算は teichaku.rules.fees）。
+- percent_by_months：状態が続いた月数で割合が変わる減算（人員欠如減算の「100分の70、3月目から100分の50」など）。
+  months_fact（状態が始まった日＝date、またはこの月が何か月目か＝count）からこの月が何か月目かを数え、値の steps
+  （from_month 月目からの rate）のうち当てはまるものを割合の減算として適用する。最初の step より前の月は減算しない。
+
+基本報酬を請求できる月の要件（[billing.<キー>]）もデータ：要件の事実（flag、既定は「はい」）と、満たす・満たさないときの
+文。どの要件がいつ効力を持つかは日付つきのパラメータ fees.billing_condition（値がこのキー）による。
 
 値が分からない期間は not_covered（理由）とし、月の合計は「何を含まないか」を示す。
 
 事実（facts）は登録簿の [facts] に、キー・表示名・種類（flag／count／date）・説明として書く。計算機のフォームと
 CLI のフラグは、ここから作る（加算を一つ増やしてもコードを変えない）。
+
+登録簿を読むのは teichaku.rules.params.load_parameters（パラメータの集合の一部として）。このモジュールは params を
+import しない（読み方の共通部分は teichaku.rules.schema）。
 """
 
 from __future__ import annotations
@@ -22,31 +34,95 @@ from __future__ import annotations
 import datetime as _dt
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from .citations import Citation, Document
-from .errors import ParameterError
+from .dates import Month, date_text, period_end
+from .numbers import percent_text
+from .schema import (
+    as_date,
+    as_fraction,
+    as_int,
+    as_key,
+    as_string,
+    check_dates,
+    check_keys,
+    fail,
+    in_force,
+    parse_source,
+    value_source,
+)
 
-COUNTINGS = ("per_month", "per_time", "once", "percent")
+COUNTINGS = ("per_month", "per_time", "once", "percent", "percent_by_months")
 KINDS = ("addition", "reduction")
 FACT_KINDS = ("flag", "count", "date")
+NO_CHECK = "none"
 _ITEM_KEYS = {"name", "kind", "counting", "aliases", "facts", "requirement", "check", "limit_group", "source", "values",
-              "description"}
-_ITEM_REQUIRED = {"name", "kind", "counting", "requirement", "values"}
-_VALUE_KEYS = {"since", "units", "rate", "per_month", "per_year", "caveat", "not_covered", "ended", "source", "name"}
-_FACT_KEYS = {"label", "kind", "hint"}
+              "description", "count_fact", "year_count_fact", "claimed_fact", "months_fact"}
+_ITEM_REQUIRED = {"name", "kind", "counting", "requirement", "values", "check"}
+_VALUE_KEYS = {"since", "units", "rate", "steps", "per_month", "per_year", "caveat", "not_covered", "ended", "source", "name"}
+_FACT_KEYS = {"label", "kind", "hint", "default", "column"}
+_BILLING_KEYS = {"label", "fact", "met", "unmet", "refusal", "note", "passage", "record"}
+# 数え方ごとに必要な事実の名指し（キー → その事実の種類）
+_NAMED_FACTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "per_time": {"count_fact": ("count",), "year_count_fact": ("count",)},
+    "once": {"claimed_fact": ("flag",)},
+    "percent_by_months": {"months_fact": ("date", "count")},
+}
+_NAMED_REQUIRED = {"per_time": {"count_fact"}, "once": {"claimed_fact"}, "percent_by_months": {"months_fact"}}
+
+# 算定しない理由の機械で読める符号（JSON の rejected[].code。文は reason）
+NOT_YET = "not_yet"  # その月にはまだない（創設前）
+ENDED = "ended"  # 廃止された
+BEFORE_START = "before_support_start"  # 利用開始前の月
+BILLING_UNMET = "billing_condition_unmet"  # 基本報酬の要件を満たさない月（加算も算定しない）
+REQUIREMENT_UNMET = "requirement_unmet"  # 要件を満たさない（条件関数の判定）
+MISSING_FACT = "missing_fact"  # 判定に要る事実の入力がない
+ONCE_CLAIMED = "once_claimed"  # １回限りで、すでに算定した
+NO_TIMES = "no_times"  # この月の回数が0回
+LIMIT_REACHED = "limit_reached"  # 1月・1年の回数の上限
+BASE_UNKNOWN = "base_unknown"  # 基本報酬の単位数が分からず、減算を示せない
+REASON_CODES = (NOT_YET, ENDED, BEFORE_START, BILLING_UNMET, REQUIREMENT_UNMET, MISSING_FACT, ONCE_CLAIMED, NO_TIMES,
+                LIMIT_REACHED, BASE_UNKNOWN)
 
 
 @dataclass(frozen=True)
 class Fact:
-    """加算・減算の判定に使う事実（フォームの項目・CLI のフラグになる）。"""
+    """加算・減算の判定に使う事実（フォームの項目・CLI のフラグになる）。default は入力がないときの値（flag だけ）。
+    column は名簿（teichaku.interfaces.roster）でこの事実を「○」で書く列の名（flag だけ。なければ名簿は読まない）。"""
 
     key: str
     label: str
     kind: str  # flag / count / date
     hint: str
+    default: bool = False
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class BillingCondition:
+    """基本報酬を請求できる月の要件（fees.billing_condition の値がこの key）。fact はその月に要件を満たしたかの事実。
+    record は名簿の支援の記録の表の「種類」の値（その月にこの種類の行があれば要件を満たす）。"""
+
+    key: str
+    label: str
+    fact: str
+    met: str
+    unmet: str
+    refusal: str
+    note: str
+    passage: str | None = None
+    record: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """percent_by_months の一段：状態が続いて from_month 月目からの減算の割合。"""
+
+    from_month: int
+    rate: Fraction
 
 
 @dataclass(frozen=True)
@@ -64,10 +140,19 @@ class ItemValue:
     ended: bool
     source: Citation
     name: str | None  # この期間の名称（改称したとき）
+    steps: tuple[Step, ...] = ()
 
     @property
     def last_day(self) -> _dt.date | None:
         return self.until - _dt.timedelta(days=1) if self.until else None
+
+    def step_for(self, months: int) -> Step | None:
+        """percent_by_months：状態が months か月目のときの段（最初の段より前なら None）。"""
+        found = None
+        for step in self.steps:
+            if step.from_month <= months:
+                found = step
+        return found
 
 
 @dataclass(frozen=True)
@@ -79,9 +164,13 @@ class ClaimItem:
     aliases: tuple[str, ...]
     facts: tuple[str, ...]
     requirement: str
-    check: str | None
+    check: str  # CHECKS の名前、または NO_CHECK
     limit_group: str | None
     values: tuple[ItemValue, ...]
+    count_fact: str | None = None
+    year_count_fact: str | None = None
+    claimed_fact: str | None = None
+    months_fact: str | None = None
 
     @property
     def is_reduction(self) -> bool:
@@ -99,8 +188,6 @@ class ClaimItem:
 
     def at(self, on: _dt.date) -> ItemValue | None:
         """on の日の値。創設前・廃止後は None。"""
-        from .params import in_force
-
         found = in_force(self.values, on)
         if found is None or found.ended:
             return None
@@ -116,11 +203,18 @@ class ClaimItem:
     def all_names(self) -> tuple[str, ...]:
         return (self.name, *(v.name for v in self.values if v.name), *self.aliases)
 
+    @property
+    def requirement_facts(self) -> tuple[str, ...]:
+        """要件の事実（算定済みの記録 claimed_fact・回数・月数を除いたもの）。"""
+        named = {self.count_fact, self.year_count_fact, self.claimed_fact, self.months_fact}
+        return tuple(key for key in self.facts if key not in named)
+
 
 @dataclass(frozen=True)
 class Registry:
     items: tuple[ClaimItem, ...]
     facts: Mapping[str, Fact]
+    billing: Mapping[str, BillingCondition] = field(default_factory=dict)
 
     def get(self, key: str) -> ClaimItem:
         for item in self.items:
@@ -133,12 +227,19 @@ class Registry:
         return tuple(item for item in self.items if item.exists(day))
 
     def lookup(self, text: str) -> ClaimItem | None:
-        """正式名・別名（全角・半角、ローマ数字Ⅰ／I、括弧の全角・半角を問わない）から。"""
+        """キー、または正式名・別名（全角・半角、ローマ数字Ⅰ／I、括弧の全角・半角を問わない）から。"""
+        stripped = text.strip()
+        for item in self.items:
+            if item.key == stripped:
+                return item
         wanted = normalize_name(text)
         for item in self.items:
-            if item.key == text.strip() or any(normalize_name(name) == wanted for name in item.all_names()):
+            if any(normalize_name(name) == wanted for name in item.all_names()):
                 return item
         return None
+
+    def billing_fact_keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(condition.fact for condition in self.billing.values()))
 
 
 _ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V"}
@@ -152,67 +253,78 @@ def normalize_name(text: str) -> str:
     return "".join(folded.split()).upper()
 
 
-# ---- 条件関数：要件に論理が要るものだけ。戻り値は算定しない理由（算定するなら None） ----
+def months_lasted(value: Any, month: Month | None) -> int | None:
+    """percent_by_months の事実から、この月が状態の何か月目か（始まった月が1か月目）。分からなければ None。
 
-CheckContext = Mapping[str, Any]  # facts（キー → 型つきの値）と month・on・support_start など
-Check = Callable[[ClaimItem, ItemValue, CheckContext], str | None]
+    事実が日付なら、その日を含む月を1か月目として数える。整数ならそれがこの月の月数。
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, _dt.date) and month is not None:
+        count = (month.year - value.year) * 12 + month.month - value.month + 1
+        return count if count > 0 else None
+    return None
 
 
-def _flag_required(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> str | None:
-    """facts のすべての flag が真であること（既定の条件）。"""
+# ---- 条件関数：要件に論理が要るものだけ。戻り値は算定しない理由（符号と文。算定するなら None） ----
+
+CheckContext = Mapping[str, Any]  # facts（キー → 型つきの値）と month・on・registry・param・note
+Reason = tuple[str, str]
+Check = Callable[[ClaimItem, ItemValue, CheckContext], Reason | None]
+
+
+def _flag_required(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason | None:
+    """要件の事実（flag）がすべて真であること。"""
     del value
     facts = ctx["facts"]
     registry: Registry = ctx["registry"]
-    for key in item.facts:
+    for key in item.requirement_facts:
         fact = registry.facts[key]
         if fact.kind == "flag" and not facts.get(key):
-            return f"要件「{fact.label}」を満たす場合に限ります（{item.requirement}）。"
+            return REQUIREMENT_UNMET, f"要件「{fact.label}」を満たす場合に限ります（{item.requirement}）。"
     return None
 
 
-def _initial(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> str | None:
-    """初期加算：一体的に運営する移行支援事業所等以外から受け入れた利用者に、１回限り（別添 p.14）。"""
-    facts = ctx["facts"]
-    if not facts.get("from_other_office"):
-        return ("一体的に運営する移行支援事業所等以外の事業所から受け入れた利用者に限ります"
-                "（他事業所からの受入れを指定してください）。")
-    if facts.get("initial_claimed_before"):
-        return f"{item.name}は1回限りで、すでに算定しています。"
-    del value
+def _initial(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason | None:
+    """初期加算：一体的に運営する移行支援事業所等以外から受け入れた利用者（別添 p.14）。１回限りはエンジン（once）が見る。"""
+    del item, value
+    if not ctx["facts"].get("from_other_office"):
+        return REQUIREMENT_UNMET, ("一体的に運営する移行支援事業所等以外の事業所から受け入れた利用者に限ります"
+                                   "（他事業所からの受入れを指定してください）。")
     return None
 
 
-def _first_year(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> str | None:
-    """企業連携等調整特別加算：支援開始１年以内（別添 p.14）。利用開始日を第1日とする1年に1日でも含まれる月（本ツールの選択）。"""
-    from .dates import japanese_date, period_end
-
+def _first_year(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason | None:
+    """企業連携等調整特別加算：支援開始１年以内（別添 p.14）。利用開始日を第1日とする fees.company_coordination_months の
+    期間（民法第143条）に1日でも含まれる月（本ツールの選択）。期間の長さはサービス提供月の初日のパラメータ。"""
+    del item, value
     start: _dt.date | None = ctx["facts"].get("support_start")
     month = ctx["month"]
     if start is None or month is None:
-        return "支援開始1年以内かを判定するため、利用開始日とサービス提供月が必要です。"
-    first_year_end = period_end(start, 12)
+        return MISSING_FACT, "支援開始1年以内かを判定するため、利用開始日とサービス提供月が必要です。"
+    months: int = ctx["param"]("fees.company_coordination_months")
+    first_year_end = period_end(start, months)
     if month.first_day > first_year_end:
-        return f"支援開始1年以内（{japanese_date(start)}〜{japanese_date(first_year_end)}）を過ぎた月です。"
-    del item, value
+        return REQUIREMENT_UNMET, f"支援開始1年以内（{date_text(start)}〜{date_text(first_year_end)}）を過ぎた月です。"
     return None
 
 
-def _track_record(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> str | None:
+def _track_record(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason | None:
     """就労定着実績体制加算：過去6年間の利用終了者のうち42月以上78月未満就労継続者等の割合が前年度7割以上（報酬告示）。"""
-    from .numbers import percent_text
-
+    del item, value
     facts = ctx["facts"]
     ended, kept = facts.get("track_record_ended"), facts.get("track_record_retained")
     if ended is None or kept is None:
-        return "過去6年間の利用終了者数と、そのうち42月以上78月未満継続して就労している者等の数が必要です。"
+        return MISSING_FACT, "過去6年間の利用終了者数と、そのうち42月以上78月未満継続して就労している者等の数が必要です。"
     if ended == 0:
-        return "過去6年間に利用を終了した者がいないため、割合を算出できません。"
+        return MISSING_FACT, "過去6年間に利用を終了した者がいないため、割合を算出できません。"
     ratio: Fraction = ctx["param"]("fees.track_record_ratio")
     share = Fraction(kept, ended)
     text = f"42月以上78月未満の就労継続者{kept}人 ÷ 利用終了者{ended}人 = {percent_text(share)}（{percent_text(ratio, 0)}以上が必要）"
-    del item, value
     if share < ratio:
-        return f"{text}：要件を満たしません。"
+        return REQUIREMENT_UNMET, f"{text}：要件を満たしません。"
     ctx["note"](f"{text}：要件を満たす。")
     return None
 
@@ -227,65 +339,133 @@ CHECKS: dict[str, Check] = {
 
 # ---- 読み込み ----
 
-def _fail(where: str, message: str) -> ParameterError:
-    return ParameterError(f"claim_items.toml {where}: {message}")
+def _fail(where: str, message: str) -> Exception:
+    return fail(f"claim_items.toml {where}", message)
 
 
-def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Registry:
-    """登録簿を読み、検証する（未知のキー・出典の欠落・数え方に合わない値・重なる日付を拒否）。"""
-    from .params import _check_keys, _date, _fraction, _int, _source, _string, check_dates, value_source
-
-    raw = dict(raw)
-    raw_facts = raw.pop("facts", {})
+def _facts(raw_facts: Any) -> dict[str, Fact]:
     facts: dict[str, Fact] = {}
     for key, item in raw_facts.items():
         where = f"facts.{key}"
-        _check_keys(where, item, _FACT_KEYS, _FACT_KEYS)
+        as_key(f"claim_items.toml {where}", key)
+        check_keys(where, item, _FACT_KEYS, {"label", "kind", "hint"})
         if item["kind"] not in FACT_KINDS:
             raise _fail(where, f"kind は {list(FACT_KINDS)} のいずれか")
-        facts[key] = Fact(key, _string(where, item["label"]), item["kind"], _string(where, item["hint"]))
+        default = item.get("default", False)
+        if not isinstance(default, bool) or (default and item["kind"] != "flag"):
+            raise _fail(f"{where}.default", "default は flag の事実にだけ、true／false で書きます")
+        column = as_string(f"{where}.column", item["column"]) if "column" in item else None
+        if column is not None and item["kind"] != "flag":
+            raise _fail(f"{where}.column", "名簿の列（column）は flag の事実にだけ書きます")
+        facts[key] = Fact(key, as_string(where, item["label"]), item["kind"], as_string(where, item["hint"]), default,
+                          column)
+    return facts
+
+
+def _billing(raw: Any, facts: Mapping[str, Fact]) -> dict[str, BillingCondition]:
+    out: dict[str, BillingCondition] = {}
+    for key, item in raw.items():
+        where = f"billing.{key}"
+        as_key(f"claim_items.toml {where}", key)
+        check_keys(where, item, _BILLING_KEYS, _BILLING_KEYS - {"passage", "record"})
+        fact = item["fact"]
+        if fact not in facts or facts[fact].kind != "flag":
+            raise _fail(f"{where}.fact", f"[facts] の flag の事実でなければなりません：{fact!r}")
+        text = {name: as_string(f"{where}.{name}", item[name]) for name in ("label", "met", "unmet", "refusal", "note")}
+        out[key] = BillingCondition(key=key, fact=fact, passage=item.get("passage"), record=item.get("record"), **text)
+    return out
+
+
+def _steps(where: str, raw: Any) -> tuple[Step, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _fail(where, "steps は { from_month = 月目, rate = \"割合\" } の配列です")
+    steps: list[Step] = []
+    for index, entry in enumerate(raw):
+        here = f"{where}[{index}]"
+        check_keys(here, entry, {"from_month", "rate"}, {"from_month", "rate"})
+        from_month = as_int(f"{here}.from_month", entry["from_month"])
+        rate = as_fraction(f"{here}.rate", entry["rate"])
+        if from_month < 1 or (steps and from_month <= steps[-1].from_month):
+            raise _fail(f"{here}.from_month", "1 以上で、前の段より大きくなければなりません")
+        if rate > 1:
+            raise _fail(f"{here}.rate", "割合は 1 以下です")
+        steps.append(Step(from_month, rate))
+    return tuple(steps)
+
+
+def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Registry:
+    """登録簿を読み、検証する（未知のキー・出典の欠落・数え方に合わない値・重なる日付・条件の書き忘れを拒否）。"""
+    raw = dict(raw)
+    facts = _facts(raw.pop("facts", {}))
+    billing = _billing(raw.pop("billing", {}), facts)
     items: list[ClaimItem] = []
     for key, item in raw.items():
         where = f"[{key}]"
-        _check_keys(where, item, _ITEM_KEYS, _ITEM_REQUIRED)
+        as_key(f"claim_items.toml {where}", key)
+        check_keys(where, item, _ITEM_KEYS, _ITEM_REQUIRED)
         kind, counting = item["kind"], item["counting"]
         if kind not in KINDS:
             raise _fail(f"{where}.kind", f"{list(KINDS)} のいずれか：{kind!r}")
         if counting not in COUNTINGS:
             raise _fail(f"{where}.counting", f"{list(COUNTINGS)} のいずれか：{counting!r}")
+        if counting in ("percent", "percent_by_months") and kind != "reduction":
+            raise _fail(f"{where}.counting", f"{counting} は減算（reduction）の数え方です")
         needed = tuple(item.get("facts", ()))
         unknown = [f for f in needed if f not in facts]
         if unknown:
             raise _fail(f"{where}.facts", f"[facts] にない事実 {unknown}")
-        check = item.get("check")
-        if check is not None and check not in CHECKS:
-            raise _fail(f"{where}.check", f"条件関数 {check!r} はありません（{sorted(CHECKS)}）")
-        inherited = _source(f"{where}.source", item["source"], documents) if "source" in item else None
+        named: dict[str, str | None] = {}
+        allowed = _NAMED_FACTS.get(counting, {})
+        for name in ("count_fact", "year_count_fact", "claimed_fact", "months_fact"):
+            fact_key = item.get(name)
+            if fact_key is None:
+                if name in _NAMED_REQUIRED.get(counting, set()):
+                    raise _fail(where, f"数え方 {counting} には {name}（名指しする事実）が必要です")
+                named[name] = None
+                continue
+            if name not in allowed:
+                raise _fail(f"{where}.{name}", f"数え方 {counting} は {name} を使いません")
+            if fact_key not in needed:
+                raise _fail(f"{where}.{name}", f"facts にない事実 {fact_key!r}（facts にも書きます）")
+            if facts[fact_key].kind not in allowed[name]:
+                raise _fail(f"{where}.{name}", f"事実 {fact_key!r} の種類は {list(allowed[name])} のいずれかです")
+            named[name] = fact_key
+        check = item["check"]
+        if check != NO_CHECK and check not in CHECKS:
+            raise _fail(f"{where}.check", f"条件関数 {check!r} はありません（{sorted(CHECKS)}、条件がなければ \"{NO_CHECK}\"）")
+        inherited = parse_source(f"{where}.source", item["source"], documents) if "source" in item else None
         raw_values = item["values"]
         if not isinstance(raw_values, list) or not raw_values:
             raise _fail(f"{where}.values", "少なくとも一つの値が必要です")
         parsed: list[tuple[_dt.date, dict[str, Any]]] = []
         for index, entry in enumerate(raw_values):
             here = f"{where}.values[{index}]"
-            _check_keys(here, entry, _VALUE_KEYS, {"since"})
-            since = _date(f"{here}.since", entry["since"])
+            check_keys(here, entry, _VALUE_KEYS, {"since"})
+            since = as_date(f"{here}.since", entry["since"])
             source = value_source(here, entry, documents, inherited)
             ended = entry.get("ended") is True
             not_covered = entry.get("not_covered")
-            units = _int(f"{here}.units", entry["units"]) if "units" in entry else None
-            rate = _fraction(f"{here}.rate", entry["rate"]) if "rate" in entry else None
+            units = as_int(f"{here}.units", entry["units"]) if "units" in entry else None
+            rate = as_fraction(f"{here}.rate", entry["rate"]) if "rate" in entry else None
+            steps = _steps(f"{here}.steps", entry["steps"]) if "steps" in entry else ()
             if not ended and not_covered is None:
                 if counting == "percent" and rate is None:
                     raise _fail(here, "割合の減算には rate（例 \"10/100\"）が必要です")
-                if counting != "percent" and units is None:
+                if counting == "percent_by_months" and not steps:
+                    raise _fail(here, "月数による減算には steps が必要です")
+                if counting not in ("percent", "percent_by_months") and units is None:
                     raise _fail(here, "units が必要です（値が分からない期間は not_covered に理由を書きます）")
+            if steps and counting != "percent_by_months":
+                raise _fail(f"{here}.steps", "steps は percent_by_months の数え方だけが使います")
             parsed.append((since, {
-                "units": units, "rate": rate,
-                "per_month": _int(f"{here}.per_month", entry["per_month"]) if "per_month" in entry else None,
-                "per_year": _int(f"{here}.per_year", entry["per_year"]) if "per_year" in entry else None,
+                "units": units, "rate": rate, "steps": steps,
+                "per_month": as_int(f"{here}.per_month", entry["per_month"]) if "per_month" in entry else None,
+                "per_year": as_int(f"{here}.per_year", entry["per_year"]) if "per_year" in entry else None,
                 "caveat": entry.get("caveat"), "not_covered": not_covered, "ended": ended, "source": source,
                 "name": entry.get("name"),
             }))
+            if entry.get("per_year") is not None and named.get("year_count_fact") is None:
+                raise _fail(f"{here}.per_year", "1年の上限には year_count_fact（この年度に算定した回数の事実）が必要です")
         parsed.sort(key=lambda p: p[0])
         check_dates(f"claim_items.toml {where}", [(since, data["ended"]) for since, data in parsed])
         values = tuple(
@@ -293,20 +473,18 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             for i, (since, data) in enumerate(parsed)
         )
         items.append(ClaimItem(
-            key=key, name=_string(f"{where}.name", item["name"]), kind=kind, counting=counting,
+            key=key, name=as_string(f"{where}.name", item["name"]), kind=kind, counting=counting,
             aliases=tuple(item.get("aliases", ())), facts=needed,
-            requirement=_string(f"{where}.requirement", item["requirement"]), check=check,
-            limit_group=item.get("limit_group"), values=values,
+            requirement=as_string(f"{where}.requirement", item["requirement"]), check=check,
+            limit_group=item.get("limit_group"), values=values, **named,
         ))
-    return Registry(tuple(items), facts)
+    return Registry(tuple(items), facts, billing)
 
 
-def registry(parameters: Any | None = None) -> Registry:
-    """パラメータ集合（既定は同梱のもの）の登録簿。"""
-    from .params import default_parameters
+def registry(parameters: Any = None) -> Registry:
+    """移行のための別名：teichaku.rules.params.registry を使う（このモジュールは params を import しない。呼び出しが
+    すべて移ったら消す。関数の中の import は読み込みの循環を作らない）。"""
+    from .params import registry as from_params
 
-    params = parameters or default_parameters()
-    found = params.items
-    if not isinstance(found, Registry):
-        return Registry((), {})
+    found: Registry = from_params(parameters)
     return found

@@ -24,15 +24,12 @@ from fractions import Fraction
 from typing import Protocol
 
 from .dates import Month, period_end
-from .params import ParameterSet
+from .params import ParameterSet, default_parameters
 from .staffing import average_users
 
-# 転職の扱い（平成30年12月17日 Q&A）：数える転職は1回、再就職までの期間は離職から1月以内。
-# この2つの数は本通知になく、data/*.toml のパラメータでもない（Q&A の文言そのもの。パラメータ化は今後の課題）。
-JOB_CHANGES_COUNTED = 1
-JOB_CHANGE_GAP_MONTHS = 1
-JOB_CHANGE_SOURCE = ("事務連絡 Q&A（平成30年12月17日）：利用期間中の転職が1回で、離職から1月以内に再就職した場合は、"
-                     "就労が継続している者として扱う（sources/secondary.md「転職」、確度 medium）")
+# 転職の扱い（平成30年12月17日 Q&A）の数は、利用期間の判定（teichaku.rules.eligibility）と同じパラメータ：
+# 再就職までの期間は periods.job_change_reemployment_months、数える転職の回数は periods.job_change_limit（名簿は
+# 「転職」の列で1回目の転職だけを持ち、2回目は「転職後の離職日」で就労継続が途切れる）。
 
 
 class EmploymentFacts(Protocol):
@@ -63,16 +60,18 @@ class EmploymentFacts(Protocol):
 
 # ---- 転職（平成30年12月17日 Q&A）と就労継続 ----
 
-def job_change_deadline(left: _dt.date) -> _dt.date:
-    """離職日 left の後、転職として就労継続とみなす再就職の最後の日：離職日の翌日を第1日とする1月の期間の末日。
+def job_change_deadline(left: _dt.date, params: ParameterSet | None = None) -> _dt.date:
+    """離職日 left の後、転職として就労継続とみなす再就職の最後の日：離職日の翌日を第1日とする
+    periods.job_change_reemployment_months（1月）の期間の末日。月数は離職日の値（Q&A より前の離職は Q&A の値）。
 
     期間は民法第143条で数える（teichaku.rules.dates.period_end）。例：2021-05-31 に離職 → 2021-06-30 までの再就職。
     2021-01-30 に離職 → 1月31日を第1日とし、2月に応当する日がないので 2021-02-28 まで。
     """
-    return period_end(left + _dt.timedelta(days=1), JOB_CHANGE_GAP_MONTHS)
+    months: int = (params or default_parameters()).at_or_first("periods.job_change_reemployment_months", left).value
+    return period_end(left + _dt.timedelta(days=1), months)
 
 
-def job_change_counts(user: EmploymentFacts) -> bool:
+def job_change_counts(user: EmploymentFacts, params: ParameterSet | None = None) -> bool:
     """転職（離職の後の再就職）を就労継続とみなすか（平成30年12月17日 Q&A）。
 
     みなすのは、1回目の転職（名簿の「転職」の列）で、再就職日が離職日の翌日から1月以内のときだけ。
@@ -82,10 +81,10 @@ def job_change_counts(user: EmploymentFacts) -> bool:
     """
     if user.left is None or user.reemployed is None:
         return False
-    return user.reemployed <= job_change_deadline(user.left)
+    return user.reemployed <= job_change_deadline(user.left, params)
 
 
-def employment_broken(user: EmploymentFacts, on: _dt.date) -> _dt.date | None:
+def employment_broken(user: EmploymentFacts, on: _dt.date, params: ParameterSet | None = None) -> _dt.date | None:
     """就職日から続いた就労が on までに途切れた日（その離職日）。on に就労が続いていれば None。
 
     離職していない、または on より後の離職なら続いている。離職していても、転職を就労継続とみなせて（job_change_counts）
@@ -94,16 +93,16 @@ def employment_broken(user: EmploymentFacts, on: _dt.date) -> _dt.date | None:
     """
     if user.left is None or user.left > on:
         return None
-    if user.reemployed is None or user.reemployed > on or not job_change_counts(user):
+    if user.reemployed is None or user.reemployed > on or not job_change_counts(user, params):
         return user.left
     if user.left_again is not None and user.left_again <= on:
         return user.left_again
     return None
 
 
-def employed_on(user: EmploymentFacts, on: _dt.date) -> bool:
+def employed_on(user: EmploymentFacts, on: _dt.date, params: ParameterSet | None = None) -> bool:
     """on に就労が続いているか（就職日から on まで、転職の扱いを含めて途切れていない）。"""
-    return user.employed <= on and employment_broken(user, on) is None
+    return user.employed <= on and employment_broken(user, on, params) is None
 
 
 def used_between(user: EmploymentFacts, first: _dt.date, last: _dt.date) -> bool:
@@ -143,7 +142,7 @@ def q2_excluded(user: EmploymentFacts, fye: _dt.date, params: ParameterSet) -> b
     end, left = user.end, user.left
     if end is None or left is None or not fiscal_year_start(fye) <= end <= fye or not end < left <= fye:
         return False
-    return use_expired(user, fye, params) and not employed_on(user, fye)
+    return use_expired(user, fye, params) and not employed_on(user, fye, params)
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,7 @@ def retention_counts(users: Sequence[EmploymentFacts], fye: _dt.date, params: Pa
     in_window = tuple(u for u in users if used_between(u, first, fye))
     excluded = tuple(u for u in in_window if q2_excluded(u, fye, params))
     out = {id(u) for u in excluded}
-    retained = tuple(u for u in in_window if id(u) not in out and employed_on(u, fye))
+    retained = tuple(u for u in in_window if id(u) not in out and employed_on(u, fye, params))
     return RetentionCounts(fye, first, in_window, excluded, retained)
 
 
@@ -221,7 +220,7 @@ def track_record(users: Sequence[EmploymentFacts], fye: _dt.date, params: Parame
     earliest = min((u.start for u in users), default=None)
     kept = 0
     for user in ended:
-        stop = employment_broken(user, fye) or fye
+        stop = employment_broken(user, fye, params) or fye
         if low <= whole_months(user.employed, stop) < high:
             kept += 1
     ratio = Fraction(kept, len(ended)) if ended else None

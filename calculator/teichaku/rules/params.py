@@ -11,8 +11,8 @@ documents.toml にない文書キー、kind に合わない値、区分表と報
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
-import itertools
 import os
 import tomllib
 from collections.abc import Mapping
@@ -22,17 +22,28 @@ from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from .citations import Citation, Document
 from .errors import ParameterError
+from .items import Registry, parse_items
+from .schema import (
+    as_date,
+    as_fraction,
+    as_int,
+    as_key,
+    as_string,
+    check_dates,
+    check_keys,
+    fail,
+    in_force,
+    parse_source,
+    value_source,
+)
 
 KINDS = ("int", "fraction", "date", "names", "text", "tiers", "fee_schedule")
 _PARAM_KEYS = {"description", "kind", "unit", "values", "source"}
 _PARAM_REQUIRED = {"description", "kind", "unit", "values"}
-_SOURCE_REQUIRED = {"doc", "section", "quote"}
-_SOURCE_OPTIONAL = {"page", "confidence", "checked_against", "note"}
-_CONFIDENCE = {"high", "medium", "low"}
 _DOC_KEYS = {"title", "short", "url", "date"}
 _VALUE_KEYS = {
     "int": {"since", "value", "source"},
@@ -47,12 +58,16 @@ _VALUE_KEYS = {
 
 @dataclass(frozen=True)
 class Tier:
-    """就労定着率の区分。rank は 1 が最上位。rate >= lower（以上）で、上位の区分の lower 未満。"""
+    """就労定着率の区分。rank は 1 が最上位。rate >= lower（以上）で、上位の区分の lower 未満。
+
+    key は安定した ASCII のキー（例 "r95_up"、"r90_95"）で、報酬表の行はこのキーで区分に結びつく。label は表示名。
+    """
 
     rank: int
     label: str
     lower: Fraction
     upper: Fraction | None  # 上位区分の下限（未満）。最上位は None
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,13 +87,26 @@ class FeeSchedule:
     missing_label: str  # 単位数のない欄に示す短い語（「本通知に記載なし」「記載なし（未確認）」）
     missing_note: str
     scales: tuple[Scale, ...]
-    rows: tuple[tuple[str, Mapping[str, int]], ...]  # (区分名, {規模キー: 単位})
+    rows: tuple[tuple[str, Mapping[str, int]], ...]  # (区分キー, {規模キー: 単位})
+    # 区分キー → 表示名（読み込みのときに、同じ日に効力を持つ区分表 retention.tiers から入れる。表示と移行中の呼び出しのため）
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
-    def units(self, tier_label: str, scale_key: str) -> int | None:
-        for label, units in self.rows:
-            if label == tier_label:
+    def units(self, tier: Tier | str, scale_key: str) -> int | None:
+        """区分（Tier、またはその key）と規模キーの単位数。記載のない組合せは None。
+
+        区分とはキーで結びつく。表示名（label）の文字列も受けるのは、まだ tier.label を渡す呼び出しのための移行措置。
+        """
+        key = tier.key if isinstance(tier, Tier) else self._key_of(tier)
+        for row_key, units in self.rows:
+            if row_key == key:
                 return units.get(scale_key)
-        raise ParameterError(f"報酬表「{self.name}」に区分「{tier_label}」がありません")
+        shown = tier.label if isinstance(tier, Tier) else tier
+        raise ParameterError(f"報酬表「{self.name}」に区分「{shown}」がありません")
+
+    def _key_of(self, text: str) -> str:
+        if any(key == text for key, _ in self.rows):
+            return text
+        return next((key for key, label in self.labels.items() if label == text), text)
 
 
 @dataclass(frozen=True)
@@ -93,27 +121,6 @@ class ParameterValue:
     value: Any
     source: Citation
     ended: bool = False
-
-
-class _Dated(Protocol):
-    @property
-    def since(self) -> _dt.date: ...
-
-
-D = TypeVar("D", bound=_Dated)
-
-
-def in_force(values: tuple[D, ...], on: _dt.date) -> D | None:
-    """since の順に並んだ日付つきの値のうち、on の日に効力を持つもの（since ≦ on の最後）。なければ None。
-
-    パラメータ（ParameterValue）と加算・減算の登録簿（items.ItemValue）が同じ読み方をする。
-    """
-    found: D | None = None
-    for value in values:
-        if value.since > on:
-            break
-        found = value
-    return found
 
 
 @dataclass(frozen=True)
@@ -154,11 +161,11 @@ class ParameterSet:
     """読み込んだ全パラメータ。"""
 
     def __init__(self, parameters: Mapping[str, Parameter], documents: Mapping[str, Document],
-                 items: Any = None) -> None:
+                 items: Registry | None = None) -> None:
         self._parameters = dict(parameters)
         self.documents = dict(documents)
-        # 加算・減算の登録簿（teichaku.rules.items.ClaimItem、data/claim_items.toml）
-        self.items: Any = items
+        # 加算・減算の登録簿（teichaku.rules.items、data/claim_items.toml）。ないときは空の登録簿
+        self.items: Registry = items if items is not None else Registry((), {})
 
     def __contains__(self, name: object) -> bool:
         return name in self._parameters
@@ -178,97 +185,36 @@ class ParameterSet:
     def value(self, name: str, on: _dt.date) -> Any:
         return self.get(name).at(on).value
 
+    def at_or_first(self, name: str, on: _dt.date) -> ParameterValue:
+        """on の日の値。on が最初の値より前なら最初の値（その値が定める解釈を、それより前の日にも当てはめるとき。
+        例：平成30年12月17日の Q&A が示す転職の扱いを、制度の創設（平成30年4月）からの離職に当てはめる）。"""
+        parameter = self.get(name)
+        return parameter.at(max(on, parameter.values[0].since))
+
     def all(self) -> list[Parameter]:
         return [self._parameters[name] for name in sorted(self._parameters)]
 
 
-def _fail(where: str, message: str) -> ParameterError:
-    return ParameterError(f"{where}: {message}")
-
-
-def _check_keys(where: str, table: Any, allowed: set[str], required: set[str]) -> None:
-    if not isinstance(table, dict):
-        raise _fail(where, "表（テーブル）でなければなりません")
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise _fail(where, f"未知のキー {unknown}")
-    missing = sorted(required - set(table))
-    if missing:
-        raise _fail(where, f"必須のキーがありません {missing}")
-
-
-def _date(where: str, value: Any) -> _dt.date:
-    # tomllib は 2018-04-01 を date、2018-04-01T00:00 を datetime として返す。日付だけを認める。
-    if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
-        raise _fail(where, f"日付（YYYY-MM-DD、引用符なし）でなければなりません：{value!r}")
-    return value
-
-
-def _fraction(where: str, value: Any) -> Fraction:
-    if not isinstance(value, str):
-        raise _fail(where, f"分数は文字列（例 \"7/10\"）で書きます：{value!r}")
-    try:
-        result = Fraction(value)
-    except (ValueError, ZeroDivisionError):
-        raise _fail(where, f"分数として読めません：{value!r}") from None
-    if result < 0:
-        raise _fail(where, f"負の値は使えません：{value!r}")
-    return result
-
-
-def _int(where: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(where, f"整数でなければなりません：{value!r}")
-    if value < 0:
-        raise _fail(where, f"負の値は使えません：{value!r}")
-    return value
-
-
-def _string(where: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(where, f"空でない文字列でなければなりません：{value!r}")
-    return value
-
-
-def _source(where: str, raw: Any, documents: Mapping[str, Document]) -> Citation:
-    _check_keys(where, raw, _SOURCE_REQUIRED | _SOURCE_OPTIONAL, _SOURCE_REQUIRED)
-    doc_key = _string(f"{where}.doc", raw["doc"])
-    if doc_key not in documents:
-        raise _fail(f"{where}.doc", f"documents.toml にない文書 {doc_key!r}")
-    page = raw.get("page")
-    if page is not None:
-        page = _int(f"{where}.page", page)
-    confidence = raw.get("confidence")
-    if confidence is not None and confidence not in _CONFIDENCE:
-        raise _fail(f"{where}.confidence", f"{sorted(_CONFIDENCE)} のいずれか：{confidence!r}")
-    return Citation(
-        document=documents[doc_key],
-        section=_string(f"{where}.section", raw["section"]),
-        quote=_string(f"{where}.quote", raw["quote"]),
-        page=page,
-        confidence=confidence,
-        checked_against=raw.get("checked_against"),
-        note=raw.get("note"),
-    )
-
-
 def _tiers(where: str, raw: Any) -> tuple[Tier, ...]:
     if not isinstance(raw, list) or not raw:
-        raise _fail(where, "区分の配列が必要です")
+        raise fail(where, "区分の配列が必要です")
     tiers: list[Tier] = []
     upper: Fraction | None = None
     for index, item in enumerate(raw):
         here = f"{where}[{index}]"
-        _check_keys(here, item, {"label", "lower"}, {"label", "lower"})
-        lower = _fraction(f"{here}.lower", item["lower"])
+        check_keys(here, item, {"key", "label", "lower"}, {"key", "label", "lower"})
+        lower = as_fraction(f"{here}.lower", item["lower"])
         if upper is not None and lower >= upper:
-            raise _fail(here, "区分の下限は上から順に小さくならなければなりません")
+            raise fail(here, "区分の下限は上から順に小さくならなければなりません")
         if lower > 1:
-            raise _fail(here, "就労定着率の下限は 1 以下です")
-        tiers.append(Tier(rank=index + 1, label=_string(f"{here}.label", item["label"]), lower=lower, upper=upper))
+            raise fail(here, "就労定着率の下限は 1 以下です")
+        key = as_key(f"{here}.key", item["key"])
+        if any(tier.key == key for tier in tiers):
+            raise fail(f"{here}.key", f"同じ区分キー {key!r} が二つあります")
+        tiers.append(Tier(rank=index + 1, label=as_string(f"{here}.label", item["label"]), lower=lower, upper=upper, key=key))
         upper = lower
     if tiers[-1].lower != 0:
-        raise _fail(where, "最下位の区分の下限は 0 でなければなりません（すべての率がどこかの区分に入るように）")
+        raise fail(where, "最下位の区分の下限は 0 でなければなりません（すべての率がどこかの区分に入るように）")
     return tuple(tiers)
 
 
@@ -276,37 +222,37 @@ def _fee_schedule(where: str, raw: Mapping[str, Any]) -> FeeSchedule:
     scales: list[Scale] = []
     raw_scales = raw["scales"]
     if not isinstance(raw_scales, list) or not raw_scales:
-        raise _fail(f"{where}.scales", "規模の配列が必要です")
+        raise fail(f"{where}.scales", "規模の配列が必要です")
     previous: Fraction | None = None
     for index, item in enumerate(raw_scales):
         here = f"{where}.scales[{index}]"
-        _check_keys(here, item, {"key", "label", "max_users"}, {"key", "label"})
-        max_users = _fraction(f"{here}.max_users", item["max_users"]) if "max_users" in item else None
+        check_keys(here, item, {"key", "label", "max_users"}, {"key", "label"})
+        max_users = as_fraction(f"{here}.max_users", item["max_users"]) if "max_users" in item else None
         if previous is not None and (max_users is not None and max_users <= previous):
-            raise _fail(here, "規模の上限は小さい順に並べます")
+            raise fail(here, "規模の上限は小さい順に並べます")
         if index < len(raw_scales) - 1 and max_users is None:
-            raise _fail(here, "上限のない規模は最後に置きます")
+            raise fail(here, "上限のない規模は最後に置きます")
         previous = max_users
-        scales.append(Scale(_string(f"{here}.key", item["key"]), _string(f"{here}.label", item["label"]), max_users))
+        scales.append(Scale(as_string(f"{here}.key", item["key"]), as_string(f"{here}.label", item["label"]), max_users))
     scale_keys = {scale.key for scale in scales}
     rows: list[tuple[str, Mapping[str, int]]] = []
     raw_rows = raw["rows"]
     if not isinstance(raw_rows, list) or not raw_rows:
-        raise _fail(f"{where}.rows", "区分ごとの行の配列が必要です")
+        raise fail(f"{where}.rows", "区分ごとの行の配列が必要です")
     for index, item in enumerate(raw_rows):
         here = f"{where}.rows[{index}]"
-        _check_keys(here, item, {"tier", "units"}, {"tier", "units"})
+        check_keys(here, item, {"tier", "units"}, {"tier", "units"})
         units = item["units"]
         if not isinstance(units, dict):
-            raise _fail(f"{here}.units", "規模キー = 単位数 の表が必要です")
+            raise fail(f"{here}.units", "規模キー = 単位数 の表が必要です")
         unknown = sorted(set(units) - scale_keys)
         if unknown:
-            raise _fail(f"{here}.units", f"scales にない規模 {unknown}")
-        rows.append((_string(f"{here}.tier", item["tier"]), {k: _int(f"{here}.units.{k}", v) for k, v in units.items()}))
+            raise fail(f"{here}.units", f"scales にない規模 {unknown}")
+        rows.append((as_key(f"{here}.tier", item["tier"]), {k: as_int(f"{here}.units.{k}", v) for k, v in units.items()}))
     return FeeSchedule(
-        name=_string(f"{where}.name", raw["name"]),
-        missing_label=_string(f"{where}.missing_label", raw["missing_label"]),
-        missing_note=_string(f"{where}.missing_note", raw["missing_note"]),
+        name=as_string(f"{where}.name", raw["name"]),
+        missing_label=as_string(f"{where}.missing_label", raw["missing_label"]),
+        missing_note=as_string(f"{where}.missing_note", raw["missing_note"]),
         scales=tuple(scales),
         rows=tuple(rows),
     )
@@ -314,18 +260,18 @@ def _fee_schedule(where: str, raw: Mapping[str, Any]) -> FeeSchedule:
 
 def _value(where: str, kind: str, raw: Mapping[str, Any]) -> Any:
     if kind == "int":
-        return _int(f"{where}.value", raw["value"])
+        return as_int(f"{where}.value", raw["value"])
     if kind == "fraction":
-        return _fraction(f"{where}.value", raw["value"])
+        return as_fraction(f"{where}.value", raw["value"])
     if kind == "date":
-        return _date(f"{where}.value", raw["value"])
+        return as_date(f"{where}.value", raw["value"])
     if kind == "text":
-        return _string(f"{where}.value", raw["value"])
+        return as_string(f"{where}.value", raw["value"])
     if kind == "names":
         names = raw["value"]
         if not isinstance(names, list) or not names:
-            raise _fail(f"{where}.value", "名称の配列が必要です")
-        return tuple(_string(f"{where}.value[{i}]", name) for i, name in enumerate(names))
+            raise fail(f"{where}.value", "名称の配列が必要です")
+        return tuple(as_string(f"{where}.value[{i}]", name) for i, name in enumerate(names))
     if kind == "tiers":
         return _tiers(f"{where}.tiers", raw["tiers"])
     return _fee_schedule(where, raw)
@@ -335,9 +281,9 @@ def _documents(raw: Mapping[str, Any]) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for key, item in raw.items():
         where = f"documents.toml [{key}]"
-        _check_keys(where, item, _DOC_KEYS, {"title", "short"})
-        date = _date(f"{where}.date", item["date"]) if "date" in item else None
-        documents[key] = Document(key, _string(where, item["title"]), _string(where, item["short"]), item.get("url"), date)
+        check_keys(where, item, _DOC_KEYS, {"title", "short"})
+        date = as_date(f"{where}.date", item["date"]) if "date" in item else None
+        documents[key] = Document(key, as_string(where, item["title"]), as_string(where, item["short"]), item.get("url"), date)
     return documents
 
 
@@ -345,53 +291,34 @@ def _parameters(file_stem: str, raw: Mapping[str, Any], documents: Mapping[str, 
     result: dict[str, Parameter] = {}
     for key, item in raw.items():
         name = f"{file_stem}.{key}"
-        _check_keys(name, item, _PARAM_KEYS, _PARAM_REQUIRED)
+        check_keys(name, item, _PARAM_KEYS, _PARAM_REQUIRED)
         kind = item["kind"]
         if kind not in KINDS:
-            raise _fail(f"{name}.kind", f"{list(KINDS)} のいずれか：{kind!r}")
+            raise fail(f"{name}.kind", f"{list(KINDS)} のいずれか：{kind!r}")
         raw_values = item["values"]
-        inherited = _source(f"{name}.source", item["source"], documents) if "source" in item else None
+        inherited = parse_source(f"{name}.source", item["source"], documents) if "source" in item else None
         values = parse_values(name, kind, raw_values, documents, inherited)
-        result[name] = Parameter(name, _string(f"{name}.description", item["description"]), kind,
-                                 _string(f"{name}.unit", item["unit"]), values)
+        result[name] = Parameter(name, as_string(f"{name}.description", item["description"]), kind,
+                                 as_string(f"{name}.unit", item["unit"]), values)
     return result
-
-
-def value_source(where: str, raw_value: Mapping[str, Any], documents: Mapping[str, Document],
-                 inherited: Citation | None) -> Citation:
-    """値の出典：値に書いたもの、なければ親（パラメータ・登録簿の項目）から引き継いだもの。どちらもなければエラー。"""
-    if "source" in raw_value:
-        return _source(f"{where}.source", raw_value["source"], documents)
-    if inherited is not None:
-        return inherited
-    raise _fail(where, "出典（source）がありません（値かパラメータのどちらかに書きます）")
-
-
-def check_dates(name: str, dated: list[tuple[_dt.date, bool]]) -> None:
-    """since の順に並べた (since, ended)：同じ since の重複と、最初の値の廃止を拒否する。"""
-    for (first, _), (second, _) in itertools.pairwise(dated):
-        if first == second:
-            raise _fail(f"{name}.values", f"同じ since {first.isoformat()} の値が二つあります")
-    if dated and dated[0][1]:
-        raise _fail(f"{name}.values", "最初の値を廃止（ended）にはできません")
 
 
 def parse_values(name: str, kind: str, raw_values: Any, documents: Mapping[str, Document],
                  inherited: Citation | None) -> tuple[ParameterValue, ...]:
     """日付つきの値の配列を読む。source のない値はパラメータの source を引き継ぐ。ended = true は「この日から廃止」。"""
     if not isinstance(raw_values, list) or not raw_values:
-        raise _fail(f"{name}.values", "少なくとも一つの値が必要です")
+        raise fail(f"{name}.values", "少なくとも一つの値が必要です")
     parsed: list[tuple[_dt.date, Any, Citation, bool]] = []
     for index, raw_value in enumerate(raw_values):
         where = f"{name}.values[{index}]"
         allowed = set(_VALUE_KEYS[kind])
         ended = isinstance(raw_value, dict) and raw_value.get("ended") is True
         if ended:
-            _check_keys(where, raw_value, {"since", "ended", "source"}, {"since", "ended"})
+            check_keys(where, raw_value, {"since", "ended", "source"}, {"since", "ended"})
         else:
             required = allowed - {"source"}
-            _check_keys(where, raw_value, allowed, required)
-        since = _date(f"{where}.since", raw_value["since"])
+            check_keys(where, raw_value, allowed, required)
+        since = as_date(f"{where}.since", raw_value["since"])
         source = value_source(where, raw_value, documents, inherited)
         parsed.append((since, None if ended else _value(where, kind, raw_value), source, ended))
     parsed.sort(key=lambda entry: entry[0])
@@ -402,24 +329,36 @@ def parse_values(name: str, kind: str, raw_values: Any, documents: Mapping[str, 
     )
 
 
-def _cross_check(parameters: Mapping[str, Parameter]) -> None:
-    """報酬表の区分名は、同じ日に効力を持つ区分表（retention.tiers）と一致しなければならない。"""
+def _cross_check(parameters: dict[str, Parameter]) -> None:
+    """報酬表の行の区分キーは、同じ日に効力を持つ区分表（retention.tiers）の区分キーと一致しなければならない。
+
+    区分と報酬表はキーで結びつく（表示名では結ばない）。一致を確かめたあと、報酬表に区分の表示名を入れる（表示のため）。
+    """
     schedule = parameters.get("fees.base_fee")
     tiers = parameters.get("retention.tiers")
     if schedule is None or tiers is None:
         return
     # 報酬表が変わる日と区分表が変わる日の両方で、その日に効力を持つ二つを突き合わせる
+    labels_by_since: dict[_dt.date, dict[str, str]] = {}
     for since in sorted({item.since for item in schedule.values} | {item.since for item in tiers.values}):
         if since < max(schedule.values[0].since, tiers.values[0].since):
             continue
         if not (schedule.covers(since) and tiers.covers(since)):
             continue
-        labels = [tier.label for tier in tiers.at(since).value]
-        rows = [label for label, _ in schedule.at(since).value.rows]
-        if labels != rows:
+        tier_keys = [tier.key for tier in tiers.at(since).value]
+        found = schedule.at(since)
+        rows = [key for key, _ in found.value.rows]
+        if tier_keys != rows:
             raise ParameterError(
-                f"fees.base_fee（{since.isoformat()} に効力を持つもの）の区分 {rows} が retention.tiers の区分 {labels} と一致しません"
+                f"fees.base_fee（{since.isoformat()} に効力を持つもの）の区分 {rows} が retention.tiers の区分 {tier_keys} と一致しません"
             )
+        labels_by_since.setdefault(found.since, {}).update({tier.key: tier.label for tier in tiers.at(since).value})
+    values = tuple(
+        dataclasses.replace(value, value=dataclasses.replace(value.value, labels=labels_by_since.get(value.since, {})))
+        if not value.ended else value
+        for value in schedule.values
+    )
+    parameters["fees.base_fee"] = dataclasses.replace(schedule, values=values)
 
 
 def load_parameters(directory: Traversable | Path | None = None) -> ParameterSet:
@@ -440,11 +379,12 @@ def load_parameters(directory: Traversable | Path | None = None) -> ParameterSet
     for stem, raw in raw_files.items():
         parameters.update(_parameters(stem, raw, documents))
     _cross_check(parameters)
-    items: Any = None
-    if raw_items is not None:
-        from .items import parse_items  # 登録簿はパラメータの読み方を使う（循環を避けて関数の中で）
-
-        items = parse_items(raw_items, documents)
+    items = parse_items(raw_items, documents) if raw_items is not None else None
+    if items is not None and "fees.billing_condition" in parameters:
+        for value in parameters["fees.billing_condition"].values:
+            if not value.ended and value.value not in items.billing:
+                raise ParameterError(f"fees.billing_condition（{value.since.isoformat()}）の値 {value.value!r} は "
+                                     f"claim_items.toml の [billing] にありません（{sorted(items.billing)}）")
     return ParameterSet(parameters, documents, items)
 
 
@@ -456,3 +396,8 @@ def default_parameters() -> ParameterSet:
     """
     override = os.environ.get("TEICHAKU_DATA")
     return load_parameters(Path(override) if override else None)
+
+
+def registry(parameters: ParameterSet | None = None) -> Registry:
+    """パラメータ集合（既定は同梱のもの）の加算・減算の登録簿（teichaku.rules.items、data/claim_items.toml）。"""
+    return (parameters or default_parameters()).items

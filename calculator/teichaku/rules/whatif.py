@@ -13,10 +13,10 @@ from fractions import Fraction
 from typing import Any
 
 from .citations import Citation
-from .dates import Month, japanese_date
-from .items import registry
+from .dates import Month, date_text, months_text
+from .items import REQUIREMENT_UNMET
 from .numbers import decimal_text, percent_text
-from .params import FeeSchedule, ParameterSet, Tier, default_parameters
+from .params import FeeSchedule, ParameterSet, Tier, default_parameters, registry
 from .retention import RetentionResult, tier_for
 from .staffing import StaffingResult, staffing
 
@@ -35,7 +35,7 @@ def _units_text(result: RetentionResult, tier: Tier, params: ParameterSet) -> st
     if result.fee.scale is None:
         return ""
     schedule: FeeSchedule = params.at("fees.base_fee", result.explanation.on).value
-    units = schedule.units(tier.label, result.fee.scale.key)
+    units = schedule.units(tier, result.fee.scale.key)
     return f"（{result.schedule}の表で{units:,}単位）" if units is not None else ""
 
 
@@ -108,30 +108,37 @@ def eligibility_changes(data: dict[str, Any], parameters: ParameterSet | None = 
     latest_end = _dt.date.fromisoformat(data["latest_end"])
     start = _dt.date.fromisoformat(data["start"]) if data.get("start") else earliest
     params = parameters or default_parameters()
-    source = params.at("periods.late_start_limit_months", _dt.date.fromisoformat(data["employed"])
-                       if data["employed"] >= "2018-04-01" else _dt.date(2018, 4, 1)).source
-    out = [WhatIf(f"利用を始められる最後の日は{japanese_date(latest_end)}（就職日から3年6月の期間の末日。支給決定できる最後の日）"
-                  "です。遅く始めるほど、利用できる期間はその分短くなります。", [source])]
+    # 就職日の値を読む（創設前の就職日は、制度の最初の値）
+    found = params.at_or_first("periods.late_start_limit_months", _dt.date.fromisoformat(data["employed"]))
+    limit = months_text(found.value)
+    out = [WhatIf(f"利用を始められる最後の日は{date_text(latest_end)}（就職日から{limit}の期間の末日。支給決定できる最後の日）"
+                  "です。遅く始めるほど、利用できる期間はその分短くなります。", [found.source])]
     if start > earliest:
         lost = (Month.of(start).year - Month.of(earliest).year) * 12 + Month.of(start).month - Month.of(earliest).month
-        out.append(WhatIf(f"最も早い利用開始日（{japanese_date(earliest)}）より遅く始めたため、利用できる期間は約{lost}か月短くなります"
-                          "（期間の終わりは就職日から3年6月のまま）。", [source]))
+        out.append(WhatIf(f"最も早い利用開始日（{date_text(earliest)}）より遅く始めたため、利用できる期間は約{lost}か月短くなります"
+                          f"（期間の終わりは就職日から{limit}のまま）。", [found.source]))
     return out
 
 
 def claim_changes(data: dict[str, Any], on: _dt.date, parameters: ParameterSet | None = None) -> list[WhatIf]:
-    """請求：算定しなかった加算のうち、要件の事実が一つ足りないものを、その事実と単位数で示す。"""
+    """請求：算定しなかった加算のうち、要件の事実（flag）を満たさなかったもの（理由の符号 requirement_unmet）を、その事実と
+    単位数で示す。加算は登録簿のキーで選ぶ（表示名・理由の文では選ばない）。"""
     reg = registry(parameters)
     out: list[WhatIf] = []
     for refusal in data.get("rejected", []):
-        item = reg.lookup(refusal["name"])
-        if item is None or item.is_reduction:
+        if refusal.get("code") != REQUIREMENT_UNMET:
+            continue
+        try:
+            item = reg.get(refusal.get("key", ""))
+        except KeyError:
+            continue
+        if item.is_reduction:
             continue
         value = item.at(on)
         if value is None or value.units is None:
             continue
-        facts = [reg.facts[key] for key in item.facts if reg.facts[key].kind == "flag" and key != "initial_claimed_before"]
-        if facts and ("要件" in refusal["reason"] or "限ります" in refusal["reason"]):
+        facts = [reg.facts[key] for key in item.requirement_facts if reg.facts[key].kind == "flag"]
+        if facts:
             labels = "・".join(f"「{f.label}」" for f in facts) or "要件"
             out.append(WhatIf(f"{labels}に当たれば、{item.name_on(on)} +{value.units:,}単位（{item.requirement}）。", [value.source]))
     return out

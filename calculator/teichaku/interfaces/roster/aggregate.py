@@ -1,7 +1,16 @@
 """事実 → 結果：事業所の規則（teichaku.rules.office）を呼び、利用者ごとの利用期間（teichaku.rules.eligibility）と月ごとの請求
 （teichaku.rules.fees.claim、この中では `_claim` の一か所だけ）を求める。
 
-パラメータは年度末日 fye（規則が判断する日）の値を読む。
+パラメータは年度末日 fye（規則が判断する日）の値を読む。月ごとの請求はその月のパラメータと登録簿による：
+
+- 請求する加算・減算は登録簿から選ぶ（名で選ばない）：その月にある項目のうち、要件の事実（flag）がすべて名簿の「○」の
+  列（[facts] の column）で真のもの。回数・人数の事実が要る項目（１回につきの加算、就労定着実績体制加算）は、名簿に
+  その事実がないので請求しない。要件の事実のない項目（企業連携等調整特別加算）は毎月試し、その項目自身の条件
+  （requirement_unmet）で算定しない月は「算定しない」に載せない（名簿が請求したのではないため）。
+- 「１回限り」（once）の加算は、算定した月の後は claimed_fact を真にする（名簿の中の記録）。
+- 基本報酬の要件はその月の fees.billing_condition の事実（対面／支援レポート）で、支援の記録の表のその種類（record）の
+  行がその月にあれば満たす。ファイルにその種類の行が一つもなければ（「種類」の列のない以前のファイルの令和3年4月からの
+  月など）、要件を満たしたものとして計算し、注意（warnings）でそう言う。
 """
 
 from __future__ import annotations
@@ -13,16 +22,17 @@ from functools import lru_cache
 from typing import Any
 
 from ...rules import office
-from ...rules.dates import Month, fiscal_year_end, japanese_date, parse_date, period_end
+from ...rules.dates import Month, date_text, fiscal_year_end, months_text, parse_date
 from ...rules.eligibility import decision_periods, usable_window
 from ...rules.errors import InputError
 from ...rules.fees import ClaimFacts, claim
-from ...rules.items import registry
+from ...rules.items import NO_CHECK, REQUIREMENT_UNMET, BillingCondition, ClaimItem, Registry
 from ...rules.numbers import parse_decimal
-from ...rules.params import ParameterSet, default_parameters
+from ...rules.params import ParameterSet, default_parameters, registry
 from ...rules.retention import retention_rate
 from ...rules.staffing import staffing
 from .model import (
+    CONTACT_KIND_DEFAULT,
     SUPPORT_STAFF,
     ClaimsBasis,
     MonthClaim,
@@ -51,7 +61,7 @@ def _fiscal_year_end(text: str | _dt.date | None, today: _dt.date | None) -> _dt
     assert text is not None
     day = parse_date(text, "fiscal_year_end")
     if (day.month, day.day) != (3, 31):
-        raise InputError("fiscal_year_end", f"{japanese_date(day)}は年度末日（3月31日）ではありません。")
+        raise InputError("fiscal_year_end", f"{date_text(day)}は年度末日（3月31日）ではありません。")
     if day < _FIRST_FISCAL_YEAR_END:
         raise InputError("fiscal_year_end", "就労定着支援は平成30年4月に始まったため、2019年3月31日以降の年度末日を指定してください。")
     if day > _LAST_FISCAL_YEAR_END:
@@ -85,14 +95,16 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
         basis = ClaimsBasis(len(before.users), len(before.retained), len(before.excluded), prior_average, previous_end)
 
     cache: dict[tuple[Any, ...], MonthClaim] = {}  # この名簿の中で、条件が同じ月の請求は一度だけ計算する
-    user_out = tuple(_user_result(u, months, basis, contacts, fye, params, cache) for u in users)
+    warnings: list[str] = []
+    billing = _billing_by_month(months, facts.records, contacts is not None, params, warnings)
+    face = facts.records.get(CONTACT_KIND_DEFAULT, {})
+    user_out = tuple(_user_result(u, months, basis, billing, face, fye, params, cache) for u in users)
 
     rejected = tuple(sorted(facts.rejected, key=lambda r: (r.sheet, r.row)))
     rows = RowCounts(len(users), len({(r.sheet, r.row) for r in rejected} & facts.roster_rows), facts.contact_rows,
                      len(facts.staff))
     tables = tuple(TableInfo(t.sheet, t.kind, t.header_row, len(t.rows), tuple(t.skipped)) for t in reading.tables) \
         + tuple(TableInfo(sheet, None, None, 0) for sheet in reading.ignored_sheets)
-    warnings: list[str] = []
     overdue = [u.id for u, out in zip(users, user_out, strict=True) if u.end is None and out.latest_end < fye]
     if overdue:
         shown = "、".join(overdue[:5]) + (f" ほか{len(overdue) - 5}人" if len(overdue) > 5 else "")
@@ -151,13 +163,54 @@ def _track_record(users: Sequence[UserFacts], fye: _dt.date, params: ParameterSe
     found = office.track_record(users, fye, params)
     if found.ratio is None:
         return TrackRecordResult(0, 0, None, None, "過去6年間に利用を終了した者がいないため、割合を算出できません。")
-    note = None if found.reaches_back else (f"名簿の最も早い利用開始日が{japanese_date(found.first)}より後のため、"
+    note = None if found.reaches_back else (f"名簿の最も早い利用開始日が{date_text(found.first)}より後のため、"
                                             "過去6年間の全体を含んでいない可能性があります（参考値）。")
     return TrackRecordResult(found.ended, found.retained, found.ratio, found.meets, note)
 
 
+# 月 → (その月の基本報酬の要件、利用者ID → 記録のある月、記録の種類がファイルにないか)。支援の記録の表がなければ None
+Billing = dict[Month, tuple[BillingCondition, dict[str, set[int]], bool]] | None
+
+
+def _billing_by_month(months: Sequence[Month], records: dict[str, dict[str, set[int]]], has_table: bool,
+                      params: ParameterSet, warnings: list[str]) -> Billing:
+    """各月の基本報酬の要件（fees.billing_condition、その月の初日の値）と、それを満たす記録（支援の記録の表の種類 record）。"""
+    if not has_table:
+        return None
+    reg = registry(params)
+    out: dict[Month, tuple[BillingCondition, dict[str, set[int]], bool]] = {}
+    unrecorded: dict[str, list[Month]] = {}
+    for month in months:
+        condition = reg.billing[params.value("fees.billing_condition", month.first_day)]
+        found = records.get(condition.record or "")
+        out[month] = (condition, found or {}, found is None)
+        if found is None:
+            unrecorded.setdefault(condition.key, []).append(month)
+    for key, missing in unrecorded.items():
+        condition = reg.billing[key]
+        warnings.append(f"支援の記録の表に種類「{condition.record}」の行がないため、{missing[0].japanese()}〜"
+                        f"{missing[-1].japanese()}の月は基本報酬の要件（{condition.label}）を満たしたものとして請求を"
+                        f"計算しています。対面支援の表に「種類」の列を足し、{condition.record}の行を入れると、その月ごとに判定します。")
+    return out
+
+
+def _requested(reg: Registry, on: _dt.date, flags: dict[str, bool]) -> tuple[ClaimItem, ...]:
+    """名簿の事実が示す加算・減算：その月にあり、要件の事実（flag）がすべて真で、名簿にない事実（回数・人数・日付）を
+    要しないもの。"""
+    out = []
+    for item in reg.on(on):
+        needed = item.requirement_facts
+        if any(reg.facts[key].kind != "flag" for key in needed) or item.count_fact or item.months_fact:
+            continue
+        if not needed and item.check == NO_CHECK:
+            continue  # 要件のない項目（処遇改善加算など）は claim が自分で示す（合計に含まないもの）
+        if all(flags.get(key) for key in needed):
+            out.append(item)
+    return tuple(out)
+
+
 def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | None,
-                 contacts: dict[str, set[int]] | None, fye: _dt.date, params: ParameterSet,
+                 billing: Billing, face_records: dict[str, set[int]], fye: _dt.date, params: ParameterSet,
                  cache: dict[tuple[Any, ...], MonthClaim]) -> UserResult:
     # check_eligibility と同じ日付の計算（usable_window）。利用者が多いので根拠の文章は作らない。
     window = usable_window(user.employed, None, params)
@@ -166,43 +219,42 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
         warnings.append(f"前サービス「{user.prior_service}」は対象外です。就労定着支援の対象は生活介護、自立訓練、就労移行支援、"
                         "就労継続支援を利用して一般就労した者に限られます（施行規則第6条の10の2）。")
     if user.start < window.earliest:
-        warnings.append(f"利用開始日{japanese_date(user.start)}は、最も早い利用開始日{japanese_date(window.earliest)}より前です"
+        warnings.append(f"利用開始日{date_text(user.start)}は、最も早い利用開始日{date_text(window.earliest)}より前です"
                         "（就職後7月目より前）。")
     elif user.start > window.latest_end:
-        warnings.append(f"利用開始日{japanese_date(user.start)}は、支給決定できる最後の日{japanese_date(window.latest_end)}より後です。")
+        warnings.append(f"利用開始日{date_text(user.start)}は、支給決定できる最後の日{date_text(window.latest_end)}より後です。")
     if user.end is not None and user.end > window.latest_end:
-        warnings.append(f"利用終了日{japanese_date(user.end)}が、支給決定できる最後の日{japanese_date(window.latest_end)}"
+        warnings.append(f"利用終了日{date_text(user.end)}が、支給決定できる最後の日{date_text(window.latest_end)}"
                         "（就職日から3年6月）を過ぎています。")
     if user.end is None and window.latest_end < fye:
-        warnings.append(f"利用終了日が空欄（利用中）ですが、支給決定できる最後の日{japanese_date(window.latest_end)}を"
-                        f"年度末日{japanese_date(fye)}までに過ぎています。利用を終了した日を入れてください。")
+        warnings.append(f"利用終了日が空欄（利用中）ですが、支給決定できる最後の日{date_text(window.latest_end)}を"
+                        f"年度末日{date_text(fye)}までに過ぎています。利用を終了した日を入れてください。")
     if user.left is not None and user.reemployed is not None:
-        warnings += _job_change_notes(user)
+        warnings += _job_change_notes(user, params)
     in_window = window.earliest <= user.start <= window.latest_end
     periods = tuple(decision_periods(user.start, window.latest_end, params.value("periods.decision_period_months", fye))) \
         if in_window else ()
     claims: list[MonthClaim] = []
     total: int | None = None
-    if contacts is not None and basis is not None:
+    if billing is not None and basis is not None:
         total = 0
-        seen = contacts.get(user.id, ())
-        initial_done = False
-        first_year_end = period_end(user.start, params.value("fees.company_coordination_months", fye))
+        reg = registry(params)
+        claimed: frozenset[str] = frozenset()  # 算定した「1回限り」の加算のキー
+        flags = {key: bool(value) for key, value in user.facts.items()}
         end = user.end
-        # 請求する加算：初期加算（他事業所からの受入れ）、企業連携等調整特別加算（支援開始1年以内の月）、特別地域加算
-        initial = ("初期加算",) if user.from_other_office else ()
-        area = ("特別地域加算",) if user.special_area else ()
-        early, later = (*initial, "企業連携等調整特別加算", *area), (*initial, *area)
         for month, number, first, last, iso in _bounds(tuple(months)):
             if user.start > last or (end is not None and end < first):
                 continue  # 利用期間にかからない月
-            face = number in seen
-            requested = early if first <= first_year_end else later
-            key = (month, face, requested, initial_done)
+            condition, recorded, unrecorded = billing[month]
+            met = unrecorded or number in recorded.get(user.id, ())
+            face = number in face_records.get(user.id, ())
+            requested = _requested(reg, first, flags)
+            key = (month, met, face, tuple(i.key for i in requested), claimed, user.start)
             claim = cache.get(key)
             if claim is None:
-                claim = cache[key] = _claim(basis, month, iso, face, requested, initial_done, user.start, params)
-            initial_done = initial_done or claim.initial
+                claim = cache[key] = _claim(basis, month, iso, condition, met, face, requested, flags, claimed, user.start,
+                                            params)
+            claimed = claimed | frozenset(claim.claimed_once)
             claims.append(claim)
             if claim.units is None or total is None:
                 total = None
@@ -212,16 +264,17 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
                       periods, tuple(warnings), tuple(claims), total)
 
 
-def _job_change_notes(user: UserFacts) -> list[str]:
+def _job_change_notes(user: UserFacts, params: ParameterSet) -> list[str]:
     """転職を就労継続とみなさないときの説明（平成30年12月17日 Q&A）。"""
     assert user.left is not None and user.reemployed is not None
     notes = []
-    if not office.job_change_counts(user):
-        deadline = office.job_change_deadline(user.left)
-        notes.append(f"転職：再就職日{japanese_date(user.reemployed)}が、離職日の翌日から1月（{japanese_date(deadline)}まで）を"
-                     "過ぎているため、就労継続とはみなしません（平成30年12月17日 Q&A：離職から1月以内の再就職）。")
+    if not office.job_change_counts(user, params):
+        deadline = office.job_change_deadline(user.left, params)
+        gap = months_text(params.at_or_first("periods.job_change_reemployment_months", user.left).value)
+        notes.append(f"転職：再就職日{date_text(user.reemployed)}が、離職日の翌日から{gap}（{date_text(deadline)}まで）を"
+                     f"過ぎているため、就労継続とはみなしません（平成30年12月17日 Q&A：離職から{gap}以内の再就職）。")
     if user.left_again is not None:
-        notes.append(f"転職後の離職日{japanese_date(user.left_again)}：2回目の離職のため、この日で就労継続が途切れたものとして"
+        notes.append(f"転職後の離職日{date_text(user.left_again)}：2回目の離職のため、この日で就労継続が途切れたものとして"
                      "数えます（平成30年12月17日 Q&A が就労継続とみなすのは1回の転職）。")
     return notes
 
@@ -232,25 +285,28 @@ def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, int, _dt.date, _dt.
     return tuple((month, office.month_number(month), month.first_day, month.last_day, month.iso()) for month in months)
 
 
-def _claim(basis: ClaimsBasis, month: Month, iso: str, face: bool, requested: tuple[str, ...], initial_done: bool,
-           start: _dt.date, params: ParameterSet) -> MonthClaim:
+def _claim(basis: ClaimsBasis, month: Month, iso: str, condition: BillingCondition, met: bool, face: bool,
+           requested: tuple[ClaimItem, ...], flags: dict[str, bool], claimed: frozenset[str], start: _dt.date,
+           params: ParameterSet) -> MonthClaim:
     """ある利用者のある月の請求：型つきの事実（ClaimFacts）で teichaku.rules.fees.claim を呼ぶ唯一の場所。
 
-    結果を決める条件（月、対面支援の有無、請求する加算、初期加算を算定済みか）が同じなら結果も同じなので、呼び出し側
-    （_user_result）が1回の analyse の中で覚えておく（企業連携等調整特別加算は、支援開始1年以内の月にだけ requested に
-    入れてある。そのとき start は支援開始日として渡す）。
+    結果を決める条件（月、基本報酬の要件を満たしたか、請求する項目、名簿の事実、算定済みの「1回限り」、利用開始日）が
+    同じなら結果も同じなので、呼び出し側（_user_result）が1回の analyse の中で覚えておく。
     """
-    first_year = "企業連携等調整特別加算" in requested
     reg = registry(params)
-    keys = tuple(item.key for item in (reg.lookup(name) for name in requested) if item is not None)
-    facts = ClaimFacts(
+    facts: dict[str, Any] = dict(flags)
+    facts[condition.fact] = met
+    for item in requested:
+        if item.claimed_fact:
+            facts[item.claimed_fact] = item.key in claimed
+    result = claim(ClaimFacts(
         users=basis.users, retained=basis.retained, month=month, excluded=basis.excluded,
-        scale_users=parse_decimal(basis.average_text, "scale_users"), face_to_face=face,
-        support_start=start if first_year else None, requested=keys,
-        facts={"from_other_office": "初期加算" in requested, "initial_claimed_before": initial_done,
-               "special_area": "特別地域加算" in requested},
-    )
-    result = claim(facts, params)
-    additions = tuple((a.name, a.units) for a in result.additions)
-    return MonthClaim(iso, face, result.total_units, result.base_units, additions, tuple(r.name for r in result.rejected),
-                      any(name == "初期加算" for name, _ in additions))
+        scale_users=parse_decimal(basis.average_text, "scale_users"), support_start=start,
+        requested=tuple(item.key for item in requested), facts=facts,
+    ), params)
+    tried = {item.key for item in requested if not item.requirement_facts}  # 名簿の事実が示したのではなく試した項目
+    refused = [r for r in result.rejected if not (r.key in tried and r.code == REQUIREMENT_UNMET)]
+    once = tuple(a.key for a in result.additions if reg.get(a.key).counting == "once")
+    return MonthClaim(iso, face, result.total_units, result.base_units, tuple((a.name, a.units) for a in result.additions),
+                      tuple(r.name for r in refused), once, tuple(a.key for a in result.additions),
+                      tuple(r.key for r in refused), condition.key, met)

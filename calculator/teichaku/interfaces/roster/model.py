@@ -7,6 +7,7 @@ RosterResult.to_dict() の形は web.py・cli.py・tests/golden が読む契約�
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -22,12 +23,17 @@ MAX_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10  # 見出し行を探す各シート（CSV は各表）の先頭の行数（表題・空行・注記を置けるように）
 
 # 名簿の列。「転職」は再就職した日（日付）、「転職後の離職日」は転職先を離職した日（2回目の離職）。
+# 最後の2列（○の列）は加算・減算の登録簿の事実（data/claim_items.toml の [facts] の column）：どの事実の column の
+# 列も読む（加算を一つ足せば、その事実の列を名簿に足すだけで名簿の請求に届く）。ここはテンプレートの列の並び。
 ROSTER_COLUMNS = ("利用者ID", "前サービス", "就職日", "離職日", "転職", "転職後の離職日", "利用開始日", "利用終了日",
                   "他事業所からの受入れ", "特別地域")
 REQUIRED_COLUMNS = ("利用者ID", "前サービス", "就職日", "利用開始日")
 DATE_COLUMNS = ("就職日", "離職日", "転職", "転職後の離職日", "利用開始日", "利用終了日")
-FLAG_COLUMNS = ("他事業所からの受入れ", "特別地域")
+# 対面支援（支援の記録）の表。任意の列「種類」：空欄（以前のファイル）は「対面」。値は登録簿の [billing] の record
+# （「対面」「支援レポート」）。その月の基本報酬の要件（fees.billing_condition）の記録がある月に請求できる。
 CONTACT_COLUMNS = ("利用者ID", "日付")
+CONTACT_KIND_COLUMN = "種類"
+CONTACT_KIND_DEFAULT = "対面"
 STAFF_COLUMNS = ("職員", "職種", "週の勤務時間")
 SUPPORT_STAFF = "就労定着支援員"
 KIND_NAMES = {"roster": "名簿", "contacts": "対面支援", "staff": "職員"}
@@ -71,8 +77,7 @@ class UserFacts:
     left_again: _dt.date | None
     start: _dt.date
     end: _dt.date | None
-    from_other_office: bool
-    special_area: bool
+    facts: Mapping[str, bool]  # 登録簿の事実のキー → 値（名簿の ○ の列、[facts] の column）
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +107,11 @@ class TableInfo:
 
 @dataclass(frozen=True, slots=True)
 class MonthClaim:
-    """ある利用者のある月の請求（teichaku.rules.fees.claim の答えのうち名簿に出すもの）。"""
+    """ある利用者のある月の請求（teichaku.rules.fees.claim の答えのうち名簿に出すもの）。
+
+    additions・refused は表示名（以前からの形）、addition_keys・refused_keys は同じ順の登録簿のキー、billing_condition は
+    その月の基本報酬の要件のキー（face_to_face／support_report）、billing_met はそれを満たしたか。
+    """
 
     month: str
     contact: bool
@@ -110,11 +119,17 @@ class MonthClaim:
     base_units: int | None
     additions: tuple[tuple[str, int], ...]
     refused: tuple[str, ...]
-    initial: bool  # 初期加算を算定した
+    claimed_once: tuple[str, ...]  # この月に算定した「1回限り」の加算のキー（以後の月は算定済み）
+    addition_keys: tuple[str, ...] = ()
+    refused_keys: tuple[str, ...] = ()
+    billing_condition: str = ""
+    billing_met: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {"month": self.month, "contact": self.contact, "units": self.units, "base_units": self.base_units,
-                "additions": list(self.additions), "refused": list(self.refused)}
+                "additions": list(self.additions), "refused": list(self.refused),
+                "addition_keys": list(self.addition_keys), "refused_keys": list(self.refused_keys),
+                "billing_condition": self.billing_condition, "billing_met": self.billing_met}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,11 @@
 - 転職：離職の後に再就職した日（日付）。「○」では再就職が離職から1月以内か判定できないので読み込まない
   （平成30年12月17日 Q&A：利用期間中の1回の転職で、離職から1月以内の再就職なら就労継続とみなす。teichaku.rules.office）。
 - 転職後の離職日：転職先を離職した日（2回目の離職。2回目の転職は就労継続とみなさない）。
+- 「○」の列（他事業所からの受入れ、特別地域など）：加算・減算の登録簿の事実（data/claim_items.toml の [facts] の
+  column）。列がなければ「いいえ」。
+- 対面支援の表（支援の記録）：利用者ID、日付、任意の「種類」。種類は登録簿の基本報酬の要件の record（「対面」
+  「支援レポート」）で、空欄や列のないファイルは「対面」。令和3年3月までの月は対面による支援の行が、令和3年4月からの
+  月は支援レポートの行が、その月の基本報酬の要件の記録になる（どの要件がいつかは fees.billing_condition）。
 - 日付は 1900年〜2100年（このツールが扱う範囲。期間の計算が暦の範囲を超えないため）。
 """
 
@@ -25,7 +30,7 @@ from ...rules.errors import InputError
 from ...rules.numbers import parse_decimal
 from ...rules.params import ParameterSet
 from ...rules.services import parse_service
-from .model import DATE_COLUMNS, FLAG_COLUMNS, REQUIRED_COLUMNS, Rejection, StaffRow, UserFacts
+from .model import CONTACT_KIND_COLUMN, CONTACT_KIND_DEFAULT, DATE_COLUMNS, REQUIRED_COLUMNS, Rejection, StaffRow, UserFacts
 from .read import Table, cell_text
 
 _TRUE = {"○", "〇", "◯", "はい", "有", "あり", "1", "true", "yes", "y", "✓", "レ"}
@@ -36,11 +41,12 @@ _EARLIEST, _LATEST = _dt.date(1900, 1, 1), _dt.date(2100, 12, 31)
 
 @dataclass
 class Facts:
-    """名簿ファイルから確かめた事実。contacts（利用者ID → 対面支援のあった月の office.month_number）は、対面支援の表が
-    なければ None。"""
+    """名簿ファイルから確かめた事実。contacts（利用者ID → 支援の記録のあった月の office.month_number）は、対面支援の表が
+    なければ None。records は種類（「対面」「支援レポート」）→ 利用者ID → 月。"""
 
     users: list[UserFacts] = field(default_factory=list)
     contacts: dict[str, set[int]] | None = None
+    records: dict[str, dict[str, set[int]]] = field(default_factory=dict)
     contact_rows: int = 0
     staff: list[StaffRow] = field(default_factory=list)
     has_staff_table: bool = False
@@ -112,8 +118,12 @@ def _getter(table: Table) -> Callable[[list[Any], str], str]:
     return cell
 
 
-def read_users(table: Table, facts: Facts, qualifying: Sequence[str], seen: dict[str, tuple[str, int]]) -> None:
-    """名簿の表の行 → UserFacts（facts.users）か Rejection（facts.rejected）。seen は表をまたいだ利用者IDの重複の確認用。"""
+def read_users(table: Table, facts: Facts, qualifying: Sequence[str], seen: dict[str, tuple[str, int]],
+               flag_columns: Sequence[tuple[str, str]] = ()) -> None:
+    """名簿の表の行 → UserFacts（facts.users）か Rejection（facts.rejected）。seen は表をまたいだ利用者IDの重複の確認用。
+
+    flag_columns は（列名、登録簿の事実のキー）：その列の「○」を事実にする。
+    """
     cell = _getter(table)
     sheet = table.sheet
     rejected = facts.rejected
@@ -151,27 +161,31 @@ def read_users(table: Table, facts: Facts, qualifying: Sequence[str], seen: dict
         if problem:
             rejected.append(Rejection(sheet, number, *problem))
             continue
-        flags: list[bool] = []
-        for column in FLAG_COLUMNS:
+        flags: dict[str, bool] = {}
+        for column, key in flag_columns:
             text = cell(values, column)
             value = _flag(text)
             if value is None:
                 rejected.append(Rejection(sheet, number, column,
                                           f"「{text}」を読めません。該当する場合は「○」、しない場合は空欄にしてください。"))
                 break
-            flags.append(value)
-        if len(flags) < len(FLAG_COLUMNS):
+            flags[key] = value
+        if len(flags) < len(flag_columns):
             continue
         seen[user_id] = (sheet, number)
         employed, start = dates["就職日"], dates["利用開始日"]
         assert employed is not None and start is not None
         facts.users.append(UserFacts(user_id, number, service.name, service.category in qualifying, employed, dates["離職日"],
-                                     dates["転職"], dates["転職後の離職日"], start, dates["利用終了日"], flags[0], flags[1]))
+                                     dates["転職"], dates["転職後の離職日"], start, dates["利用終了日"], flags))
 
 
-def read_contacts(table: Table, facts: Facts, known: set[str]) -> None:
-    """対面支援の表の行 → 利用者ごとの対面支援のあった月（facts.contacts）か Rejection。"""
+def read_contacts(table: Table, facts: Facts, known: set[str], kinds: Sequence[str] = (CONTACT_KIND_DEFAULT,)) -> None:
+    """対面支援の表の行 → 利用者ごとの記録のあった月（facts.contacts、種類ごとに facts.records）か Rejection。
+
+    kinds は「種類」の列に書ける値（登録簿の基本報酬の要件の record）。空欄は「対面」。
+    """
     id_at, date_at = table.header.index("利用者ID"), table.header.index("日付")
+    kind_at = table.header.index(CONTACT_KIND_COLUMN) if CONTACT_KIND_COLUMN in table.header else None
     contacts = facts.contacts if facts.contacts is not None else {}
     facts.contacts = contacts
     months: dict[Any, int] = {}  # 同じ日付のセルは一度だけ読む（月の通し番号 office.month_number）
@@ -184,6 +198,14 @@ def read_contacts(table: Table, facts: Facts, known: set[str]) -> None:
             message = f"名簿にない利用者ID「{user_id}」です。" if user_id else "利用者IDがありません。"
             rejected.append(Rejection(table.sheet, number, "利用者ID", message))
             continue
+        kind = CONTACT_KIND_DEFAULT
+        if kind_at is not None and kind_at < len(values):
+            kind = unicodedata.normalize("NFKC", cell_text(values[kind_at])).strip() or CONTACT_KIND_DEFAULT
+            if kind not in kinds:
+                rejected.append(Rejection(table.sheet, number, CONTACT_KIND_COLUMN,
+                                          f"「{kind}」は種類として読めません。{'、'.join(f'「{k}」' for k in kinds)}のいずれか"
+                                          f"（空欄は「{CONTACT_KIND_DEFAULT}」）にしてください。"))
+                continue
         raw = values[date_at] if date_at < len(values) else ""
         month = months.get(raw)
         if month is None:
@@ -198,6 +220,7 @@ def read_contacts(table: Table, facts: Facts, known: set[str]) -> None:
             contacts[user_id] = {month}
         else:
             found.add(month)
+        facts.records.setdefault(kind, {}).setdefault(user_id, set()).add(month)
         count += 1
     facts.contact_rows += count
 
@@ -222,15 +245,18 @@ def validate(tables: Sequence[Table], params: ParameterSet, on: _dt.date) -> Fac
     前サービスの対象（施行規則第6条の10の2）は on（年度末日）のパラメータで判定する。
     """
     qualifying = params.value("periods.prior_services", on)
+    reg = params.items
+    flag_columns = tuple((fact.column, key) for key, fact in reg.facts.items() if fact.column)
+    kinds = tuple(dict.fromkeys([CONTACT_KIND_DEFAULT, *(c.record for c in reg.billing.values() if c.record)]))
     facts = Facts()
     seen: dict[str, tuple[str, int]] = {}
     for table in tables:
         if table.kind == "roster":
-            read_users(table, facts, qualifying, seen)
+            read_users(table, facts, qualifying, seen, flag_columns)
     known = {user.id for user in facts.users}
     for table in tables:
         if table.kind == "contacts":
-            read_contacts(table, facts, known)
+            read_contacts(table, facts, known, kinds)
         elif table.kind == "staff":
             read_staff(table, facts)
     return facts
