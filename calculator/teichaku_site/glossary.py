@@ -2,19 +2,31 @@
 
 用語は長いものから先に探し、長い用語の一部は短い用語にしない（「就労定着支援員」を「就労定着支援」＋「員」に、
 「暫定支給決定」を「暫定」＋「支給決定」にしない）。
+
+一つの考えに一つの用語（issue 19）：各用語は、サイトで使わない言い方（variants）と、本通知の言い方が違うときはその言い方
+（notice_term）を持つ。tests/test_vocabulary.py が、作ったページに使わない言い方が出てこないことを確かめる。
+
+説明の中の `{dated:パラメータ名}` は、そのパラメータの日付つきの値（適用の期間と確度つき）に置き換える。日付によって
+変わる事実（就労定着支援を定める条項など）を、手で書き写さずにデータから示すため。
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import DATA
+from teichaku.rules.dates import date_text
+from teichaku.rules.params import ParameterSet, default_parameters
+
+from . import DATA, SiteBuildError
 
 GLOSSARY = DATA / "glossary.toml"
+_DATED = re.compile(r"\{dated:([a-z0-9_.]+)\}")
+_LEVEL = {"high": "高", "medium": "中", "low": "低"}
 
 # この要素の中の語には説明を付けない（見出し・リンク・コード・図・用語集の見出し語・既に付けたもの）
 _SKIP_TAGS = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "title", "script", "style", "summary", "dt",
@@ -26,20 +38,56 @@ _TAG = re.compile(r"(<[^>]+>)")
 class Term:
     term: str
     definition: str
+    variants: tuple[str, ...] = ()
+    notice_term: str | None = None
+
+
+def dated_text(name: str, params: ParameterSet | None = None) -> str:
+    """パラメータの日付つきの値を文にする：「第5条第15項（2018年4月1日（平成30年4月1日）から2025年9月30日（…）まで）、…」。
+
+    本通知以外から得た値には確度を添える（「確度：中」）。
+    """
+    params = params or default_parameters()
+    if name not in params:
+        raise SiteBuildError(f"用語集：{{dated:{name}}} のパラメータがありません")
+    parts = []
+    for value in params.get(name).values:
+        period = f"{date_text(value.since)}から"
+        if value.until is not None:
+            period += f"{date_text(value.until - dt.timedelta(days=1))}まで"
+        level = _LEVEL.get(value.source.confidence or "")
+        note = f"。確度：{level}" if level else ""
+        parts.append(f"{value.value}（{period}{note}）")
+    return "、".join(parts)
+
+
+def _expand(definition: str, params: ParameterSet | None = None) -> str:
+    return _DATED.sub(lambda match: dated_text(match.group(1), params), definition)
 
 
 @lru_cache(maxsize=1)
 def terms() -> tuple[Term, ...]:
-    """用語集の用語（ファイルの順）。"""
+    """用語集の用語（ファイルの順）。説明の `{dated:…}` はデータから置き換え済み。"""
     raw = tomllib.loads(GLOSSARY.read_text(encoding="utf-8"))["terms"]
-    return tuple(Term(str(item["term"]), str(item["definition"])) for item in raw)
+    allowed = {"term", "definition", "variants", "notice_term"}
+    for item in raw:
+        unknown = set(item) - allowed
+        if unknown:
+            raise SiteBuildError(f"用語集：{item.get('term')} に知らない項目 {sorted(unknown)}")
+    return tuple(Term(str(item["term"]), _expand(str(item["definition"])), tuple(item.get("variants", ())),
+                      item.get("notice_term")) for item in raw)
 
 
 def glossary() -> str:
-    """用語集のページ（定義リスト）。"""
+    """用語集のページ（定義リスト）。本通知の言い方と、このサイトで使わない言い方を添える。"""
     lines = []
     for item in terms():
-        lines += [item.term, f":   {item.definition}", ""]
+        lines += [item.term, f":   {item.definition}"]
+        if item.notice_term:
+            lines += ["", f"    本通知の言い方：{item.notice_term}"]
+        if item.variants:
+            lines += ["", f"    このサイトでは使わない言い方：{'、'.join('「' + v + '」' for v in item.variants)}"]
+        lines.append("")
     return "\n".join(lines)
 
 
