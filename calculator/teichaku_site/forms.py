@@ -1,13 +1,20 @@
-"""計算機のフォーム：teichaku.interfaces.web.FORMS（項目の唯一の定義）から HTML を作る。動作は docs/assets/calc/app.js。
+"""計算機のフォーム：計算機の登録簿（teichaku.interfaces.calculators、項目の唯一の定義）から HTML を作る。
+動作は docs/assets/calc/ の JavaScript。
 
 形はデジタル庁デザインシステムにならう：ラベル、説明（hint）、エラー（hint の下、入力の上）、入力の順。
+
+加算・減算の選択肢（checkboxes）の value は登録簿のキー（initial、regional_meeting_1 …）で、フォーム・共有リンクはキーを
+送る。表示は正式名。各選択肢の data-names に以前の値（正式名・別名、「|」区切り）を置く：以前の共有リンク
+（additions=初期加算）を開いたときに、ブラウザがその名のチェックボックスを選べるように（計算の側は名も受け付ける）。
 """
 
 from __future__ import annotations
 
 import html
 
+from teichaku.interfaces.calculators import calculators
 from teichaku.interfaces.web import CURRENT_MONTH, FORMS, Field
+from teichaku.rules.params import ParameterSet
 
 
 def _attrs(field: Field, described: str) -> str:
@@ -44,10 +51,14 @@ def _form_field(field: Field) -> str:
                 f'<label for="f-{key}">{label}</label>{hint}</div>')
     if field.kind == "checkboxes":
         periods = {choice: _period(since, until) for choice, since, until in field.choice_dates}
+        labels = field.choice_labels or field.choices
+        names = field.choice_names or tuple(() for _ in field.choices)
         boxes = "".join(
             f'<div class="calc-check"{periods.get(choice, "")}><input type="checkbox" id="f-{key}-{i}" name="{key}" '
-            f'value="{html.escape(choice)}"><label for="f-{key}-{i}">{html.escape(choice)}</label></div>'
-            for i, choice in enumerate(field.choices)
+            f'value="{html.escape(choice)}"'
+            + (f' data-names="{html.escape("|".join(accepted))}"' if accepted else "")
+            + f'><label for="f-{key}-{i}">{html.escape(label)}</label></div>'
+            for i, (choice, label, accepted) in enumerate(zip(field.choices, labels, names, strict=True))
         )
         return (f'<fieldset class="calc-field" data-field="{key}" data-kind="{field.kind}" aria-describedby="{described}">'
                 f"<legend>{label} {mark}</legend>"
@@ -79,9 +90,13 @@ def _form_field(field: Field) -> str:
     return f'<div class="calc-field" data-field="{key}" data-kind="{field.kind}">{head}{control}</div>'
 
 
-def calculator_form(kind: str) -> str:
-    """計算機 kind のフォーム。状態表示、入力、操作、結果の欄。動作は assets/calc/app.js（Pyodide の Web Worker）。"""
-    fields = "".join(form_field(field) for field in FORMS[kind])
+def calculator_form(kind: str, parameters: ParameterSet | None = None) -> str:
+    """計算機 kind のフォーム。状態表示、入力、操作、結果の欄。動作は assets/calc/（Pyodide の Web Worker）。
+
+    parameters を渡すと、そのパラメータ集合の計算機の登録簿から作る（改定を試すとき。既定は同梱のもの）。
+    """
+    source = FORMS[kind] if parameters is None or kind not in calculators(parameters) else calculators(parameters)[kind].fields
+    fields = "".join(form_field(field) for field in source)
     return (
         f'<form class="calc" data-calculator="{kind}" data-search-exclude novalidate>'
         '<div class="calc-status" role="status" aria-live="polite"><span class="calc-status-text">'
