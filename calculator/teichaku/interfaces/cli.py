@@ -4,6 +4,10 @@
 入力の誤りは終了コード 2 と、項目を名指しした日本語のメッセージ（stderr）。「対象外」などの答えは終了コード 0。
 --month を省略した retention・fee は、これまでどおり本通知（平成31年3月29日）の報酬体系で計算する（互換のため。
 結果の schedule に使った報酬表を示す）。
+
+加算・減算（--addition、--reduction）は登録簿のキー（initial、regional_meeting_1 …）か、正式名・別名（全角・半角の括弧、
+Ⅰ／I のどちらでも）で指定する。main(argv, parameters) に別のパラメータ集合を渡すと、その集合の計算機の登録簿から
+サブコマンドとフラグを作り、その集合で計算する（改定の試し。環境変数もサブプロセスも要らない）。
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..rules.errors import InputError, ParameterError
-from .calculators import CALCULATORS, Calculator, Field, InputErrors, compute
+from ..rules.params import ParameterSet
+from .calculators import CALCULATORS, Calculator, Field, InputErrors, calculators, compute
 
 _BY_COMMAND: dict[str, Calculator] = {calc.command: calc for calc in CALCULATORS.values()}
 
@@ -56,6 +61,9 @@ class _Parser(argparse.ArgumentParser):
 def _add_field(p: argparse.ArgumentParser, item: Field) -> None:
     names = [item.flag, *item.cli_aliases]
     help_text = f"{item.label}。{item.hint}" if item.hint else item.label
+    if item.choice_labels:
+        help_text += "。キー（または正式名・別名）：" + "、".join(
+            f"{key}（{label}）" for key, label in zip(item.choices, item.choice_labels, strict=True))
     required = item.required if item.cli_required is None else item.cli_required
     if item.kind == "checkbox":
         if item.invert:
@@ -70,10 +78,10 @@ def _add_field(p: argparse.ArgumentParser, item: Field) -> None:
         p.add_argument(*names, dest=item.key, required=required, help=help_text)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(registry: dict[str, Calculator] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="teichaku", description="就労定着支援の計算（規則は日付つき・出典つきのパラメータによる）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for calc in CALCULATORS.values():
+    for calc in (registry or CALCULATORS).values():
         p = sub.add_parser(calc.command, help=calc.help)
         for item in calc.fields:
             _add_field(p, item)
@@ -114,8 +122,8 @@ def _inputs(calc: Calculator, args: argparse.Namespace) -> dict[str, Any]:
     return inputs
 
 
-def _run(calc: Calculator, args: argparse.Namespace) -> dict[str, Any]:
-    result, _ = compute(calc.key, _inputs(calc, args), cli=True)
+def _run(calc: Calculator, args: argparse.Namespace, parameters: ParameterSet | None = None) -> dict[str, Any]:
+    result, _ = compute(calc.key, _inputs(calc, args), cli=True, parameters=parameters)
     data: dict[str, Any] = result.to_dict()
     return data
 
@@ -135,7 +143,7 @@ def _demo() -> str:
     return "\n\n".join(parts)
 
 
-def _roster(args: argparse.Namespace) -> int:
+def _roster(args: argparse.Namespace, parameters: ParameterSet | None = None) -> int:
     from .roster import analyse, to_csv, to_xlsx
 
     try:
@@ -144,7 +152,7 @@ def _roster(args: argparse.Namespace) -> int:
         print(f"エラー：名簿ファイル：{args.file} を読めません（{error.strerror}）。", file=sys.stderr)
         return 2
     try:
-        result = analyse(data, args.file, args.fiscal_year_end, args.fulltime_hours).to_dict()
+        result = analyse(data, args.file, args.fiscal_year_end, args.fulltime_hours, parameters=parameters).to_dict()
     except InputError as error:
         label = {"fiscal_year_end": "年度末日", "fulltime_hours": "常勤の勤務時間", "file": "名簿ファイル"}.get(error.field, error.field)
         print(f"エラー：{label}：{error.message}", file=sys.stderr)
@@ -179,16 +187,18 @@ def _report(calc: Calculator, errors: list[InputError], as_json: bool) -> None:
         print(f"エラー：{label}：{error.message}", file=sys.stderr)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, parameters: ParameterSet | None = None) -> int:
+    """コマンドラインの入口。parameters はパラメータ集合（既定は同梱のもの）。"""
+    registry = calculators(parameters)
+    args = _parser(registry).parse_args(argv)
     if args.command == "demo":
         print(_demo())
         return 0
     if args.command == "roster":
-        return _roster(args)
-    calc = _BY_COMMAND[args.command]
+        return _roster(args, parameters)
+    calc = {c.command: c for c in registry.values()}[args.command]
     try:
-        data = _run(calc, args)
+        data = _run(calc, args, parameters)
     except InputErrors as errors:
         _report(calc, errors.errors, args.json)
         return 2
