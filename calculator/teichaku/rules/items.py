@@ -146,6 +146,11 @@ class ItemValue:
     def last_day(self) -> _dt.date | None:
         return self.until - _dt.timedelta(days=1) if self.until else None
 
+    def steps_text(self) -> str:
+        """percent_by_months の段の書き方：「1か月目から所定単位数の30%、3か月目から50%を減算」。"""
+        parts = [f"{step.from_month}か月目から{percent_text(step.rate, 0)}" for step in self.steps]
+        return "状態が続いて" + "、".join(parts) + "を所定単位数から減算"
+
     def step_for(self, months: int) -> Step | None:
         """percent_by_months：状態が months か月目のときの段（最初の段より前なら None）。"""
         found = None

@@ -15,7 +15,9 @@ import dataclasses
 import datetime as _dt
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -388,14 +390,34 @@ def load_parameters(directory: Traversable | Path | None = None) -> ParameterSet
     return ParameterSet(parameters, documents, items)
 
 
+_IN_USE: ContextVar[ParameterSet | None] = ContextVar("teichaku_parameters", default=None)
+
+
 @lru_cache(maxsize=1)
-def default_parameters() -> ParameterSet:
+def bundled_parameters() -> ParameterSet:
     """パッケージ同梱のパラメータ（一度だけ読み込む）。
 
-    環境変数 TEICHAKU_DATA がディレクトリを指せば、そこのパラメータを使う（改定の試し・テストの架空の改定のため）。
+    環境変数 TEICHAKU_DATA がディレクトリを指せば、そこのパラメータを使う（配布物の外で改定を試すとき）。
     """
     override = os.environ.get("TEICHAKU_DATA")
     return load_parameters(Path(override) if override else None)
+
+
+def default_parameters() -> ParameterSet:
+    """規則が parameters を渡されなかったときに使うパラメータ集合：using() の中ならその集合、外なら同梱のもの。"""
+    return _IN_USE.get() or bundled_parameters()
+
+
+@contextmanager
+def using(parameters: ParameterSet) -> Iterator[ParameterSet]:
+    """この with の中では parameters を既定のパラメータ集合にする（改定を同じプロセスの中で試す。openfisca の reform に
+    ならい、環境変数もサブプロセスも使わない）。窓口（計算機の登録簿・web.run・CLI・サイトの表）は既定の集合を読むので、
+    パラメータを引数に取らない入口もこの集合で動く。"""
+    token = _IN_USE.set(parameters)
+    try:
+        yield parameters
+    finally:
+        _IN_USE.reset(token)
 
 
 def registry(parameters: ParameterSet | None = None) -> Registry:
