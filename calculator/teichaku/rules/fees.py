@@ -51,6 +51,9 @@ INCOME_CLASSES = {
     "一般1": "fees.user_charge_cap_general1",
     "一般2": "fees.user_charge_cap_general2",
 }
+# 所得区分の安定したキー（表示名 → キー）。入所施設利用者（20歳以上）・グループホーム利用者の例外が当たる区分はキーで選ぶ
+INCOME_CLASS_KEYS = {"生活保護": "welfare", "低所得": "low_income", "一般1": "general1", "一般2": "general2"}
+RESIDENT_EXCEPTION_CLASSES = frozenset({"general1"})
 RESIDENT_CAP = "fees.user_charge_cap_general1_resident"
 UPPER_LIMIT_NOTE = ("利用者負担の上限は利用者ごとに、同じ月に使ったすべての障害福祉サービスを合わせた額です（上限額管理）。"
                     "この事業所の利用者負担は見込みの上限で、他のサービスの負担と合わせて上限に達すれば少なくなります。")
@@ -61,7 +64,7 @@ def _cap_key(facts: ClaimFacts) -> str | None:
     """負担上限月額のパラメータ：所得区分による。一般1でも入所施設利用者（20歳以上）・グループホーム利用者は別の額。"""
     if not facts.income_class:
         return None
-    if facts.income_class == "一般1" and facts.resident:
+    if INCOME_CLASS_KEYS.get(facts.income_class) in RESIDENT_EXCEPTION_CLASSES and facts.resident:
         return RESIDENT_CAP
     return INCOME_CLASSES[facts.income_class]
 
