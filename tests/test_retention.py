@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from teichaku.rules.dates import Month
 from teichaku.rules.errors import InputError
-from teichaku.rules.retention import NOT_GIVEN, first_recalculation, retention_rate
+from teichaku.rules.retention import first_recalculation, retention_rate
 
 # (就労継続者, 総利用者, 区分, 20人以下の単位) — 各区分の下限ちょうどと、その直下
 BOUNDARIES = [
@@ -93,7 +93,7 @@ def test_twenty_users_or_fewer_use_the_notice_table(scale_users: str, units: int
 def test_larger_scales_say_not_given_in_the_notice_instead_of_a_number(scale_users: str, scale: str) -> None:
     result = retention_rate(10, 9, scale_users=scale_users)
     assert result.fee.units is None
-    assert result.fee.note == NOT_GIVEN
+    assert result.fee.note == "本通知に記載なし"  # 報酬表の missing_label（data/fees.toml）
     assert result.fee.scale is not None and result.fee.scale.label == scale
     assert "本通知に記載なし" in result.explanation.steps[-1].text
 

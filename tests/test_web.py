@@ -16,7 +16,6 @@ import pytest
 from teichaku.interfaces.web import FORMS, run, run_json
 from teichaku.rules.explain import NOTICE_DATE
 from teichaku.rules.params import default_parameters
-from teichaku.rules.retention import NOT_GIVEN
 from teichaku_site.links import DOCUMENT_PAGES, NOTICE_PAGES, PACKAGED, links_json
 from vectors import all_vectors
 
@@ -86,12 +85,12 @@ def test_tier_table_equals_the_fee_schedule_and_says_not_given_for_larger_scales
     for row, tier in zip(table["rows"], tiers, strict=True):
         for scale, cell in zip(schedule.scales, row["cells"][2:], strict=True):
             units = schedule.units(tier.label, scale.key)
-            assert cell == (f"{units:,}単位／月" if units is not None else NOT_GIVEN)
+            assert cell == (f"{units:,}単位／月" if units is not None else schedule.missing_label)
 
 
 def test_scale_21_to_40_gives_not_given_instead_of_a_number() -> None:
     result = run("retention", {"month": "2019-04", "users": "20", "retained": "18", "scale_users": "30"})
-    assert _summary(result)["基本報酬"] == NOT_GIVEN
+    assert _summary(result)["基本報酬"] == "本通知に記載なし"
     assert result["data"]["base_units"] is None
 
 

@@ -24,8 +24,6 @@ from .numbers import decimal_text, parse_count, parse_decimal, percent_text
 from .params import FeeSchedule, ParameterSet, Scale, Tier, default_parameters
 from .passages import passage
 
-NOT_GIVEN = "本通知に記載なし"
-
 
 def tier_range(tier: Tier) -> str:
     """区分の範囲の書き方（ここだけで書く）：「8割以上9割未満」のように下限を含み上限を含まない。最下位も「0%以上」から。"""
