@@ -118,3 +118,124 @@ def test_glossary_explanations_are_reachable_by_keyboard_and_touch(built_site: P
     html_text = (built_site / "overview" / "index.html").read_text(encoding="utf-8")
     abbrs = re.findall(r"<abbr\b[^>]*>", html_text)
     assert abbrs and all('tabindex="0"' in tag and 'title="' in tag for tag in abbrs)
+
+
+# ---- 出典と、読者に見せない内部の言葉（issue 19）----
+
+import html as _html  # noqa: E402
+import json as _json  # noqa: E402
+
+SOURCE_LINE = re.compile(r'<p class="page-source">(.*?)</p>', re.S)
+NOT_FOUND = "公開の所在は未確認"
+NOT_AN_INSTRUMENT = "本通知の内容ではありません"  # このサイト自身の説明（実装・調べ方）。文書を出典としない
+# 出典の行が、他の担当のファイル（計算機のページ docs/calc/、研修のページ docs/training/）にあって、まだ直っていないもの：
+# ページ → 行の数（本通知の頁だけを挙げ、「公開の所在は未確認」がない）
+PENDING_SOURCES: dict[str, int] = {
+    "calc/": 1, "calc/claim/": 1, "calc/eligibility/": 1, "calc/first-recalculation/": 1, "calc/new-office/": 1,
+    "calc/retention/": 1, "calc/roster/": 1, "calc/staffing/": 1,
+    "training/": 10, "training/eligibility/": 4, "training/retention/": 2, "training/staffing/": 3,
+}
+
+# 読者のページに出してはいけない、リポジトリの中の言葉（パス・データのファイルとキー・モジュール名・コマンド）
+INTERNAL = [
+    re.compile(r"sources/"), re.compile(r"\.toml\b"), re.compile(r"calculator/"), re.compile(r"teichaku"),
+    re.compile(r"face_to_face|support_report"), re.compile(r"\bfloor\b"), re.compile(r"サイトの根からのパス"),
+    re.compile(r"\bCLI\b"), re.compile(r"コマンドライン"), re.compile(r"このツール"), re.compile(r"Python パッケージ"),
+    re.compile(r"\b[a-z]+\.[a-z]+_[a-z_]+\b"),  # パラメータのキー（fees.company_coordination_months など）
+]
+NOT_USER_PAGES = {"hosting/"}  # サイトを置く人のための手順（スクリプト名・フォルダー名を示すのが目的）
+# 他の担当のファイルから生成される文で、まだ直っていないもの：ページ → 見つかる言葉（INTERNAL の型の文字列）
+PENDING_INTERNAL: dict[str, set[str]] = {
+    "parameters/": {r"sources/", r"\.toml\b", r"teichaku", r"face_to_face|support_report", r"\bfloor\b",
+                    r"\b[a-z]+\.[a-z]+_[a-z_]+\b"},   # パラメータ一覧の表（tables.parameters：名前の列・出典の照合先・値）
+    "fees/": {r"sources/"},                          # 出典の欄（tables.cite が checked_against をそのまま示す）
+    "law/": {r"sources/"},                           # 同上（条項の表 today.article）
+    "history/": {r"sources/", r"このツール"},        # 同上と fees.toml の注「このツールは要件の確認をしない」
+    "training/": {r"サイトの根からのパス", r"teichaku"},  # 研修のページ（training.py）
+    "training/eligibility/": {r"サイトの根からのパス"},
+    "training/retention/": {r"サイトの根からのパス"},
+    "training/staffing/": {r"サイトの根からのパス"},
+    "calc/": {r"teichaku"},
+    "calc/roster/": {r"このツール"},
+}
+
+
+def _user_pages(site: Path) -> dict[str, str]:
+    pages = {}
+    for page in sorted(site.rglob("index.html")):
+        location = str(page.parent.relative_to(site)).replace("\\", "/")
+        location = "" if location == "." else location + "/"
+        if location.startswith(("pyodide", "wheels", "search")) or location in NOT_USER_PAGES:
+            continue
+        pages[location] = page.read_text(encoding="utf-8")
+    return pages
+
+
+def _visible(page_html: str) -> str:
+    found = re.search(r"<article\b.*?</article>", page_html, re.S)
+    body = re.sub(r"<(script|style)\b.*?</\1>", "", found.group(0) if found else "", flags=re.S)
+    return _html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def test_every_source_line_names_an_address_or_says_it_was_not_found(built_site: Path) -> None:
+    # 出典の行は、文書の公開のアドレス（リンク）を示すか、「公開の所在は未確認」と書く（このサイト自身の説明は除く）。
+    missing: dict[str, list[str]] = {}
+    for location, page_html in _user_pages(built_site).items():
+        for line in SOURCE_LINE.findall(page_html):
+            if 'href="http' in line or NOT_FOUND in line or NOT_AN_INSTRUMENT in line:
+                continue
+            missing.setdefault(location, []).append(_html.unescape(re.sub(r"<[^>]+>", "", line))[:60])
+    assert {page: lines for page, lines in missing.items() if len(lines) > PENDING_SOURCES.get(page, 0)} == {}
+
+
+def test_no_user_page_or_search_entry_shows_a_repository_path_or_internal_word(built_site: Path) -> None:
+    texts = {location: _visible(page_html) for location, page_html in _user_pages(built_site).items()}
+    index = _json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        location = doc["location"].split("#")[0]
+        if location not in NOT_USER_PAGES:
+            texts[location] = texts.get(location, "") + "\n" + _html.unescape(doc["title"] + " " + doc["text"])
+    found: dict[str, set[str]] = {}
+    for location, text in texts.items():
+        for pattern in INTERNAL:
+            if pattern.search(text):
+                found.setdefault(location, set()).add(pattern.pattern)
+    unexpected = {page: words - PENDING_INTERNAL.get(page, set()) for page, words in found.items()}
+    assert {page: words for page, words in unexpected.items() if words} == {}
+
+
+def test_the_internal_word_check_finds_what_it_should() -> None:
+    text = "出典：sources/current-regime.md 1a、CLI では teichaku roster、fees.company_coordination_months"
+    hits = {pattern.pattern for pattern in INTERNAL if pattern.search(text)}
+    assert {r"sources/", r"teichaku", r"\bCLI\b", r"\b[a-z]+\.[a-z]+_[a-z_]+\b"} <= hits
+    assert not any(pattern.search("https://www.mhlw.go.jp/stf/newpage_36435.html の資料") for pattern in INTERNAL[:-1])
+
+
+def test_every_address_on_the_guide_pages_is_recorded_in_the_sources() -> None:
+    # ガイドに書いたアドレスは、調べた記録（sources/）か出典文書の一覧（documents.toml）にある：推測で作ったアドレスはない。
+    root = Path(__file__).resolve().parents[1]
+    recorded = "".join(path.read_text(encoding="utf-8") for path in (root / "sources").glob("*.md"))
+    recorded += (root / "calculator" / "teichaku" / "data" / "documents.toml").read_text(encoding="utf-8")
+    unknown = set()
+    for page in (root / "docs").glob("*.md"):
+        if page.name == "hosting.md":
+            continue
+        for url in re.findall(r"\]\((https?://[^)\s]+)\)|href=\"(https?://[^\"]+)\"", page.read_text(encoding="utf-8")):
+            address = url[0] or url[1]
+            if address not in recorded:
+                unknown.add((page.name, address))
+    assert unknown == set()
+
+
+def test_the_documents_appended_for_the_later_instruments_load_with_their_addresses() -> None:
+    import tomllib
+
+    from teichaku.rules.params import load_parameters
+
+    load_parameters()  # 追記した documents.toml をローダーが読める（知らない項目・重複がない）
+    root = Path(__file__).resolve().parents[1]
+    documents = tomllib.loads((root / "calculator" / "teichaku" / "data" / "documents.toml").read_text(encoding="utf-8"))
+    for key in ("jeed_handbook", "bukai_133", "bukai_138", "bukai_147", "fukushoku_r6", "koyo_act"):
+        assert documents[key]["url"].startswith("https://"), key
+    for key in ("jissi_r3", "qa_r6_vol2", "sentaku_manual", "kokuji_r7_89"):  # 公開の所在が見つからなかった文書
+        assert "url" not in documents[key], key
