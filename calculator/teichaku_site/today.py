@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from teichaku.interfaces.present import date_text, fee_grid, item_value_text, period_text
-from teichaku.rules.items import registry
-from teichaku.rules.params import FeeSchedule, ParameterSet, Tier, default_parameters
+from teichaku.rules.params import FeeSchedule, ParameterSet, Tier, default_parameters, registry
 
 from .tables import _period, cite, grid_markdown
 
