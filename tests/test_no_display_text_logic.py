@@ -51,8 +51,6 @@ KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
     ("interfaces/web/roster_view.py", "roster", "name == '利用者'"),
     ("interfaces/web/roster_view.py", "roster", "name == '読み込めなかった行'"),
     ("interfaces/web/roster_view.py", "roster", "sheet[0] != '読み込めなかった行'"),
-    # 所得区分を表示名で比べている（区分のキー）
-    ("rules/fees.py", "_cap_key", "facts.income_class == '一般1'"),
 }
 KNOWN_NUMBERS: set[tuple[str, str, str]] = {
     # 創設の年度の末日と、その文を名簿に書いている（periods の創設日から）
