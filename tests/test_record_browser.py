@@ -18,7 +18,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 import segno
@@ -82,7 +82,7 @@ SCENARIOS: list[tuple[str, str, Callable[[Any], None], list[tuple[str, str]], st
     ("retention", "retention", _retention,
      [("サービス提供月", "2024-06"), ("過去3年間の総利用者数", "20"), ("就労継続者数", "18")], "3,348単位"),
     ("claim", "claim", _claim,
-     [("サービス提供月", "令和6年6月"), ("就労継続者数", "19"), ("この月に対面による支援があった", "はい"),
+     [("サービス提供月", "令和6年6月"), ("就労継続者数", "19"), ("この月に支援レポートを共有した", "はい"),
       ("加算", "特別地域加算"), ("特別地域に居住", "はい")], "特別地域加算：240単位"),
     ("staffing", "staffing", _staffing,
      [("利用者数", "45"), ("勤務時間（就労定着支援員ごと）", "1人目：40、2人目：32"), ("常勤の勤務時間", "40")],
@@ -146,6 +146,11 @@ def _pdf(page: Any, tmp_path: Path, name: str) -> tuple[Path, str]:
     return path, FOOTER.sub("", text)
 
 
+def _readable(link: str) -> str:
+    """人が読む形の共有リンク：日本語の %XX の連なりを文字に戻す（ASCII の %XX は区切りの意味があるので残す）。"""
+    return re.sub(r"(?:%[89A-Fa-f][0-9A-Fa-f])+", lambda m: unquote(m.group(0), errors="strict"), link)
+
+
 def _record_link(page: Any) -> str:
     link: str = page.locator("section.calc-record figure.calc-record-qr").get_attribute("data-link")
     return link
@@ -157,11 +162,14 @@ def _assert_qr_is_the_link(page: Any, pdf: Path, link: str, tmp_path: Path) -> N
     expected = _with_border(segno.make(link, micro=False))
     assert svg.get_attribute("viewBox") == f"0 0 {len(expected)} {len(expected)}"
     assert qr_matrix_from_svg(svg.locator("path").get_attribute("d"), len(expected)) == expected
-    if shutil.which("zbarimg"):  # 印刷した PDF の1頁目を画像にして、QR コードを読む
-        subprocess.run(["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "page")], check=True)
-        image = next(tmp_path.glob("page*.png"))
+    assert shutil.which("zbarimg"), "zbar-tools がありません（scripts/setup.sh --browser が入れます）"
+    # 印刷した PDF の1頁目を画像にして、QR コードを読む：300 dpi（よい印刷）と 72 dpi（粗い印刷・画面で見た PDF）
+    for dpi in (300, 72):
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / f"page{dpi}")],
+                       check=True)
+        image = next(tmp_path.glob(f"page{dpi}*.png"))
         read = subprocess.run(["zbarimg", "-q", "--raw", str(image)], capture_output=True, text=True, check=False)
-        assert read.stdout.strip() == link, read.stderr
+        assert read.stdout.strip() == link, (dpi, read.stderr)
 
 
 def _assert_result_printed(text: str, expected: dict[str, Any]) -> None:
@@ -216,11 +224,13 @@ def test_record_prints_inputs_result_basis_sources_version_and_a_qr_code_of_the_
     when = r"\d{4}年\d{1,2}月\d{1,2}日（(令和|平成)(元|\d+)年\d{1,2}月\d{1,2}日）\s?\d{1,2}時\d{2}分（UTC[+−]\d+(:\d\d)?）"
     assert re.fullmatch(when, meta["計算日時"]) and re.search(when.replace("\\s?", ""), flat)
     assert meta["規則の基準日"].startswith(re.sub(r"（.*", "", _japanese(expected["rules_on"])))
-    assert meta["共有リンク"] == link and meta["計算機"] == expected["title"]
+    # 印刷した共有リンクは人が読める形（「%E4%BB%A4…」の行が続かない）。QR コードは ASCII のリンクそのもの
+    assert meta["共有リンク"] == _readable(link) and meta["計算機"] == expected["title"]
+    assert not re.search(r"%[89A-F][0-9A-F]", meta["共有リンク"]) and not re.search(r"%[89A-F][0-9A-F]", text)
     assert "計算日時" in flat and "規則の基準日" in flat and _compact(meta["規則の基準日"]) in flat
     build = _build(built_site)
     assert f"teichaku{__version__}（サイトを作ったコミット：{build['commit']}）" in flat
-    assert _compact(link) in flat
+    assert _compact(_readable(link)) in flat
     if kind in ("retention", "claim"):
         assert "適用した報酬表令和6年度報酬改定" in flat
     # 記録だけを印刷：フォームの操作やサイトのナビゲーションはない
@@ -381,4 +391,27 @@ def test_roster_user_table_choice_and_print_from_the_keyboard(base_url: str, bro
     _poll(page, "() => window.__printed === 1")
     _, text = _pdf(page, tmp_path, "roster-keyboard")
     assert "U01" in text
+    page.close()
+
+
+# ---- 見ていない項目は印刷しない：この月に画面に出ていない項目（要件の変わった月の前後） ----
+
+@pytest.mark.parametrize(("month", "shown", "not_shown"), [
+    ("令和6年6月", "この月に支援レポートを共有した", "この月に対面による支援があった"),  # 令和3年4月から：支援レポート
+    ("令和2年6月", "この月に対面による支援があった", "この月に支援レポートを共有した"),  # 令和3年3月まで：対面
+])
+def test_claim_record_prints_only_the_fields_shown_for_the_month(base_url: str, browser: Any, tmp_path: Path, month: str,
+                                                                 shown: str, not_shown: str) -> None:
+    page, _ = _open(browser, base_url + "calc/claim/")
+    _by(page, "サービス提供月").fill(month)
+    _by(page, "過去3年間の総利用者数").fill("20")
+    _by(page, "就労継続者数").fill("19")
+    _by(page, "利用者数規模（平均利用者数）").fill("12")
+    assert _by(page, shown).is_visible() and not _by(page, not_shown).is_visible()
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)
+    _, text = _print_record(page, tmp_path, "claim-month")
+    labels = page.locator("section.calc-record table").first.locator("tbody th").all_inner_texts()
+    assert shown in labels and not_shown not in labels, labels
+    assert _compact(not_shown) not in _compact(text)
     page.close()
