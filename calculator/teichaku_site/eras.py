@@ -28,3 +28,13 @@ def install(site: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(eras_module(), encoding="utf-8")
     return path
+
+
+if __name__ == "__main__":  # 例：python -m teichaku_site.eras 出力先/eras.js（JavaScript の単体テストが読む写しを作る）
+    import sys
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    if out is None:
+        sys.stdout.write(eras_module())
+    else:
+        out.write_text(eras_module(), encoding="utf-8")
