@@ -212,3 +212,65 @@ def test_an_office_roster_with_a_title_names_and_job_changes_hand_checked() -> N
     assert d["rows"]["accepted"] + d["rows"]["rejected"] == 5
     for name in ("山田", "佐藤", "高橋", "田中", "伊藤", "事業所内"):
         assert name not in json.dumps(d, ensure_ascii=False) and name not in to_csv(d).decode("utf-8-sig")
+
+
+# ---- 基本報酬の要件の記録（支援の記録の表の「種類」）：令和3年3月までは対面、令和3年4月からは支援レポート ----
+
+# 令和3年度（2022-03-31 年度末）：B1 は支援レポートを4月・6月に、対面だけの月が5月。前年度（令和2年度）の記録は対面
+REPORT_CSV = """利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域
+B1,就労移行支援,2019-04-01,,,2019-10-01,,,
+
+利用者ID,日付,種類
+B1,2020-06-10,
+B1,2021-04-12,支援レポート
+B1,2021-05-12,対面
+B1,2021-06-12,支援レポート
+"""
+
+
+def _months(data: bytes, fye: str) -> dict[str, dict]:
+    result = analyse(data, "r.csv", fye).to_dict()
+    return {m["month"]: m for m in result["users"][0]["months"]} | {"warnings": result["warnings"],
+                                                                     "rejected": result["rejected"]}
+
+
+def test_from_april_2021_a_month_bills_when_the_roster_records_the_support_report_not_a_face_to_face_contact() -> None:
+    months = _months(REPORT_CSV.encode("utf-8"), "2022-03-31")
+    assert months["2021-04"]["billing_condition"] == "support_report" and months["2021-04"]["billing_met"]
+    assert months["2021-04"]["units"] > 0 and months["2021-06"]["units"] > 0
+    assert not months["2021-05"]["billing_met"] and months["2021-05"]["units"] == 0  # 対面だけ：令和3年4月からは請求できない
+    assert months["2021-05"]["contact"]  # 対面の記録はある
+    assert not any("支援レポート" in w for w in months["warnings"])
+
+
+def test_until_march_2021_a_support_report_row_does_not_make_a_face_to_face_month() -> None:
+    csv = REPORT_CSV.replace("B1,2021-04-12,支援レポート", "B1,2020-07-12,支援レポート").replace("B1,2020-06-10,", "B1,2020-06-10,対面")
+    months = _months(csv.encode("utf-8"), "2021-03-31")
+    assert months["2020-06"]["billing_condition"] == "face_to_face" and months["2020-06"]["billing_met"]
+    assert not months["2020-07"]["billing_met"] and months["2020-07"]["units"] == 0
+
+
+def test_a_kind_the_roster_does_not_know_is_a_rejected_row_naming_the_column() -> None:
+    csv = REPORT_CSV.replace("B1,2021-05-12,対面", "B1,2021-05-12,電話")
+    rejected = _months(csv.encode("utf-8"), "2022-03-31")["rejected"]
+    assert [(r["column"], r["row"]) for r in rejected] == [("種類", 7)] and "「電話」" in rejected[0]["message"]
+
+
+def test_an_old_roster_without_the_kind_column_is_billed_from_april_2021_as_reported_and_says_so() -> None:
+    csv = "\n".join(line.rsplit(",", 1)[0] if line.startswith("B1,20") or line.startswith("利用者ID,日付") else line
+                    for line in REPORT_CSV.splitlines())
+    months = _months(csv.encode("utf-8"), "2022-03-31")
+    assert all(months[m]["billing_met"] for m in ("2021-04", "2021-05", "2021-06"))
+    assert any("種類「支援レポート」の行がない" in w for w in months["warnings"])
+
+
+def test_roster_claims_name_the_registry_keys_once_per_user_and_never_an_abolished_addition() -> None:
+    result = analyse(CLAIMS_CSV.encode("utf-8"), "c.csv", "2021-03-31").to_dict()
+    a1 = {m["month"]: m for m in result["users"][0]["months"]}
+    assert a1["2020-04"]["addition_keys"] == ["initial", "company_coordination", "special_area"]
+    assert a1["2020-05"]["refused_keys"] == ["initial"]  # 1回限り：4月に算定済み（名簿の中の記録）
+    assert a1["2020-06"]["refused_keys"] == ["initial", "company_coordination", "special_area"] and not a1["2020-06"]["billing_met"]
+    later = analyse(CLAIMS_CSV.replace("2019-10-01", "2020-10-01").encode("utf-8"), "c.csv", "2022-03-31").to_dict()
+    for user in later["users"]:
+        for month in user["months"]:
+            assert "company_coordination" not in month["refused_keys"] + month["addition_keys"]  # 令和3年4月に廃止
