@@ -253,13 +253,21 @@ def test_answers_are_not_typed_in_the_markdown() -> None:
         assert text not in source
 
 
-def test_without_a_site_address_no_qr_code_is_drawn_and_the_page_says_why(built_site: Path) -> None:
+def test_without_a_site_address_the_browser_draws_the_qr_codes_and_no_build_step_is_shown(built_site: Path) -> None:
     if training.site_address() is not None:
         pytest.skip("このビルドにはサイトのアドレスがある")
-    html_text = (built_site / "training" / "index.html").read_text(encoding="utf-8")
-    assert "training-qr-code" not in html_text
-    assert "TEICHAKU_SITE_URL" in html_text and 'class="training-qr-missing"' in html_text
-    assert '<code class="training-qr-path">calc/first-recalculation/#designated=2018-10-01</code>' in html_text
+    cases = [case for exercise in training.exercises() for case in exercise.cases]
+    for path, count in (("training/index.html", len(cases)), *((f"training/{name}/index.html", 1)
+                                                               for name in ("eligibility", "retention", "staffing"))):
+        html_text = (built_site / path).read_text(encoding="utf-8")
+        assert "training-qr-code" not in html_text  # ビルドの時には描かない（アドレスが分からない）
+        assert html_text.count('<figure class="training-qr" data-qr-draw') == count, path
+        assert 'src="../assets/training-qr.js"' in html_text or 'src="../../assets/training-qr.js"' in html_text
+        # 利用者のページにビルドの手順やリポジトリの設定の名前を書かない（issue 18 の4）
+        article = html_text[html_text.index("<article"):html_text.index("</article>")]
+        for word in ("TEICHAKU_SITE_URL", "site_url", "mkdocs", "ビルド", "training-qr-missing", "サイトの根からのパス"):
+            assert word not in article, (path, word)
+    assert (built_site / "assets" / "vendor" / "qrcodegen" / "LICENSE").exists()  # 同梱した符号化のライセンス
 
 
 def test_site_address_from_environment_then_mkdocs_site_url(tmp_path: Path) -> None:

@@ -10,13 +10,18 @@
 - 配布資料（`{{ teichaku:handout_eligibility }}` など、docs/training/*.md）：利用期間、就労定着率と報酬、人員配置。
   値はサイトの生成日に効力を持つパラメータ（teichaku.rules.params）から読み、その日付を示す（today.py と同じ考え方）。
 
-QR コード（segno、ビルド時に SVG をページに埋め込む。外部への要求なし）は、スマートフォンが開ける絶対 URL を
-表す。ビルドの時点ではサイトが置かれるアドレスが分からないので、次の順に決める：
+QR コードは、スマートフォンが開ける絶対 URL を表す。サイトが置かれるアドレスは次の順に決める：
 
 1. 環境変数 TEICHAKU_SITE_URL（例：`TEICHAKU_SITE_URL=https://example.jp/teichaku/ ./scripts/serve.sh`）
 2. mkdocs.yml の site_url
-3. どちらもなければ QR コードは作らず、そのことと、サイトの根からのパスをページに示す（間違ったアドレスの
-   QR コードを配らないため。127.0.0.1 はスマートフォンからは開けない）。
+   → どちらかがあれば、QR コードはビルドの時に segno で描き、SVG をページに埋め込む。
+3. どちらもなければ（ふつうの配布：zip をどこに置くかはビルドの時に分からない）、ページを開いたブラウザが、自分の
+   アドレス（location）でリンクを絶対 URL にし、QR コードを描く（docs/assets/training-qr.js。符号化は
+   docs/assets/vendor/qrcodegen：Project Nayuki の QR Code generator、MIT、npm の固定版をそのまま置いたもの）。
+   ビルドの時に行列を作っておくことはできない：行列は URL の全体（アドレスを含む）から決まるため。Pyodide と
+   segno をこのページで読むのは重すぎる（13 MB）。印刷した配布資料にも、描いた QR コードが出る。
+   127.0.0.1 などこのコンピューターの中だけのアドレスで開いたときは、QR コードは描くが、スマートフォンからは
+   開けないことをページに示す。利用者のページにはビルドの手順を書かない。
 
 リンクの href はページからの相対パス（サブパスに置いても動く）。QR コードの横には、QR コードが表す URL を
 そのまま印字する（テストはその文字列から segno.make で作った行列と、SVG の行列が等しいことを確かめる）。
@@ -270,14 +275,14 @@ def try_block(case: Case, prefix: str, address: str | None, text: str | None = N
     href = html.escape(prefix + path, quote=True)
     name = html.escape(text or f"計算機で開く：{case.label}")
     link = f'<a class="calc-example training-open" href="{href}">{name}</a>'
-    if address is None:
-        qr = ('<p class="training-qr-missing">QRコードは、サイトのアドレスを指定してビルドすると表示されます'
-              '（研修のページの「QRコードについて」）。サイトの根からのパス：'
-              f'<code class="training-qr-path">{html.escape(path)}</code></p>')
+    label = "QRコード：" + (text or case.label) + "を計算機で開く"
+    if address is None:  # ブラウザが、ページを開いたアドレスで描く（training-qr.js）
+        qr = (f'<figure class="training-qr" data-qr-draw data-qr-label="{html.escape(label, quote=True)}" hidden>'
+              '<figcaption>QRコードのアドレス：<code class="training-qr-link"></code></figcaption></figure>')
     else:
         absolute = urljoin(address, path)
         qr = (f'<figure class="training-qr" data-qr-link="{html.escape(absolute, quote=True)}">'
-              f'{qr_svg(absolute, "QRコード：" + (text or case.label) + "を計算機で開く")}'
+              f'{qr_svg(absolute, label)}'
               f'<figcaption>QRコードのアドレス：<code class="training-qr-link">{html.escape(absolute)}</code></figcaption></figure>')
     return f'<div class="training-try">\n<p>{link}</p>\n{qr}\n</div>'
 
@@ -321,6 +326,13 @@ def exercise_markdown(exercise: Exercise, prefix: str = INDEX_PREFIX, address: s
     ])
 
 
+def qr_script(prefix: str, address: str | None) -> str:
+    """サイトのアドレスを指定せずにビルドしたとき、QR コードをブラウザで描くスクリプト（ページからの相対パス）。"""
+    if address is not None:
+        return ""
+    return f'<script type="module" src="{prefix}assets/training-qr.js"></script>'
+
+
 def slide_toggle() -> str:
     """スライド表示の切り替え（training.js が動かす。JavaScript がなければ隠れたまま）。"""
     return ('<p class="training-tools" hidden><button type="button" class="md-button training-slides-toggle" '
@@ -332,16 +344,16 @@ def training_exercises(on: dt.date | None = None, address: str | None = None, en
     on = on or build_date()
     address = address if address is not None else site_address(environ)
     note = (f"答えは、このページを生成した日（{wareki(on)}）に、このサイトの計算機と同じ規則で計算したものです。")
-    return "\n\n".join([slide_toggle(), note, _qr_note(address),
-                        *(exercise_markdown(exercise, INDEX_PREFIX, address) for exercise in exercises(on))])
+    return "\n\n".join(part for part in [
+        slide_toggle(), note, _qr_note(address), *(exercise_markdown(exercise, INDEX_PREFIX, address) for exercise in exercises(on)),
+        qr_script(INDEX_PREFIX, address)] if part)
 
 
 def _qr_note(address: str | None) -> str:
-    if address is None:
-        return ('<p class="training-qr-status" id="qr">QRコードについて：このサイトは、置かれるアドレスを指定せずにビルドされたため、'
-                "QRコードを表示していません。スマートフォンで開けるアドレス（例：https://example.jp/teichaku/）を、"
-                "ビルドするときに環境変数 <code>TEICHAKU_SITE_URL</code> か mkdocs.yml の <code>site_url</code> で"
-                "指定すると、各リンクの横にQRコードを表示します。</p>")
+    if address is None:  # training-qr.js が、描いた QR コードのアドレスに合わせて書き換える
+        return ('<p class="training-qr-status" id="qr" data-qr-draw>QRコードについて：各QRコードは、このページを開いた'
+                "ブラウザが、いま開いているアドレスの計算機を指すように描きます（JavaScript が動かないときは表示されません。"
+                "その場合は「計算機で開く」のリンクを使ってください）。</p>")
     return (f'<p class="training-qr-status" id="qr">QRコードについて：各QRコードは、このサイトのアドレス '
             f"<code>{html.escape(address)}</code> の上の計算機を、その入力で開きます（ビルドの時に指定したアドレス）。</p>")
 
@@ -364,8 +376,9 @@ def _section(title: str, anchor: str, body: str, citations: list[Citation | str]
 
 
 def _head(case: Case, text: str, on: dt.date, address: str | None) -> str:
-    return "\n\n".join([slide_toggle(), f'<div class="training-handout-head">\n{_dated(on)}\n'
-                        f"{try_block(case, HANDOUT_PREFIX, address, text)}\n</div>"])
+    return "\n\n".join(part for part in [
+        slide_toggle(), f'<div class="training-handout-head">\n{_dated(on)}\n{try_block(case, HANDOUT_PREFIX, address, text)}\n</div>',
+        qr_script(HANDOUT_PREFIX, address)] if part)
 
 
 def _p(params: ParameterSet, name: str, on: dt.date) -> Any:
