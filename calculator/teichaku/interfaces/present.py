@@ -1,7 +1,8 @@
 """表示の部品（窓口の一か所）：CLI・計算機の画面（web）・サイトの表が同じ書き方をするためのもの。
 
 - 日付：`date_text`（teichaku.rules.dates。「2019年10月1日（令和元年10月1日）」）。規則も手順の文にこれを使う。
-  ISO（2019-10-01）は JSON のデータ・CSV・Excel にだけ。
+  ISO（2019-10-01）は JSON のデータ・CSV・Excel にだけ。結果の辞書（to_dict）の ISO の項目から書くときは
+  `data_date_text`・`data_month_text`（文の中の日付を書き換えるのではなく、日付の項目そのものを読む）。
 - 期間：`period_text`（「…から…まで」「…から」）。
 - 区分の範囲：`tier_range`（teichaku.rules.retention。規則の手順の文と同じ書き方）。
 - 基本報酬の表（区分 × 利用者数規模）：`fee_grid` が行と列を作り、画面は辞書に、サイトは Markdown にする。
@@ -12,16 +13,38 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from typing import Any
 
-from ..rules.dates import date_text
+from ..rules.dates import Month, date_text
 from ..rules.items import ClaimItem, ItemValue
 from ..rules.numbers import percent_text
 from ..rules.params import FeeSchedule, Tier
 from ..rules.retention import tier_range
 
-__all__ = ["ENDED", "FeeGrid", "date_text", "fee_grid", "item_value_text", "period_text", "tier_range", "units_text"]
+__all__ = ["ENDED", "FeeGrid", "data_date_text", "data_month_text", "date_text", "fee_grid", "item_value_text", "period_text",
+           "tier_range", "units_text"]
 
 ENDED = "（この日から廃止・なし）"
+
+
+def data_date_text(value: Any) -> Any:
+    """結果のデータの日付の項目（ISO "2019-10-01"）→ date_text。空は「—」、日付でない値（「—」、入力の引用）はそのまま。"""
+    if value is None or value == "":
+        return "—"
+    if not isinstance(value, str):
+        return value
+    try:
+        return date_text(_dt.date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def data_month_text(value: Any) -> Any:
+    """結果のデータの年月の項目（ISO "2019-04"）→「2019年4月」。年月でない値はそのまま。"""
+    if isinstance(value, str) and len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit() \
+            and 1 <= int(value[5:]) <= 12:
+        return Month(int(value[:4]), int(value[5:])).japanese()
+    return value
 
 
 def period_text(since: _dt.date, last: _dt.date | None) -> str:
@@ -71,6 +94,8 @@ def item_value_text(item: ClaimItem, value: ItemValue) -> str:
         return f"記載なし（未確認）：{value.not_covered}"
     if value.rate is not None:
         return f"所定単位数の{percent_text(value.rate, 0)}を減算"
+    if value.steps:  # 状態が続いた月数で割合が変わる減算（percent_by_months）
+        return value.steps_text()
     limits = ([f"1月に{value.per_month}回"] if value.per_month is not None else []) + \
         ([f"1年に{value.per_year}回"] if value.per_year is not None else [])
     text = f"{value.units:,}単位（{_COUNTING.get(item.counting, item.counting)}）"

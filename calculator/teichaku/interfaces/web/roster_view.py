@@ -7,17 +7,16 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
-from ...rules.dates import Month, date_text
 from ...rules.errors import InputError
 from ...rules.explain import NOTICE_DATE
 from ...rules.params import default_parameters
 from ...rules.passages import passage
+from ..present import data_date_text, data_month_text
 from .inputs import optional, text
 
 ROSTER_SHOW_ROWS = 100  # 画面に出す各表の行数（全体はダウンロードで）
@@ -46,33 +45,16 @@ def roster_result(inputs: Mapping[str, Any], data: bytes) -> dict[str, Any]:
     return found
 
 
-def _iso_date(value: Any) -> str | Any:
-    """結果のデータの ISO の日付（"2019-10-01"）→ date_text。日付でない値（「—」など）はそのまま。"""
-    if not isinstance(value, str):
-        return value
-    try:
-        return date_text(_dt.date.fromisoformat(value))
-    except ValueError:
-        return value
-
-
-def _month(value: Any) -> Any:
-    """結果のデータの ISO の年月（"2019-04"）→「2019年4月」。"""
-    if isinstance(value, str) and len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit():
-        return Month(int(value[:4]), int(value[5:])).japanese()
-    return value
-
-
 def _row_shown(header: list[str], row: list[Any], user: Mapping[str, Any] | None) -> list[Any]:
     """表の1行を画面の書き方に：日付の列は date_text、年月は「2019年4月」、支給決定期間は1期間1行（利用者のデータから）。"""
     shown: list[Any] = []
     for column, cell in zip(header, row, strict=True):
         if column in _DATE_COLUMNS:
-            cell = _iso_date(cell)
+            cell = data_date_text(cell)
         elif column == "支給決定期間" and user is not None:
-            cell = "、\n".join(f"{_iso_date(p['start'])}〜{_iso_date(p['end'])}" for p in user["periods"])
+            cell = "、\n".join(f"{data_date_text(p['start'])}〜{data_date_text(p['end'])}" for p in user["periods"])
         elif column == "月":
-            cell = _month(cell)
+            cell = data_month_text(cell)
         shown.append(cell)
     return shown
 
@@ -88,7 +70,7 @@ def roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, An
               "月ごとの請求": sum(len(u["months"]) for u in d["users"]), "読み込めなかった行": len(d["rejected"])}
     r = d["retention"]
     summary = [{"label": label, "value": f"{value:,}" if isinstance(value, int) else str(value)} for label, value in sheets[0][2]]
-    summary = [{**item, "value": _iso_date(d["fiscal_year_end"])} if item["label"] == "年度末日" else item for item in summary]
+    summary = [{**item, "value": data_date_text(d["fiscal_year_end"])} if item["label"] == "年度末日" else item for item in summary]
     rejected = d["rejected"]
     warnings = d.get("warnings") or []
     tone = "ok" if not rejected and not warnings else "ng"
