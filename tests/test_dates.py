@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teichaku.rules.dates import Month, fiscal_year_end, japanese_date, parse_date, parse_month, period_end
+from teichaku.rules.dates import ERAS, Era, Month, date_text, fiscal_year_end, months_text, parse_date, parse_month, period_end
 from teichaku.rules.errors import InputError
 
 
@@ -113,6 +113,29 @@ def test_fiscal_year_end() -> None:
     assert fiscal_year_end(dt.date(2020, 4, 1)) == dt.date(2021, 3, 31)
 
 
-def test_japanese_date_shows_both_calendars() -> None:
-    assert japanese_date(dt.date(2019, 10, 1)) == "2019年10月1日（令和元年10月1日）"
-    assert japanese_date(dt.date(2019, 4, 30)) == "2019年4月30日（平成31年4月30日）"
+def test_date_text_shows_both_calendars() -> None:
+    assert date_text(dt.date(2019, 10, 1)) == "2019年10月1日（令和元年10月1日）"
+    assert date_text(dt.date(2019, 4, 30)) == "2019年4月30日（平成31年4月30日）"
+
+
+@pytest.mark.parametrize("era", ERAS, ids=lambda era: era.name)
+def test_date_text_changes_era_on_its_first_day_and_calls_it_gannen(era: Era) -> None:
+    start = era.start
+    assert date_text(start).endswith(f"（{era.name}元年{start.month}月{start.day}日）")
+    assert f"（{era.name}" not in date_text(start - dt.timedelta(days=1))
+
+
+def test_date_text_before_meiji_is_western_only() -> None:
+    assert date_text(dt.date(1868, 1, 24)) == "1868年1月24日"
+
+
+def test_date_text_reads_back_as_the_same_date() -> None:
+    # 画面の日付を入力欄に写しても同じ日：西暦の部分も和暦の部分も読める
+    day = dt.date(2021, 4, 1)
+    western, era = date_text(day).rstrip("）").split("（")
+    assert parse_date(western, "x") == parse_date(era, "x") == day
+
+
+@pytest.mark.parametrize(("months", "text"), [(42, "3年6月"), (12, "1年"), (6, "6月"), (1, "1月"), (24, "2年"), (78, "6年6月")])
+def test_months_text_in_the_law_s_words(months: int, text: str) -> None:
+    assert months_text(months) == text

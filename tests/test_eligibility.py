@@ -310,3 +310,39 @@ def test_wait_months_are_read_at_the_employment_date_not_at_the_notice_date(tmp_
 def test_employment_before_the_service_existed_reads_the_rules_of_its_creation_date() -> None:
     # 2017年の就職：創設日（2018-04-01）より前の規定はないので、創設日の規定で期間を示す（ParameterError にしない）。
     assert check_eligibility("2017-06-01", "移行", employer_kind="通常の事業所").latest_end == dt.date(2020, 11, 30)
+
+
+# ---- 根拠の記録：結果が使ったすべての日（Explanation.on は判定する日のまま変わらない）----
+
+def test_the_record_lists_every_date_the_result_read_rules_at() -> None:
+    # 就職日（対象者の要件）、前サービスの利用終了日の翌日（期間を数え始める日）、利用開始日（支給決定期間）、離職日（転職）
+    result = check_eligibility("2019-04-01", "就労移行支援", start="2020-01-01", prior_service_end="2019-06-30",
+                               left_on="2020-05-31", reemployed_on="2020-06-30")
+    ex = result.explanation
+    assert ex.on == dt.date(2019, 4, 1)
+    assert ex.dates_used == [dt.date(2019, 4, 1), dt.date(2019, 7, 1), dt.date(2020, 5, 31), dt.date(2020, 1, 1)]
+    assert result.to_dict()["dates_used"] == [day.isoformat() for day in ex.dates_used]
+
+
+def test_a_rule_cannot_move_the_decision_date_of_its_explanation() -> None:
+    ex = check_eligibility("2019-04-01", "就労移行支援").explanation
+    with pytest.raises(AttributeError):
+        ex.on = dt.date(2020, 1, 1)
+    later = ex.at(dt.date(2024, 4, 1))
+    later.param("periods.wait_months")
+    assert ex.on == dt.date(2019, 4, 1) and dt.date(2024, 4, 1) in ex.dates_used
+
+
+def test_a_date_before_the_service_existed_is_read_at_the_day_it_was_created() -> None:
+    result = check_eligibility("2017-06-01", "就労移行支援")
+    assert result.explanation.on == dt.date(2018, 4, 1)
+    assert set(result.explanation.dates_used) == {dt.date(2018, 4, 1)}
+
+
+def test_steps_write_dates_in_both_calendars_never_iso() -> None:
+    import re
+
+    result = check_eligibility("2019-04-01", "就労移行支援", prior_service_end="2019-06-30", left_on="2020-05-31")
+    text = " ".join(step.text for step in result.explanation.steps) + " ".join(result.reasons)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    assert "2020年1月1日（令和2年1月1日）〜2020年12月31日（令和2年12月31日）" in text
