@@ -1,7 +1,7 @@
 // 共有リンク（docs/assets/calc/share.js）：フォームの値 → # 以降、読める形、古いリンク（名）と新しいリンク（キー）の選択肢。
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { choiceMatches, decodeFragment, encodeInputs, hasKnownKey, linkFor, normalizeChoice, readableLink }
+import { choiceMatches, decodeFragment, encodeInputs, hasKnownKey, linkFor, namesOf, normalizeChoice, readableLink }
   from "../../docs/assets/calc/share.js";
 
 const CLAIM = [
@@ -63,12 +63,15 @@ test("読める形：日本語の %XX は文字に、区切りの意味を持つ
   assert.equal(readableLink("https://example.test/#x=%E4%BB"), "https://example.test/#x=%E4%BB");  // 壊れた %XX はそのまま
 });
 
-test("選択肢：値・キー・表示名のどれでも（全角・半角、Ⅰ／I、空白を問わない）", () => {
-  const choice = { value: "regional_meeting_1", key: undefined, label: "地域連携会議実施加算（Ⅰ）" };
+test("選択肢：値（キー）・表示名・以前の名（data-names）のどれでも（全角・半角、Ⅰ／I、空白を問わない）", () => {
+  const choice = { value: "regional_meeting_1", label: "地域連携会議実施加算（Ⅰ）", names: namesOf("地域連携会議実施加算（Ⅰ）|地域連携1") };
+  assert.ok(choiceMatches("地域連携1", choice));
   assert.ok(choiceMatches("regional_meeting_1", choice));
   assert.ok(choiceMatches("地域連携会議実施加算（Ⅰ）", choice));  // 名の入った古いリンク
   assert.ok(choiceMatches("地域連携会議実施加算(I)", choice));
   assert.ok(!choiceMatches("地域連携会議実施加算（Ⅱ）", choice));
   assert.ok(!choiceMatches("", { value: "x", label: "" }));
   assert.equal(normalizeChoice(" 就労 定着 "), "就労定着");
+  assert.deepEqual(namesOf(""), []);
+  assert.deepEqual(namesOf(undefined), []);
 });

@@ -15,7 +15,7 @@ import { siteRoot, element } from "./dom.js";
 
 // 計算機のページのモジュール：すべてを一度に読み始める（import の連なりを一段ずつたどると、往復の回数だけ遅れる）。
 // ガイドのページでは読まない。
-const CALCULATOR_MODULES = ["./calculator.js", "./form-state.js", "./share.js", "./dates.js", "./progress.js",
+const CALCULATOR_MODULES = ["./calculator.js", "./form-state.js", "./share.js", "./dates.js", "./eras.js", "./progress.js",
                             "./worker-client.js", "./result-view.js", "./record.js", "./roster-view.js", "./offline.js"];
 
 // 計算機のページだけのスタイル（エラーの一覧、進み具合、オフラインの保存）：ガイドのページには読み込まない

@@ -1,7 +1,7 @@
 // フォームの状態：項目の値の読み書き（共有リンクとの間も）、勤務時間の行、表示のとおりの入力（算定根拠書）、名簿ファイル。
 import { element } from "./dom.js";
 import { currentMonth } from "./dates.js";
-import { choiceMatches, encodeInputs, linkFor } from "./share.js";
+import { choiceMatches, encodeInputs, linkFor, namesOf } from "./share.js";
 
 export function mountFormState(form, { onChange = () => {} } = {}) {
   const hoursBody = form.querySelector(".calc-hours tbody");
@@ -93,7 +93,7 @@ export function mountFormState(form, { onChange = () => {} } = {}) {
         control(key).checked = values.has(key) ? all[0] === "on" : control(key).defaultChecked;
       else if (kind === "checkboxes")
         form.querySelectorAll(`input[name="${key}"]`).forEach(box => {
-          const choice = { value: box.value, key: box.dataset.key, label: labelOf(box) };
+          const choice = { value: box.value, label: labelOf(box), names: namesOf(box.dataset.names) };
           box.checked = all.some(wanted => choiceMatches(wanted, choice));
         });
       else if (kind === "file")
@@ -106,8 +106,8 @@ export function mountFormState(form, { onChange = () => {} } = {}) {
         if (values.has(key)) {
           el.value = all[0];
           if (el.tagName === "SELECT" && el.value !== all[0]) {  // 値でなく表示名（またはキー）のリンク
-            const option = [...el.options].find(o => o.value && choiceMatches(all[0], { value: o.value, key: o.dataset.key,
-                                                                                       label: o.textContent }));
+            const option = [...el.options].find(o => o.value && choiceMatches(all[0], { value: o.value, label: o.textContent,
+                                                                                       names: namesOf(o.dataset.names) }));
             el.value = option ? option.value : "";
           }
         } else if (!el.dataset.default)

@@ -4,6 +4,7 @@
 // モジュール（defer と同じく、ページを読み終えてから、DOMContentLoaded の前に動く）。app.js がスクリプトから値を入れたときは
 // フォームの calc:filled で知らされる（form-state.js）。
 import { monthStart } from "./dates.js";
+import { ERAS } from "./eras.js";  // ビルドが teichaku.rules.dates.ERAS から作る
 
 function filled(el) {
   return [...el.querySelectorAll("input")].some(i => (i.type === "checkbox" ? i.checked && !i.defaultChecked : i.value.trim() !== ""));
@@ -11,7 +12,7 @@ function filled(el) {
 
 function update(form) {
   const month = form.querySelector("#f-month");
-  const start = month && monthStart(month.value);
+  const start = month && monthStart(month.value, ERAS);
   form.querySelectorAll("[data-since], [data-until]").forEach(el => {
     const inside = !start || ((!el.dataset.since || el.dataset.since <= start) && (!el.dataset.until || start <= el.dataset.until));
     const keep = !inside && filled(el);

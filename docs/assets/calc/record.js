@@ -4,6 +4,7 @@
 // （beforeprint で、この操作からの印刷でなければ記録の印刷をやめる）。結果が変わると記録は消す。
 import { element, megabytesOrBytes } from "./dom.js";
 import { dateTimeText, isoDateText } from "./dates.js";
+import { ERAS } from "./eras.js";  // ビルドが teichaku.rules.dates.ERAS から作る
 import { readableLink } from "./share.js";
 
 let printingRecord = false;
@@ -87,9 +88,9 @@ function recordSheet(record, build, qr, includeUsers) {
   const summary = roster ? rosterSummary(result.summary, includeUsers) : result.summary;
   const schedule = result.summary.find(item => /^適用(した|する)報酬表$/.test(item.label));
   const version = `teichaku ${build.version || "不明"}（サイトを作ったコミット：${build.commit || "不明"}）`;
-  const meta = [["計算機", result.title || ""], ["計算日時", dateTimeText(record.at)]];
+  const meta = [["計算機", result.title || ""], ["計算日時", dateTimeText(record.at, ERAS)]];
   if (result.rules_on)
-    meta.push(["規則の基準日", `${isoDateText(result.rules_on)}（この日に効力を持つ基準・報酬の値で計算）`]);
+    meta.push(["規則の基準日", `${isoDateText(result.rules_on, ERAS)}（この日に効力を持つ基準・報酬の値で計算）`]);
   if (schedule)
     meta.push([schedule.label, schedule.value]);
   // 共有リンクは人が読める形で（日本語の %XX を文字に戻す。QR コードは ASCII のリンクそのもの）

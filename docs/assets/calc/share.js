@@ -56,9 +56,14 @@ export function normalizeChoice(text) {
   return folded.replace(/\s+/g, "").toUpperCase();
 }
 
-// リンクの値 wanted が選択肢（値・キー・表示名のどれか）に当たるか。フォームの値が名からキーに変わっても、
-// 名の入った古いリンクが同じ選択肢を選ぶ。
+// リンクの値 wanted が選択肢に当たるか：値（キー）、表示名、以前の値（data-names：正式名・別名）のどれか。
+// フォームの値が名からキーに変わっても、名の入った古いリンクが同じ選択肢を選ぶ。
 export function choiceMatches(wanted, choice) {
   const w = normalizeChoice(wanted);
-  return [choice.value, choice.key, choice.label].some(text => text && normalizeChoice(text) === w);
+  return [choice.value, choice.label, ...(choice.names || [])].some(text => text && normalizeChoice(text) === w);
+}
+
+// data-names（「|」区切り）→ 名の配列
+export function namesOf(text) {
+  return (text || "").split("|").filter(Boolean);
 }
