@@ -33,13 +33,13 @@ def test_base_fee_table_equals_the_parameter_data() -> None:
     assert len(rows) == len(schedule.rows)
     for line, (tier, units) in zip(rows, schedule.rows, strict=True):
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        assert cells[0] == tier
+        assert cells[0] == schedule.labels[tier]  # 報酬表の行は区分キー、表は区分の表示名
         assert cells[2] == f"{units['20以下']:,}単位／月"
         assert cells[3] == cells[4] == "本通知に記載なし"
 
 
 def test_additions_table_lists_every_dated_value_of_the_registry() -> None:
-    from teichaku.rules.items import registry
+    from teichaku.rules.params import registry
 
     table = tables.additions()
     for item in registry().items:
