@@ -21,8 +21,8 @@ from ..rules.numbers import percent_text
 from ..rules.params import FeeSchedule, Tier
 from ..rules.retention import tier_range
 
-__all__ = ["ENDED", "FeeGrid", "data_date_text", "data_month_text", "date_text", "fee_grid", "item_value_text", "period_text",
-           "tier_range", "units_text"]
+__all__ = ["ENDED", "FeeGrid", "base_units_text", "data_date_text", "data_month_text", "date_text", "fee_grid",
+           "item_value_text", "period_text", "tier_range", "units_text"]
 
 ENDED = "（この日から廃止・なし）"
 
@@ -53,8 +53,13 @@ def period_text(since: _dt.date, last: _dt.date | None) -> str:
 
 
 def units_text(units: int | None, schedule: FeeSchedule) -> str:
-    """基本報酬の欄：「3,200単位／月」、記載のない欄は報酬表の短い語（「本通知に記載なし」など）。"""
-    return f"{units:,}単位／月" if units is not None else schedule.missing_label
+    """基本報酬の表の欄：「3,200単位／月」、記載のない欄は報酬表の短い語（「本通知に記載なし」など）。"""
+    return base_units_text(units, schedule.missing_label)
+
+
+def base_units_text(units: int | None, note: str | None) -> str:
+    """結果の基本報酬：「3,200単位／月」、単位数がなければ規則の注（base_units_note）。"""
+    return f"{units:,}単位／月" if units is not None else (note or "—")
 
 
 @dataclass(frozen=True)

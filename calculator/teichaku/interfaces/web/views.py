@@ -16,7 +16,7 @@ from ...rules.explain import NOTICE_DATE
 from ...rules.numbers import decimal_text
 from ...rules.params import FeeSchedule, Tier, default_parameters
 from ...rules.retention import RetentionResult
-from ..present import fee_grid
+from ..present import base_units_text, fee_grid
 
 View = Callable[[Any, Mapping[str, Any]], dict[str, Any]]
 
@@ -88,7 +88,7 @@ def eligibility(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def retention(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
-    units = f"{d['base_units']:,}単位／月" if d["base_units"] is not None else d["base_units_note"]
+    units = base_units_text(d["base_units"], d["base_units_note"])
     summary = [
         _schedule_line(result),
         {"label": "就労定着率", "value": f"{d['retained']}/{d['denominator']}（{d['percent']}）"},
