@@ -136,6 +136,47 @@ def add_bytecode(wheel: Path) -> list[str]:
     return written
 
 
+SITE_STDLIB = "python_stdlib_site.zip"  # site/pyodide/ の中。docs/assets/calc/worker.js の STDLIB と同じ名前
+
+
+def install_site_stdlib(site: Path, wheels: list[Path]) -> list[str]:
+    """site/pyodide/python_stdlib_site.zip：Pyodide の標準ライブラリのうち、計算機・名簿・QR が使うモジュールだけを
+    Pyodide（3.14）でバイトコードにした zip（issue 17）。worker.js が stdLibURL として渡す。
+
+    Pyodide の起動の大半は標準ライブラリのソースのコンパイル（読み込むたび）で、pyc なら省ける。全体を pyc にすると
+    約 2 MB 増えるが、要るもの（約190のモジュール）だけなら元の zip（2.5 MB）より小さい。作るのは bytecode.mjs の
+    --stdlib（wheel をすべて入れて import し、名簿のテンプレートを読み書きして、読み込まれたものを集める）。ここに
+    ないモジュールは、要るときに worker.js が元の python_stdlib.zip（サイトに置いたまま）から読む。結果は
+    bytecode.mjs、Pyodide の版と wheel の中身のハッシュごとに BYTECODE_CACHE に残す。入れたモジュールの名前を返す。"""
+    node = shutil.which("node")
+    if node is None:
+        raise SiteBuildError("node がありません（標準ライブラリのバイトコードを Pyodide で作るのに使います）。"
+                             "scripts/setup.sh を実行してください。")
+    key = hashlib.sha256(b"stdlib\0" + BYTECODE_SCRIPT.read_bytes() + (PYODIDE_DIR / "package.json").read_bytes())
+    for wheel in sorted(wheels):
+        with zipfile.ZipFile(wheel) as archive:
+            for info in sorted(archive.infolist(), key=lambda info: info.filename):
+                if not info.filename.endswith(".pyc"):
+                    key.update(info.filename.encode("utf-8") + b"\0" + hashlib.sha256(archive.read(info)).digest())
+    cache = BYTECODE_CACHE / f"stdlib-{key.hexdigest()[:32]}"
+    if not (cache / "names.json").exists():
+        with tempfile.TemporaryDirectory() as temp:
+            staged = Path(temp)
+            done = subprocess.run([node, str(BYTECODE_SCRIPT), "--stdlib", str(PYODIDE_DIR), str(staged / SITE_STDLIB),
+                                   *map(str, wheels)], capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise SiteBuildError(f"標準ライブラリのバイトコードを作れませんでした：\n{done.stderr[-2000:]}")
+            (staged / "names.json").write_text(done.stdout, encoding="utf-8")
+            partial = cache.with_name(cache.name + ".partial")  # 途中で止まっても、できかけを使わない
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.copytree(staged, partial)
+            shutil.rmtree(cache, ignore_errors=True)
+            partial.replace(cache)
+    shutil.copy2(cache / SITE_STDLIB, site / "pyodide" / SITE_STDLIB)
+    names: list[str] = json.loads((cache / "names.json").read_text(encoding="utf-8"))
+    return names
+
+
 def install_pyodide(site: Path) -> None:
     """npm の pyodide（固定版）の実行に要るファイルを site/pyodide/ に写す。"""
     if not (PYODIDE_DIR / "pyodide.mjs").exists():
@@ -158,9 +199,11 @@ def install_wheels(site: Path) -> None:
         (qr if path.name.startswith("segno-") else extras).append(f"wheels/{path.name}")
     if not any("openpyxl" in name for name in extras) or not qr:
         raise SiteBuildError(".venv/pyodide-wheels に openpyxl か segno の wheel がありません。scripts/setup.sh を実行してください。")
+    install_site_stdlib(site, [wheel, *(site / name for name in [*extras, *qr])])
     (site / "assets" / "calc" / "build.json").write_text(
         json.dumps({"wheel": f"wheels/{wheel.name}", "pyodide": "pyodide/", "xlsx_wheels": extras, "qr_wheels": qr,
-                    "version": teichaku.__version__, "commit": git_commit(), **snapshot_key(site, wheel, [*extras, *qr])},
+                    "version": teichaku.__version__, "commit": git_commit(), "stdlib": f"pyodide/{SITE_STDLIB}",
+                    **snapshot_key(site, wheel, [*extras, *qr])},
                    ensure_ascii=False),
         encoding="utf-8")
 
@@ -178,7 +221,7 @@ def snapshot_key(site: Path, wheel: Path, others: list[str]) -> dict[str, str]:
     digest = hashlib.sha256(wheel.read_bytes())
     for name in sorted(others):
         digest.update(hashlib.sha256((site / name).read_bytes()).digest())
-    for stdlib in sorted((site / "pyodide").glob("python_stdlib*.zip")):
+    for stdlib in sorted((site / "pyodide").glob("python_stdlib*.zip")):  # 元の zip と、サイトの zip
         digest.update(stdlib.name.encode("utf-8") + hashlib.sha256(stdlib.read_bytes()).digest())
     key = f"{version}-{found.group(1)[:16]}-{digest.hexdigest()[:24]}"
     return {"pyodide_version": version, "pyodide_build_id": found.group(1), "snapshot_key": key}

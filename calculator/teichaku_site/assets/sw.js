@@ -22,7 +22,11 @@ const isRuntime = path => /^(pyodide|wheels)\//.test(path);
 // 配布しないもの（ビルドの後で消す source map など）は保存しない
 const isShipped = path => !path.endsWith(".map");
 const SHELL = PRECACHE.filter(path => !isRuntime(path) && isShipped(path));
-const RUNTIME = PRECACHE.filter(path => isRuntime(path) && isShipped(path) && !path.endsWith("/package.json"));
+// 計算機が読むもの。Pyodide の標準ライブラリ全体（pyodide/python_stdlib.zip）は保存しない：計算機はサイトの使う
+// モジュールだけの python_stdlib_site.zip を読み、全体はそこにないモジュールが要るときだけ読む（そのときは下の
+// fetch で保存する）
+const RUNTIME = PRECACHE.filter(path => isRuntime(path) && isShipped(path) && !path.endsWith("/package.json")
+                                        && path !== "pyodide/python_stdlib.zip");
 
 self.addEventListener("install", event => {
   event.waitUntil((async () => {

@@ -75,7 +75,8 @@ function computeTotal() {
   const data = progress.sizes;
   if (!data)
     return;
-  const names = Object.keys(data.files).filter(name => name.startsWith("pyodide/") && name !== "pyodide/package.json");
+  const skipped = ["pyodide/package.json", relative(FULL_STDLIB)];  // 読まないもの
+  const names = Object.keys(data.files).filter(name => name.startsWith("pyodide/") && !skipped.includes(name));
   names.push(data.wheel, ...(progress.xlsx ? data.xlsx_wheels : []));
   progress.total = names.reduce((sum, name) => sum + (data.files[name] || 0), 0);
   report(true);
@@ -136,7 +137,11 @@ function counting(url, response) {
 // 標準ライブラリ（python_stdlib.zip）は wasm を受け取り終えてから要求する：回線を先に wasm に使わせ、wasm のコンパイル
 // （受け取りながら進む）を標準ライブラリの受信と重ねる（遅い回線と遅い CPU で、最後のバイトの後に残る仕事が減る）。
 const WASM = `${PYODIDE_URL}pyodide.asm.wasm`;
-const STDLIB = `${PYODIDE_URL}python_stdlib.zip`;
+// 標準ライブラリ：Pyodide の python_stdlib.zip のうち、このサイトが使うモジュールだけを pyc にした zip（issue 17、
+// calculator/teichaku_site/bundle.py の install_site_stdlib）。ソースのコンパイルを省き、読むバイト数も少ない。
+// ここにないモジュールが要るときだけ、FULL_STDLIB を読み込む（下の FALLBACK_FINDER）
+const STDLIB = `${PYODIDE_URL}python_stdlib_site.zip`;
+const FULL_STDLIB = `${PYODIDE_URL}python_stdlib.zip`;
 const early = new Map();
 let wasmReceived = null;
 if (!MAKER) {
@@ -267,6 +272,42 @@ async function restorePyodide(response) {
 
 const sitePackagesOf = pyodide => pyodide.runPython("import site; site.getsitepackages()[0]");
 
+// サイトの標準ライブラリ（STDLIB）にない標準ライブラリのモジュールが import されたら、その時に一度だけ Pyodide の
+// 標準ライブラリ全体（FULL_STDLIB）を同期の XMLHttpRequest（Web Worker の中では使える）で読み、探索先の最後に加える。
+// 計算の途中の import で結果を失わないため（ふつうは使われない：サイトの zip はビルドで実際に使ったものを集めている）
+const FALLBACK_FINDER = `
+import sys
+
+class FullStdlibFinder:
+    url = ${JSON.stringify(FULL_STDLIB)}
+    path = "/lib/python_stdlib_full.zip"
+    mounted = False
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        from _site_stdlib_index import NAMES  # 元の zip にあるモジュール（bytecode.mjs が書く）
+        if name not in NAMES:
+            return None  # 元の zip にもないもの（_hashlib のような、Pyodide にない拡張モジュールなど）
+        if not cls.mounted:
+            from js import XMLHttpRequest
+            request = XMLHttpRequest.new()
+            request.open("GET", cls.url, False)
+            request.responseType = "arraybuffer"
+            request.send(None)
+            if request.status != 200:
+                return None
+            with open(cls.path, "wb") as out:
+                out.write(request.response.to_bytes())
+            cls.mounted = True
+        import importlib.machinery
+        parent = name.rpartition(".")[0]
+        where = cls.path + ("/" + parent.replace(".", "/") if parent else "")
+        return importlib.machinery.PathFinder.find_spec(name, [where])
+
+sys.meta_path.append(FullStdlibFinder)
+sys.modules["_teichaku_full_stdlib"] = FullStdlibFinder
+`;
+
 // 一度の起動：スナップショットの項目があればそこから（失敗すれば投げる）、なければ普通に
 async function bootOnce(wheel, entry) {
   const started = performance.now();
@@ -277,6 +318,8 @@ async function bootOnce(wheel, entry) {
   // site-packages に wheel として入れる（dist-info も入り、importlib.metadata で版が分かる）。スナップショットの
   // メモリにはファイルが入らないので、復元したときも展開し直す（import 済みのモジュールはメモリにあり、データの
   // ファイルやまだ import していないモジュールはこのファイルから読む）
+  if (!entry)  // 復元したものには、スナップショットの中に入っている
+    pyodide.runPython(FALLBACK_FINDER);
   const sitePackages = sitePackagesOf(pyodide);
   const fetched = performance.now();
   pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
@@ -361,6 +404,7 @@ async function makeSnapshot() {
   const buildId = pyodide._api && pyodide._api.config && pyodide._api.config.BUILD_ID;
   if (info.pyodide_build_id && buildId !== info.pyodide_build_id)
     throw new Error(`Pyodide のビルド ID が build.json と違います（${buildId}）`);
+  pyodide.runPython(FALLBACK_FINDER);
   const sitePackages = sitePackagesOf(pyodide);
   for (const name of [info.wheel, ...(info.xlsx_wheels || []), ...(info.qr_wheels || [])]) {
     const response = await fetch(new URL(name, SITE));
@@ -369,6 +413,9 @@ async function makeSnapshot() {
     pyodide.unpackArchive(new Uint8Array(await response.arrayBuffer()), "wheel", { extractDir: sitePackages });
   }
   pyodide.runPython(WARM_UP);
+  // 標準ライブラリ全体を読み込んだ後のメモリは、そのファイルのない復元先では使えない
+  if (pyodide.runPython("import sys; sys.modules['_teichaku_full_stdlib'].mounted"))
+    throw new Error("サイトの標準ライブラリにないモジュールを使ったため、スナップショットを作りません");
   const raw = pyodide.makeMemorySnapshot();
   const made = performance.now();
   const packed = await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
