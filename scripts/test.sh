@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
-# すべての検査：lint（ruff）、型検査（mypy --strict）、テスト（pytest、カバレッジつき）。
+# すべての検査：lint（ruff）、型検査（mypy --strict）、テスト（pytest、カバレッジつき）。CI の関門はこれ（引数なし）。
+#   ./scripts/test.sh --fast   速い区分：ブラウザのテスト（marker browser）を除くすべて。Chromium を入れず、カバレッジなし。
+#   ./scripts/test.sh -k 名前  残りの引数は pytest に渡す（例：tests/test_fees.py、-m site、-x）
+# 区分（marker）は tests/conftest.py が付ける：browser（Chromium）、site（ビルドしたサイト）、node（Node で Pyodide）。
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --browser   # ブラウザのテスト用の Chromium と日本語フォントも入れる
+fast=false
+if [ "${1:-}" = "--fast" ]; then
+  fast=true
+  shift
+fi
+if $fast; then
+  bash scripts/setup.sh
+else
+  bash scripts/setup.sh --browser   # ブラウザのテスト用の Chromium と日本語フォントも入れる
+fi
 echo "== ruff"; .venv/bin/ruff check calculator tests scripts
 echo "== mypy (strict, teichaku)"; .venv/bin/mypy
 # ---- JavaScript（計算機のページ）：ESLint と、純粋な部分の単体テスト（node --test）。版は package.json / package-lock.json ----
 echo "== eslint (docs/assets/calc, tests/js)"; npx --no-install eslint docs/assets/calc tests/js eslint.config.mjs
 echo "== node --test (tests/js)"; node --test --test-reporter=spec tests/js/*.test.mjs
 # ---- ここまで JavaScript ----
-echo "== pytest (rules, site build, browser)"
-.venv/bin/python -m pytest --cov --cov-report=term "$@"
+if $fast; then
+  echo "== pytest (fast lane: -m 'not browser')"
+  .venv/bin/python -m pytest -q -m "not browser" "$@"
+else
+  echo "== pytest (rules, site build, browser)"
+  .venv/bin/python -m pytest --cov --cov-report=term "$@"
+fi
