@@ -167,7 +167,8 @@ def _ids(page: Path) -> set[str]:
 
 def test_the_packaged_link_map_is_the_site_map() -> None:
     # ブラウザの teichaku（wheel）が読む写しは、サイトのパッケージの地図そのもの（python -m teichaku_site.links で書き直す）
-    assert PACKAGED.read_text(encoding="utf-8") == links_json()
+    assert PACKAGED.read_text(encoding="utf-8") == links_json(), \
+        "PYTHONPATH=calculator .venv/bin/python -m teichaku_site.links で wheel の写しを書き直してください"
 
 
 def test_every_source_link_target_exists_in_the_built_site(built_site: Path) -> None:
