@@ -43,8 +43,7 @@ import segno
 
 from teichaku.interfaces.web import run
 from teichaku.rules.citations import Citation
-from teichaku.rules.items import registry
-from teichaku.rules.params import ParameterSet, default_parameters
+from teichaku.rules.params import ParameterSet, default_parameters, registry
 
 from . import ROOT, SiteBuildError
 from .tables import _item_value, cite, wareki
@@ -320,7 +319,7 @@ def exercise_markdown(exercise: Exercise, prefix: str = INDEX_PREFIX, address: s
         f"**問**　{exercise.question}",
         answer,
         f'<div class="training-tries">\n{tries}\n</div>',
-        f"解説：{exercise.guide}",
+        f"解説：{exercise.guide}\n{{: .training-guide }}",
         _sources_line(results),
         "</section>",
     ])

@@ -13,9 +13,10 @@
   function on() { return document.body.classList.contains("training-slides"); }
 
   function current() {
-    // 画面の上端に最も近い節（上端より少し下まで含める）
+    // 画面の上端（固定した帯の下端）に最も近い節（少し下まで含める）
+    var top = (tools && on() ? tools.getBoundingClientRect().bottom : 0) + 8;
     var best = 0;
-    slides.forEach(function (slide, i) { if (slide.getBoundingClientRect().top <= 8) best = i; });
+    slides.forEach(function (slide, i) { if (slide.getBoundingClientRect().top <= top) best = i; });
     return best;
   }
 
