@@ -104,3 +104,70 @@ def browser(pw: Any) -> Iterator[Any]:
     instance = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
     yield instance
     instance.close()
+
+
+# ---- 起動済みの計算機のページを使い回す（Pyodide の起動は1ページ数秒。テストごとに起動し直さない）----
+# 起動そのもの（読み込み中の表示、読み込みの失敗、共有リンクで新しく開いたときの復元、オフライン）を確かめるテストは
+# browser.new_page か warm_page(..., cold=True) で新しいページを開く。ほかのテストは、モジュールの中で同じ計算機の
+# 起動済みのページを受け取る：「入力を消す」と同じ初期化（フォーム・エラー・結果・共有リンク・# 以降）をし、結果の印
+# （data-result）・CSP の記録・フォーカス・スクロール・表示（print/screen）・横幅・route を戻してから、# 以降の入力があれば
+# ページを読み直さずに # だけを変えて渡す（hashchange で復元して計算する。新しく開いたときと同じ関数）。
+# テストの page.close() はページを返すだけ。モジュールの終わりに閉じる。
+
+_RESET = """() => {
+  const form = document.querySelector('form.calc');
+  if (!form || form.dataset.state === 'failed') return false;
+  form.querySelector('.calc-clear').click();
+  delete form.dataset.result;
+  window.__csp = [];
+  if (typeof window.__printed === 'number') window.__printed = 0;
+  document.activeElement?.blur();
+  window.scrollTo(0, 0);
+  return true;
+}"""
+_WARM: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def warm_page(browser: Any, url: str, *, cold: bool = False, init_scripts: tuple[str, ...] = (), **options: Any) -> Any:
+    """url（# 以降の入力つきでもよい）の計算機のページ。同じモジュールで同じ計算機・同じ options なら起動済みのものを返す。"""
+    from urllib.parse import urlsplit
+
+    options = {"service_workers": "block", **options}
+    path = url.split("#")[0]
+    key = (id(browser), path, init_scripts, repr(sorted(options.items())))
+    entry = _WARM.get(key)
+    cold = cold or bool(entry and entry["busy"])  # 同じテストで同じ計算機を2つ開く：2つ目は新しいページ
+    if not cold and entry and not entry["page"].is_closed():
+        page = entry["page"]
+        if page.url.split("#")[0] == path and page.evaluate(_RESET):
+            page.unroute_all()
+            page.emulate_media(media="null")
+            page.set_viewport_size(entry["viewport"])
+            entry["busy"] = True
+            if urlsplit(url).fragment:
+                page.goto(url)  # 同じ文書の中の移動（hashchange）
+            return page
+        entry["close"]()
+    page = browser.new_page(**options)
+    for script in init_scripts:
+        page.add_init_script(script)
+    page.goto(url)
+    if cold:
+        return page
+    entry = {"page": page, "busy": True, "close": page.close, "viewport": page.viewport_size}
+
+    def hand_back(**_: Any) -> None:
+        entry["busy"] = False
+
+    page.close = hand_back
+    _WARM[key] = entry
+    return page
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_warm_pages() -> Iterator[None]:
+    yield
+    for entry in _WARM.values():
+        if not entry["page"].is_closed():
+            entry["close"]()
+    _WARM.clear()

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, FLAGS
+from conftest import CHROMIUM, FLAGS, warm_page
 
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
@@ -22,11 +22,10 @@ CALCULATORS = ["eligibility", "retention", "claim", "staffing", "first-recalcula
 CSP_WATCH = "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
 
 
-def _open(browser: Any, url: str) -> Any:
-    page = browser.new_page(service_workers="block")
-    page.add_init_script(CSP_WATCH)
-    page.goto(url)
-    return page
+def _open(browser: Any, url: str, *, cold: bool = False) -> Any:
+    """計算機のページ。同じモジュールでは起動済みのページを初期化して使い回す（conftest.warm_page）。
+    読み込みそのものを確かめるときは cold=True（新しいページ）。"""
+    return warm_page(browser, url, cold=cold, init_scripts=(CSP_WATCH,))
 
 
 def _wait_ready(page: Any) -> None:
@@ -204,7 +203,7 @@ def test_shared_link_restores_the_scenario_without_personal_data(base_url: str, 
     # リンクに入るのはフォームの項目キーだけ（ファイル名・氏名などはない）
     assert set(re.findall(r"([a-z_0-9]+)=", urlsplit(link).fragment)) <= {f.key for f in FORMS["claim"]}
     page.close()
-    other = _open(browser, link)
+    other = _open(browser, link, cold=True)  # 新しく開いたときの復元
     _wait_result(other)
     assert other.locator("#f-excluded").input_value() == "2"
     assert other.locator("#f-support_start").input_value() == "令和元年10月1日"
