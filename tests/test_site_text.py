@@ -239,3 +239,20 @@ def test_the_documents_appended_for_the_later_instruments_load_with_their_addres
         assert documents[key]["url"].startswith("https://"), key
     for key in ("jissi_r3", "qa_r6_vol2", "sentaku_manual", "kokuji_r7_89"):  # 公開の所在が見つからなかった文書
         assert "url" not in documents[key], key
+
+
+def test_the_plan_targets_on_law_and_background_are_the_dated_table_generated_from_the_data(built_site: Path) -> None:
+    # 第5期の目標は本通知の文として日付を付け、計画の期間ごとの目標はデータから生成した表で示す（手で書き写さない）。
+    from teichaku.rules.params import default_parameters
+    from teichaku_site import tables
+
+    params = default_parameters()
+    for location in ("law", "background"):
+        text = _visible((built_site / location / "index.html").read_text(encoding="utf-8"))
+        for name in ("retention.goal", "retention.goal_office_rate", "retention.goal_office_share", "retention.goal_users_growth"):
+            parameter = params.get(name)
+            for value in parameter.values:
+                assert f"{parameter.description}{tables.show(value, parameter)}{tables.period(value)}" in text.replace("\n", ""), \
+                    (location, name, value.since)
+    law = _visible((built_site / "law" / "index.html").read_text(encoding="utf-8"))
+    assert "第5期（2018年度〜2020年度）は、支援開始1年後の職場定着率8割以上" in law
