@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +55,31 @@ settings.register_profile("explore", max_examples=5000, print_blob=True)
 settings.load_profile("ci")
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """mkdocs build --strict したサイト（Pyodide・wheel・service worker を含む）。"""
-    target = tmp_path_factory.mktemp("site")
+def _build_site(target: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """mkdocs build --strict したサイト（Pyodide・wheel・service worker を含む）。セッションで一度だけビルドする。
+    pytest-xdist（-n 2）では、その実行の workers が1つのビルドを分け合う（先に来た worker がロックを取ってビルド）。"""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        target = tmp_path_factory.mktemp("site")
+        _build_site(target)
+        return target
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent  # この実行の workers に共通（pytest-N/popen-gwK の親）
+    target = shared / "site"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "site.done").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            _build_site(target)
+            (shared / "site.done").touch()
     return target
 
 
@@ -128,8 +145,10 @@ _RESET = """() => {
 _WARM: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
-def warm_page(browser: Any, url: str, *, cold: bool = False, init_scripts: tuple[str, ...] = (), **options: Any) -> Any:
-    """url（# 以降の入力つきでもよい）の計算機のページ。同じモジュールで同じ計算機・同じ options なら起動済みのものを返す。"""
+def warm_page(browser: Any, url: str, *, cold: bool = False, init_scripts: tuple[str, ...] = (),
+              listen: Callable[[Any], None] | None = None, **options: Any) -> Any:
+    """url（# 以降の入力つきでもよい）の計算機のページ。同じモジュールで同じ計算機・同じ options なら起動済みのものを返す。
+    listen(page) は移動の前に呼ぶ（page.on("request", …) など。新しいページなら読み込みの要求から見える）。"""
     from urllib.parse import urlsplit
 
     options = {"service_workers": "block", **options}
@@ -144,6 +163,8 @@ def warm_page(browser: Any, url: str, *, cold: bool = False, init_scripts: tuple
             page.emulate_media(media="null")
             page.set_viewport_size(entry["viewport"])
             entry["busy"] = True
+            if listen:
+                listen(page)
             if urlsplit(url).fragment:
                 page.goto(url)  # 同じ文書の中の移動（hashchange）
             return page
@@ -151,6 +172,8 @@ def warm_page(browser: Any, url: str, *, cold: bool = False, init_scripts: tuple
     page = browser.new_page(**options)
     for script in init_scripts:
         page.add_init_script(script)
+    if listen:
+        listen(page)
     page.goto(url)
     if cold:
         return page
