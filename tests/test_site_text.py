@@ -1,11 +1,18 @@
-"""日本語の読みやすさ（issue 11）：ソースの Markdown の折り返しが、日本語の文字の間の空白として表示されないこと。
+"""ガイドの文：日本語の読みやすさ（issue 11）と、出典・内部の言葉・日付のある記述（issue 19）。
 
-規則は CSS Text Module Level 3 の segment break transformation rules（前後の文字がどちらも East Asian Width の
-F・W・H でハングルでなければ改行を取り除く）。ソースで書いた空白（「事務連絡 別添」）は残す。
+- 読みやすさ：ソースの Markdown の折り返しが、日本語の文字の間の空白として表示されないこと。規則は CSS Text Module
+  Level 3 の segment break transformation rules（前後の文字がどちらも East Asian Width の F・W・H でハングルでなければ
+  改行を取り除く）。ソースで書いた空白（「事務連絡 別添」）は残す。
+- 出典（issue 19）：出典の行は文書の公開のアドレスを示すか「公開の所在は未確認」と書く。読者のページと検索の索引に
+  リポジトリの中の言葉（パス・データのキー・モジュール名）を出さない。ガイドのアドレスはすべて調べた記録にある。
+  日付で変わる目標・要件の記述はデータと一致する。
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html as _html
+import json as _json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -121,9 +128,6 @@ def test_glossary_explanations_are_reachable_by_keyboard_and_touch(built_site: P
 
 
 # ---- 出典と、読者に見せない内部の言葉（issue 19）----
-
-import html as _html  # noqa: E402
-import json as _json  # noqa: E402
 
 SOURCE_LINE = re.compile(r'<p class="page-source">(.*?)</p>', re.S)
 NOT_FOUND = "公開の所在は未確認"
@@ -256,3 +260,17 @@ def test_the_plan_targets_on_law_and_background_are_the_dated_table_generated_fr
                     (location, name, value.since)
     law = _visible((built_site / "law" / "index.html").read_text(encoding="utf-8"))
     assert "第5期（2018年度〜2020年度）は、支援開始1年後の職場定着率8割以上" in law
+
+
+def test_the_billing_condition_dates_on_the_today_page_match_the_data(built_site: Path) -> None:
+    # 今の制度の「基本報酬を算定できる月」の表の日付は、パラメータ fees.billing_condition の日付と同じ（ずれたら失敗する）。
+    from teichaku.rules.params import default_parameters
+
+    text = _visible((built_site / "today" / "index.html").read_text(encoding="utf-8")).replace("\n", "")
+    values = default_parameters().get("fees.billing_condition").values
+    assert [value.value for value in values] == ["face_to_face", "support_report"]
+    first, second = values
+    assert second.until is None and first.until == second.since
+    last = first.until - dt.timedelta(days=1)
+    assert f"{first.since.year}年{first.since.month}月" in text and f"〜{last.year}年{last.month}月" in text
+    assert f"{second.since.year}年{second.since.month}月（令和{second.since.year - 2018}年{second.since.month}月）から支援レポート" in text
