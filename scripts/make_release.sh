@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT_DIR="${OUT_DIR:-dist}"
-bash scripts/setup.sh
+# 依存を入れる（TEICHAKU_SKIP_SETUP=1 なら省く：すでに scripts/setup.sh を済ませた環境のテストから呼ぶとき）
+[ "${TEICHAKU_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 version="$(.venv/bin/python -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
 commit="$(git rev-parse --short HEAD 2>/dev/null || true)"
 [ -n "$commit" ] && version="${version}+g${commit}"

@@ -29,12 +29,14 @@ if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/pyodide/pyod
   npm ci --no-audit --no-fund --silent
 fi
 # Debian の Chromium・日本語フォント・poppler-utils（PDF の文字を読む pdftotext）・zbar-tools（印刷した QR コードを読む
-# zbarimg）。ブラウザのテスト用。--browser のときだけ
+# zbarimg）・nginx-light と apache2（配布用の zip を同梱の設定で実際に配信して試す。tests/test_hosting_servers_browser.py。
+# サービスとしては起動しない：テストが自分の設定ファイルで起動し、終える）。ブラウザのテスト用。--browser のときだけ
 if [ "${1:-}" = "--browser" ] && { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa \
-   || ! command -v pdftotext >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1; }; then
+   || ! command -v pdftotext >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1 \
+   || ! [ -x /usr/sbin/nginx ] || ! [ -x /usr/sbin/apache2 ]; }; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils zbar-tools >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils zbar-tools nginx-light apache2 >/dev/null
   else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils zbar-tools >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic poppler-utils zbar-tools nginx-light apache2 >/dev/null
   fi
 fi

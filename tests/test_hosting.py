@@ -142,6 +142,11 @@ def test_apache_htaccess_has_serve_py_mime_types_and_csp_only_off_html(built_sit
     assert [p for p in _non_html_files(built_site) if not pattern.search(p)] == []
     assert [p for p in _html_files(built_site) if pattern.search(p)] == []
     assert 'Header set Cache-Control "no-cache"' in text and "Header append Vary Accept-Encoding" in text
+    # 文書の最小の AllowOverride FileInfo Indexes で動く：Require（AuthConfig が要る）を使わない。使えばサイト全体が 500
+    # （Apache で実際に配信して確かめる：tests/test_hosting_servers_browser.py）
+    directives = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert not [line for line in directives if line.startswith(("Require", "Order", "Deny", "Allow"))]
+    assert r"RedirectMatch 404 (^|/)(web\.config|\.htaccess)$" in directives
 
 
 def _nginx_types(text: str) -> dict[str, str]:

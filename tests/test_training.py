@@ -267,7 +267,7 @@ def test_without_a_site_address_the_browser_draws_the_qr_codes_and_no_build_step
         article = html_text[html_text.index("<article"):html_text.index("</article>")]
         for word in ("TEICHAKU_SITE_URL", "site_url", "mkdocs", "ビルド", "training-qr-missing", "サイトの根からのパス"):
             assert word not in article, (path, word)
-    assert (built_site / "assets" / "vendor" / "qrcodegen" / "LICENSE").exists()  # 同梱した符号化のライセンス
+    assert (built_site / "assets" / "vendor" / "qrcodegen" / "LICENSE.txt").exists()  # 同梱した符号化のライセンス
 
 
 def test_site_address_from_environment_then_mkdocs_site_url(tmp_path: Path) -> None:
