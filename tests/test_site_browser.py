@@ -12,8 +12,8 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "background/", "overview/", "fees/", "history/", "process/", "notes/", "case/", "qa/", "law/", "stats/", "glossary/",
-         "parameters/", "about/", "calc/", "calc/eligibility/", "calc/retention/", "calc/claim/", "calc/staffing/",
+PAGES = ["", "background/", "overview/", "today/", "fees/", "history/", "process/", "notes/", "case/", "qa/", "law/", "stats/",
+         "glossary/", "parameters/", "about/", "method/", "calc/", "calc/eligibility/", "calc/retention/", "calc/claim/", "calc/staffing/",
          "calc/first-recalculation/", "calc/new-office/", "calc/roster/", "hosting/"]
 
 
