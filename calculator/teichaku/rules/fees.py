@@ -398,6 +398,25 @@ class _Claim:
         return reduced
 
 
+def check_code(item: ClaimItem, month: Month, facts: Mapping[str, FactValue], support_start: _dt.date | None,
+               parameters: ParameterSet | None = None) -> str | None:
+    """項目の条件関数の判定の符号だけ（算定しないなら理由の符号、するなら None）。claim() と同じ条件関数を同じ事実で呼ぶ。
+
+    名簿（teichaku.interfaces.roster）が、判定の同じ利用者の月の請求を一度だけ計算するために使う。
+    """
+    if item.check == NO_CHECK:
+        return None
+    params = parameters or default_parameters()
+    on = month.first_day
+    value = item.at(on)
+    if value is None:
+        return None
+    context = {"facts": {**facts, "support_start": support_start}, "month": month, "on": on, "registry": params.items,
+               "param": lambda name: params.value(name, on), "note": lambda text: None}
+    reason = CHECKS[item.check](item, value, context)
+    return reason[0] if reason else None
+
+
 def reduction_indicated(item: ClaimItem, facts: Mapping[str, FactValue]) -> bool:
     """減算の事実が示されているか（flag が真、回数・日付が入っている）。事業所についての事実を示せば、名指ししなくても減算する。"""
     return any(value is not None and value is not False and value != 0

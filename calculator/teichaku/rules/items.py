@@ -340,6 +340,8 @@ CHECKS: dict[str, Check] = {
     "first_year": _first_year,
     "track_record": _track_record,
 }
+# 利用開始日（support_start）を読む条件関数：名簿は、これを持つ項目がある月だけ、利用者ごとの判定で同じ結果の月をまとめる
+READS_SUPPORT_START = frozenset({"first_year"})
 
 
 # ---- 読み込み ----

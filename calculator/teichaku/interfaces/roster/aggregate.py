@@ -25,8 +25,8 @@ from ...rules import office
 from ...rules.dates import Month, date_text, fiscal_year_end, months_text, parse_date
 from ...rules.eligibility import decision_periods, usable_window
 from ...rules.errors import InputError
-from ...rules.fees import ClaimFacts, claim
-from ...rules.items import NO_CHECK, REQUIREMENT_UNMET, BillingCondition, ClaimItem, Registry
+from ...rules.fees import ClaimFacts, check_code, claim
+from ...rules.items import NO_CHECK, READS_SUPPORT_START, REQUIREMENT_UNMET, BillingCondition, ClaimItem, Registry
 from ...rules.numbers import parse_decimal
 from ...rules.params import ParameterSet, default_parameters, registry
 from ...rules.retention import retention_rate
@@ -98,7 +98,8 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
     warnings: list[str] = []
     billing = _billing_by_month(months, facts.records, contacts is not None, params, warnings)
     face = facts.records.get(CONTACT_KIND_DEFAULT, {})
-    user_out = tuple(_user_result(u, months, basis, billing, face, fye, params, cache) for u in users)
+    chosen: dict[Any, Any] = {}  # 月と名簿の事実 → 請求する項目（Chosen）、利用開始日を読む条件の判定
+    user_out = tuple(_user_result(u, months, basis, billing, face, fye, params, cache, chosen) for u in users)
 
     rejected = tuple(sorted(facts.rejected, key=lambda r: (r.sheet, r.row)))
     rows = RowCounts(len(users), len({(r.sheet, r.row) for r in rejected} & facts.roster_rows), facts.contact_rows,
@@ -194,9 +195,23 @@ def _billing_by_month(months: Sequence[Month], records: dict[str, dict[str, set[
     return out
 
 
-def _requested(reg: Registry, on: _dt.date, flags: dict[str, bool]) -> tuple[ClaimItem, ...]:
-    """名簿の事実が示す加算・減算：その月にあり、要件の事実（flag）がすべて真で、名簿にない事実（回数・人数・日付）を
-    要しないもの。"""
+def _start_check(item: ClaimItem, month: Month, flag_key: tuple[str, ...], flags: dict[str, bool], start: _dt.date,
+                 params: ParameterSet, memo: dict[Any, Any]) -> str | None:
+    """利用開始日を読む条件の判定の符号（同じ項目・月・事実・利用開始日の利用者は一度だけ判定する）。"""
+    key = (item.key, month, flag_key, start)
+    if key not in memo:
+        memo[key] = check_code(item, month, flags, start, params)
+    found: str | None = memo[key]
+    return found
+
+
+# 請求する項目、そのキー、そのうち利用開始日を読む条件の項目
+Chosen = tuple[tuple[ClaimItem, ...], tuple[str, ...], tuple[ClaimItem, ...]]
+
+
+def _requested(reg: Registry, on: _dt.date, flags: tuple[str, ...]) -> tuple[ClaimItem, ...]:
+    """名簿の事実が示す加算・減算：その月にあり、要件の事実（flag）がすべて真（flags は真の事実のキー）で、名簿にない事実
+    （回数・人数・日付）を要しないもの。"""
     out = []
     for item in reg.on(on):
         needed = item.requirement_facts
@@ -204,14 +219,15 @@ def _requested(reg: Registry, on: _dt.date, flags: dict[str, bool]) -> tuple[Cla
             continue
         if not needed and item.check == NO_CHECK:
             continue  # 要件のない項目（処遇改善加算など）は claim が自分で示す（合計に含まないもの）
-        if all(flags.get(key) for key in needed):
+        if all(key in flags for key in needed):
             out.append(item)
     return tuple(out)
 
 
 def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | None,
                  billing: Billing, face_records: dict[str, set[int]], fye: _dt.date, params: ParameterSet,
-                 cache: dict[tuple[Any, ...], MonthClaim]) -> UserResult:
+                 cache: dict[tuple[Any, ...], MonthClaim],
+                 chosen: dict[Any, Any]) -> UserResult:
     # check_eligibility と同じ日付の計算（usable_window）。利用者が多いので根拠の文章は作らない。
     window = usable_window(user.employed, None, params)
     warnings: list[str] = []
@@ -241,6 +257,7 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
         reg = registry(params)
         claimed: frozenset[str] = frozenset()  # 算定した「1回限り」の加算のキー
         flags = {key: bool(value) for key, value in user.facts.items()}
+        flag_key = tuple(sorted(key for key, value in flags.items() if value))
         end = user.end
         for month, number, first, last, iso in _bounds(tuple(months)):
             if user.start > last or (end is not None and end < first):
@@ -248,13 +265,22 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
             condition, recorded, unrecorded = billing[month]
             met = unrecorded or number in recorded.get(user.id, ())
             face = number in face_records.get(user.id, ())
-            requested = _requested(reg, first, flags)
-            key = (month, met, face, tuple(i.key for i in requested), claimed, user.start)
+            found: Chosen | None = chosen.get((first, flag_key))
+            if found is None:
+                items = _requested(reg, first, flag_key)
+                found = chosen[(first, flag_key)] = (items, tuple(i.key for i in items),
+                                                     tuple(i for i in items if i.check in READS_SUPPORT_START))
+            requested, keys, reading_start = found
+            # 利用開始日を読む条件（支援開始1年以内）は、その判定の結果で月をまとめる（利用開始日そのものではなく）
+            start_checks = tuple(_start_check(item, month, flag_key, flags, user.start, params, chosen)
+                                 for item in reading_start) if reading_start else ()
+            key = (month, met, face, keys, claimed, start_checks)
             claim = cache.get(key)
             if claim is None:
                 claim = cache[key] = _claim(basis, month, iso, condition, met, face, requested, flags, claimed, user.start,
                                             params)
-            claimed = claimed | frozenset(claim.claimed_once)
+            if claim.claimed_once:
+                claimed = claimed | frozenset(claim.claimed_once)
             claims.append(claim)
             if claim.units is None or total is None:
                 total = None
