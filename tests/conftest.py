@@ -126,7 +126,8 @@ def browser(pw: Any) -> Iterator[Any]:
 # ---- 起動済みの計算機のページを使い回す（Pyodide の起動は1ページ数秒。テストごとに起動し直さない）----
 # 起動そのもの（読み込み中の表示、読み込みの失敗、共有リンクで新しく開いたときの復元、オフライン）を確かめるテストは
 # browser.new_page か warm_page(..., cold=True) で新しいページを開く。ほかのテストは、モジュールの中で同じ計算機の
-# 起動済みのページを受け取る：「入力を消す」と同じ初期化（フォーム・エラー・結果・共有リンク・# 以降）をし、結果の印
+# 起動済みのページを受け取る：「入力を消す」と同じ初期化（フォーム・エラー・結果・共有リンク・# 以降）と、算定根拠書に
+# 利用者ごとの表を含める選択を戻し、結果の印
 # （data-result）・CSP の記録・フォーカス・スクロール・表示（print/screen）・横幅・route を戻してから、# 以降の入力があれば
 # ページを読み直さずに # だけを変えて渡す（hashchange で復元して計算する。新しく開いたときと同じ関数）。
 # テストの page.close() はページを返すだけ。モジュールの終わりに閉じる。
@@ -134,6 +135,8 @@ def browser(pw: Any) -> Iterator[Any]:
 _RESET = """() => {
   const form = document.querySelector('form.calc');
   if (!form || form.dataset.state === 'failed') return false;
+  // ページの中で続く選択（「入力を消す」が残すもの）：算定根拠書に利用者ごとの表も含める
+  document.querySelectorAll('.calc-record-users:checked').forEach(box => box.click());
   form.querySelector('.calc-clear').click();
   delete form.dataset.result;
   window.__csp = [];

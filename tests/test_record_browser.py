@@ -25,6 +25,7 @@ import segno
 
 pytest.importorskip("playwright.sync_api")
 
+from conftest import warm_page
 from teichaku import __version__
 from teichaku.interfaces.web import FORMS, run
 from test_calculators_browser import CSP_WATCH, _axe, _by, _poll, _roster_files, _wait_result
@@ -117,13 +118,14 @@ def _inputs_of(kind: str, link: str) -> dict[str, Any]:
     return out
 
 
-def _open(browser: Any, url: str, **options: Any) -> tuple[Any, list[str]]:
-    page = browser.new_page(service_workers="block", **options)
-    page.add_init_script(PRINT_STUB)
-    page.add_init_script(CSP_WATCH)
+def _open(browser: Any, url: str, *, cold: bool = False, **options: Any) -> tuple[Any, list[str]]:
+    """計算機のページと、外へ出た要求の一覧。同じモジュールでは起動済みのページを使い回す（conftest.warm_page）。"""
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("http://127.0.0.1:") else None)
-    page.goto(url)
+
+    def listen(page: Any) -> None:
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("http://127.0.0.1:") else None)
+
+    page = warm_page(browser, url, cold=cold, init_scripts=(PRINT_STUB, CSP_WATCH), listen=listen, **options)
     return page, outside
 
 
@@ -240,7 +242,7 @@ def test_record_prints_inputs_result_basis_sources_version_and_a_qr_code_of_the_
     assert page.evaluate("window.__csp") == []
     page.close()
     # 紙の QR コード（共有リンク）から開くと、同じ入力で同じ結果
-    again, _ = _open(browser, link)
+    again, _ = _open(browser, link, cold=True)  # 新しく開く
     _wait_result(again)
     assert again.locator(".calc-verdict").inner_text() == expected["verdict"]["text"]
     again.close()
@@ -325,9 +327,7 @@ def test_roster_record_never_prints_the_names_in_the_file(base_url: str, browser
 def test_axe_finds_no_violations_with_the_record_action_and_on_the_printed_record(base_url: str, browser: Any,
                                                                                    slug: str) -> None:
     fill = next(s[2] for s in SCENARIOS if s[0] == slug)
-    page = browser.new_page(service_workers="block", bypass_csp=True)  # axe を差し込むため
-    page.add_init_script(PRINT_STUB)
-    page.goto(base_url + f"calc/{slug}/")
+    page, _ = _open(browser, base_url + f"calc/{slug}/")  # axe は CSP のままで差し込む（_axe）
     fill(page)
     page.get_by_role("button", name="計算する").click()
     _wait_result(page)
@@ -341,9 +341,7 @@ def test_axe_finds_no_violations_with_the_record_action_and_on_the_printed_recor
 
 def test_axe_finds_no_violations_on_the_roster_record(base_url: str, browser: Any, tmp_path: Path) -> None:
     cp932, _ = _roster_files(tmp_path)
-    page = browser.new_page(service_workers="block", bypass_csp=True)
-    page.add_init_script(PRINT_STUB)
-    page.goto(base_url + "calc/roster/")
+    page, _ = _open(browser, base_url + "calc/roster/")
     _roster(page, cp932)
     assert _axe(page) == []
     page.get_by_label("利用者ごとの表も含める（利用者ID・行ごとの内容が載ります）").check()
