@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..rules.dates import Month, parse_date, parse_month
+from ..rules.dates import Month, months_text, parse_date, parse_month
 from ..rules.eligibility import check_eligibility
 from ..rules.errors import InputError
 from ..rules.fees import INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
@@ -179,12 +179,21 @@ SERVICE_CHOICES = _QUALIFYING_FIRST + tuple(
 )
 EMPLOYER_KINDS = ("通常の事業所", "就労継続支援A型事業所")
 
-_RETENTION_FIELDS = (
-    Field("users", "過去3年間の総利用者数", "count", "過去3年間に就労定着支援を利用した者の数（人）", required=True),
-    Field("retained", "就労継続者数", "count", "そのうち前年度末日に就労が継続している者の数。問2で除外する退職者は含めない",
-          required=True),
-    Field("excluded", "問2による除外数", "count", "利用期間満了後、同年度内に退職した者の数（いなければ0）", default="0"),
-)
+def _latest(params: ParameterSet, name: str) -> Any:
+    """項目の表示名・説明に示すパラメータの値：最後に効力を持つ値（表示名・説明はどの月にも同じ文なので、今の制度の値。
+    規則の計算は、その月・その日の値を読む）。"""
+    values = [value for value in params.get(name).values if not value.ended]
+    return values[-1].value
+
+
+def _retention_fields(params: ParameterSet) -> tuple[Field, ...]:
+    years = _latest(params, "retention.lookback_years")
+    return (
+        Field("users", f"過去{years}年間の総利用者数", "count", f"過去{years}年間に就労定着支援を利用した者の数（人）", required=True),
+        Field("retained", "就労継続者数", "count", "そのうち前年度末日に就労が継続している者の数。問2で除外する退職者は含めない",
+              required=True),
+        Field("excluded", "問2による除外数", "count", "利用期間満了後、同年度内に退職した者の数（いなければ0）", default="0"),
+    )
 
 
 def _eligibility(v: dict[str, Any], params: ParameterSet) -> Any:
@@ -359,7 +368,7 @@ def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
     return (
         Field("month", "サービス提供月", "month", "請求する月（この月に効力を持つ報酬表・加算・減算を使います）。" + MONTH_HINT,
               required=True, default=CURRENT_MONTH, cli_required=False),
-        *_RETENTION_FIELDS,
+        *_retention_fields(params),
         Field("scale_users", "利用者数規模（平均利用者数）", "decimal", "前年度の平均利用者数（例：12.5）。" + _scale_hint(params)),
         *billing_fields,
         Field("additions", "加算", "checkboxes", "請求したい加算（その月にないものは理由つきで算定しません）",
@@ -396,6 +405,8 @@ def build(parameters: ParameterSet) -> dict[str, Calculator]:
     """
     params = parameters
     out: dict[str, Calculator] = {}
+    minimum = _latest(params, "staffing.fulltime_min_hours")
+    body_years = _latest(params, "staffing.implementing_body_years")
 
     def add(calc: Calculator) -> None:
         out[calc.key] = calc
@@ -411,13 +422,15 @@ def build(parameters: ParameterSet) -> dict[str, Calculator]:
         Field("start", "利用開始日", "date", "希望する就労定着支援の利用開始日（省略すると最も早い日）"),
         Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
         Field("left_on", "離職日", "date", "利用中に転職した場合の、前の職場の離職日"),
-        Field("reemployed_on", "再就職日", "date", "転職先に雇用された日（離職後1月以内・利用中1回限りなら就労継続として扱います）"),
+        Field("reemployed_on", "再就職日", "date",
+              f"転職先に雇用された日（離職後{months_text(_latest(params, 'periods.job_change_reemployment_months'))}以内・"
+              f"利用中{_latest(params, 'periods.job_change_limit')}回限りなら就労継続として扱います）"),
     ), bind(_eligibility), _eligibility_text))
 
     add(Calculator("retention", "就労定着率と基本報酬", "retention", "就労定着率・区分・基本報酬", (
         Field("month", "サービス提供月", "month", "報酬を算定する月（この月に効力を持つ報酬表を使います）。" + MONTH_HINT,
               required=True, default=CURRENT_MONTH, cli_required=False),
-        *_RETENTION_FIELDS,
+        *_retention_fields(params),
         Field("scale_users", "利用者数規模（平均利用者数）", "decimal",
               "前年度の平均利用者数（例：12.5）。" + _scale_hint(params) + "。省略すると単位数は示しません"),
     ), bind(_retention), _retention_text))
@@ -428,11 +441,13 @@ def build(parameters: ParameterSet) -> dict[str, Calculator]:
     add(Calculator("staffing", "人員配置（就労定着支援員・サービス管理責任者）", "staffing",
                    "人員基準（就労定着支援員・サービス管理責任者）", (
         Field("users", "利用者数", "decimal", "前年度の平均利用者数（例：45）。延べ利用者数を入れる場合は空けてください"),
-        Field("total_user_months", "延べ利用者数", "count", "前年度の延べ利用者数（12で割って平均を求めます）"),
+        Field("total_user_months", "延べ利用者数", "count",
+              f"前年度の延べ利用者数（{_latest(params, 'staffing.average_users_months')}で割って平均を求めます）"),
         Field("hours", "勤務時間", "hours", "就労定着支援員ごとの週の勤務時間（時間）。行を追加・削除できます"),
-        Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（就業規則、32時間を下回る場合は32時間）"),
-        Field("placements", "過去3年間の一般就労者数", "count",
-              "基準省令第206条の7の実施主体の要件（過去3年間に通常の事業所に雇用させた障害者の数）"),
+        Field("fulltime_hours", "常勤の勤務時間", "decimal",
+              f"常勤の従業者が勤務すべき週の時間数（就業規則、{minimum}時間を下回る場合は{minimum}時間）"),
+        Field("placements", f"過去{body_years}年間の一般就労者数", "count",
+              f"基準省令第206条の7の実施主体の要件（過去{body_years}年間に通常の事業所に雇用させた障害者の数）"),
     ), bind(_staffing), _staffing_text))
 
     add(Calculator("first_recalculation", "新規指定から1年経過後の就労定着率（問1）", "first-recalculation",
