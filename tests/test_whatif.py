@@ -7,7 +7,7 @@ import pytest
 from teichaku.interfaces.web import run
 from teichaku.rules.retention import retention_rate
 from teichaku.rules.staffing import staffing
-from teichaku.rules.whatif import retention_changes, staffing_changes
+from teichaku.rules.whatif import claim_changes, retention_changes, staffing_changes
 
 
 def _changes(kind: str, inputs: dict[str, object]) -> list[str]:
@@ -68,3 +68,17 @@ def test_late_start_names_the_last_start_day_and_the_months_lost() -> None:
 def test_claim_names_the_missing_fact_of_a_refused_addition() -> None:
     lines = _changes("claim", {"month": "2026-11", "users": "20", "retained": "17", "additions": ["特別地域加算"]})
     assert "「特別地域に居住」に当たれば、特別地域加算 +240単位" in lines[-1]
+
+
+def test_claim_changes_select_by_key_and_reason_code_not_by_the_words_of_the_reason() -> None:
+    """特別地域加算の要件（特別地域に居住）を満たさない：理由の文に「要件」がなくても、符号 requirement_unmet で選ぶ。"""
+    import datetime as dt
+
+    on = dt.date(2024, 4, 1)
+    refused = {"key": "special_area", "name": "（表示名は何でもよい）", "reason": "（文は何でもよい）", "code": "requirement_unmet"}
+    changes = claim_changes({"rejected": [refused]}, on)
+    assert len(changes) == 1 and "「特別地域に居住」" in changes[0].text and "+240単位" in changes[0].text
+    for other in ("billing_condition_unmet", "once_claimed", "ended"):
+        assert claim_changes({"rejected": [{**refused, "code": other}]}, on) == []
+    assert claim_changes({"rejected": [{**refused, "key": "no_such_item"}]}, on) == []
+
