@@ -486,12 +486,3 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             limit_group=item.get("limit_group"), values=values, **named,
         ))
     return Registry(tuple(items), facts, billing)
-
-
-def registry(parameters: Any = None) -> Registry:
-    """移行のための別名：teichaku.rules.params.registry を使う（このモジュールは params を import しない。呼び出しが
-    すべて移ったら消す。関数の中の import は読み込みの循環を作らない）。"""
-    from .params import registry as from_params
-
-    found: Registry = from_params(parameters)
-    return found
