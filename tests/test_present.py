@@ -41,13 +41,13 @@ def test_the_notice_grid_has_the_notice_units_and_marks_the_current_cell() -> No
 
 def test_item_values_say_units_counting_limits_rates_and_ended() -> None:
     reg = registry()
-    texts = [item_value_text(item, value) for item in reg.items for value in item.values]
+    texts = [item_value_text(item, value, reg.items) for item in reg.items for value in item.values]
     assert any(text.endswith("単位（1月につき）") for text in texts)
     assert any("上限 1月に" in text or "1年に" in text for text in texts)
     assert any(text.startswith("所定単位数の") and text.endswith("を減算") for text in texts)
     item = reg.items[0]
-    assert item_value_text(item, replace(item.values[0], ended=True)) == ENDED
-    assert item_value_text(item, replace(item.values[0], rate=Fraction(1, 10), units=None)) == "所定単位数の10%を減算"
+    assert item_value_text(item, replace(item.values[0], ended=True), reg.items) == ENDED
+    assert item_value_text(item, replace(item.values[0], rate=Fraction(1, 10), units=None), reg.items) == "所定単位数の10%を減算"
 
 
 def test_periods_and_data_fields_use_the_one_date_text() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from teichaku.interfaces.present import reader_text
 from teichaku.rules.params import default_parameters
 from teichaku_site import dispatch, tables
 
@@ -68,7 +69,7 @@ def test_today_tables_name_the_date_and_the_schedule() -> None:
 def test_parameter_table_lists_every_parameter() -> None:
     table = tables.parameters()
     for parameter in default_parameters().all():
-        assert f"`{parameter.name}`" in table
+        assert f"| {reader_text(parameter.description)} | " in table, parameter.name
 
 
 def test_unknown_placeholder_fails_the_build() -> None:

@@ -132,12 +132,13 @@ def test_glossary_explanations_are_reachable_by_keyboard_and_touch(built_site: P
 SOURCE_LINE = re.compile(r'<p class="page-source">(.*?)</p>', re.S)
 NOT_FOUND = "公開の所在は未確認"
 NOT_AN_INSTRUMENT = "本通知の内容ではありません"  # このサイト自身の説明（実装・調べ方）。文書を出典としない
-# 出典の行が、他の担当のファイル（計算機のページ docs/calc/、研修のページ docs/training/）にあって、まだ直っていないもの：
-# ページ → 行の数（本通知の頁だけを挙げ、「公開の所在は未確認」がない）
+# 出典の行が、他の担当のファイル（計算機のページ docs/calc/、研修のページ docs/training/ と training.py の結果の出典の
+# ラベル）にあって、まだ直っていないもの：ページ → 行の数（本通知の頁だけを挙げ、「公開の所在は未確認」がない）。
+# パラメータの出典（tables.cite）から作る行は、文書の公開のアドレスか「公開の所在は未確認」を必ず示す。
 PENDING_SOURCES: dict[str, int] = {
     "calc/": 1, "calc/claim/": 1, "calc/eligibility/": 1, "calc/first-recalculation/": 1, "calc/new-office/": 1,
     "calc/retention/": 1, "calc/roster/": 1, "calc/staffing/": 1,
-    "training/": 10, "training/eligibility/": 4, "training/retention/": 2, "training/staffing/": 3,
+    "training/": 10, "training/retention/": 1,
 }
 
 # 読者のページに出してはいけない、リポジトリの中の言葉（パス・データのファイルとキー・モジュール名・コマンド）
@@ -148,19 +149,10 @@ INTERNAL = [
     re.compile(r"\b[a-z]+\.[a-z]+_[a-z_]+\b"),  # パラメータのキー（fees.company_coordination_months など）
 ]
 NOT_USER_PAGES = {"hosting/"}  # サイトを置く人のための手順（スクリプト名・フォルダー名を示すのが目的）
-# 他の担当のファイルから生成される文で、まだ直っていないもの：ページ → 見つかる言葉（INTERNAL の型の文字列）
+# 他の担当のファイルにある文で、まだ直っていないもの：ページ → 見つかる言葉（INTERNAL の型の文字列）
 PENDING_INTERNAL: dict[str, set[str]] = {
-    "parameters/": {r"sources/", r"\.toml\b", r"teichaku", r"face_to_face|support_report", r"\bfloor\b",
-                    r"\b[a-z]+\.[a-z]+_[a-z_]+\b"},   # パラメータ一覧の表（tables.parameters：名前の列・出典の照合先・値）
-    "fees/": {r"sources/"},                          # 出典の欄（tables.cite が checked_against をそのまま示す）
-    "law/": {r"sources/"},                           # 同上（条項の表 today.article）
-    "history/": {r"sources/", r"このツール"},        # 同上と fees.toml の注「このツールは要件の確認をしない」
-    "training/": {r"サイトの根からのパス", r"teichaku"},  # 研修のページ（training.py）
-    "training/eligibility/": {r"サイトの根からのパス"},
-    "training/retention/": {r"サイトの根からのパス"},
-    "training/staffing/": {r"サイトの根からのパス"},
-    "calc/": {r"teichaku"},
-    "calc/roster/": {r"このツール"},
+    "calc/": {r"teichaku"},                          # docs/calc/index.md「Python のコード（`teichaku`）」
+    "calc/roster/": {r"このツール"},                 # docs/calc/roster.md「このツールは同じ条件で扱います」
 }
 
 
@@ -247,6 +239,7 @@ def test_the_documents_appended_for_the_later_instruments_load_with_their_addres
 
 def test_the_plan_targets_on_law_and_background_are_the_dated_table_generated_from_the_data(built_site: Path) -> None:
     # 第5期の目標は本通知の文として日付を付け、計画の期間ごとの目標はデータから生成した表で示す（手で書き写さない）。
+    from teichaku.interfaces.present import reader_text
     from teichaku.rules.params import default_parameters
     from teichaku_site import tables
 
@@ -256,7 +249,8 @@ def test_the_plan_targets_on_law_and_background_are_the_dated_table_generated_fr
         for name in ("retention.goal", "retention.goal_office_rate", "retention.goal_office_share", "retention.goal_users_growth"):
             parameter = params.get(name)
             for value in parameter.values:
-                assert f"{parameter.description}{tables.show(value, parameter)}{tables.period(value)}" in text.replace("\n", ""), \
+                shown = f"{reader_text(parameter.description)}{tables.show(value, parameter)}{tables.period(value)}"
+                assert shown in text.replace("\n", ""), \
                     (location, name, value.since)
     law = _visible((built_site / "law" / "index.html").read_text(encoding="utf-8"))
     assert "第5期（2018年度〜2020年度）は、支援開始1年後の職場定着率8割以上" in law
@@ -274,3 +268,27 @@ def test_the_billing_condition_dates_on_the_today_page_match_the_data(built_site
     last = first.until - dt.timedelta(days=1)
     assert f"{first.since.year}年{first.since.month}月" in text and f"〜{last.year}年{last.month}月" in text
     assert f"{second.since.year}年{second.since.month}月（令和{second.since.year - 2018}年{second.since.month}月）から支援レポート" in text
+
+
+def test_the_print_footer_names_the_notice_only_on_pages_that_cite_it(built_site: Path) -> None:
+    # 印刷の欄外の出典は「各節の出典欄」を指す。本通知の題名を添えるのは、出典の行に本通知（別添）を挙げるページだけ。
+    footer = re.compile(r'<div class="print-footer"[^>]*>(.*?)</div>', re.S)
+    for location, page_html in _user_pages(built_site).items():
+        found = footer.search(page_html)
+        assert found, location
+        text = _html.unescape(found.group(1)).split(" ／ ")[0]
+        lines = [re.sub(r"<[^>]+>", "", line) for line in SOURCE_LINE.findall(page_html)]
+        cites_notice = any("本通知" in line or "別添" in line for line in lines)
+        assert text.startswith("出典：各節の出典欄のとおり" if lines else "出典：このページの本文のとおり"), location
+        assert ("就労定着支援の円滑な実施について" in text) == cites_notice, location
+    today = _html.unescape(footer.search((built_site / "today" / "index.html").read_text(encoding="utf-8")).group(1))
+    assert today.startswith("出典：各節の出典欄のとおり（本通知は「就労定着支援の円滑な実施について」")
+
+
+def test_the_print_footer_of_a_page_without_the_notice_does_not_name_it() -> None:
+    from teichaku_site.hooks import print_sources
+
+    later = '<p class="page-source">出典：<a href="https://www.mhlw.go.jp/stf/newpage_59173.html">障害者部会 第147回</a></p>'
+    assert print_sources(later) == "出典：各節の出典欄のとおり"
+    assert "平成31年3月29日" in print_sources('<p class="page-source">出典：本通知（公開の所在は未確認）別添 p.29</p>')
+    assert print_sources("<p>本文だけ</p>") == "出典：このページの本文のとおり"

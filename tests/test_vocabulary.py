@@ -23,9 +23,9 @@ PENDING: dict[str, set[str]] = {
     "calc/retention/": {"就労継続者"},              # 同上
     "training/": {"就労継続者", "就労定着者"},      # 研修の練習問題（training.py）
 }
-# 全角数字が残っているページ：データの説明文（periods.toml・retention.toml などの description）から生成される表と、
-# 研修の配布資料。
-PENDING_DIGITS = {"background/", "law/", "overview/", "process/", "qa/", "parameters/", "training/", "training/eligibility/"}
+# 全角数字が残っているページ：研修の配布資料（training.py が示す、計算機の結果の出典のラベル「６月の数え方の例」「※２」）。
+# データの説明文と出典の箇所から作る表（tables）は、数字を半角にして示す（present.reader_text・half_width_digits）。
+PENDING_DIGITS = {"training/", "training/eligibility/"}
 
 QUOTED = re.compile(r"「[^「」]*」")
 FULLWIDTH_DIGITS = re.compile(r"[０-９]+")

@@ -2,7 +2,7 @@
 
 - on_page_markdown：プレースホルダを表・グラフ・フォーム・用語集に置き換える（dispatch）
 - on_page_content：日本語の段落の改行を取り除き（typography）、用語に説明を付け（glossary）、インラインの
-  style をクラスにして（security）、印刷用の出典を添える
+  style をクラスにして（security）、印刷用の出典（ページの出典の行による。print_sources）を添える
 - on_post_page：検索ワーカーを日本語用に差し替え（bundle）、CSP の meta を置く（security）
 - on_post_build：元号の表 assets/calc/eras.js（eras、dates.ERAS から）と、Pyodide・wheel・名簿のテンプレート・検索ワーカー・
   service worker（bundle。eras.js を先に書くので service worker の保存の一覧に入る）
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,10 +35,22 @@ from teichaku_site import SiteBuildError, bundle, dispatch, eras, glossary, resp
 
 T = TypeVar("T")
 
-PRINT_FOOTER = (
-    '<div class="print-footer" aria-hidden="true">出典：「就労定着支援の円滑な実施について」（平成31年3月29日 厚生労働省社会・援護局'
-    "障害保健福祉部障害福祉課 事務連絡）別添 ／ このページ：{title} ／ サイトの作成日：{built}</div>"
-)
+# 印刷用の出典：どのページも「各節の出典欄」を指し、本通知を出典に挙げるページ（出典の行に「本通知」「別添」がある）
+# にだけ本通知の題名を添える（今の制度など、本通知の後の文書によるページに本通知だけを出典と書かない）。
+NOTICE = ("「就労定着支援の円滑な実施について」（平成31年3月29日 厚生労働省社会・援護局障害保健福祉部障害福祉課"
+          " 事務連絡）別添")
+PRINT_FOOTER = '<div class="print-footer" aria-hidden="true">{sources} ／ このページ：{title} ／ サイトの作成日：{built}</div>'
+_SOURCE_LINE = re.compile(r'<p class="page-source">(.*?)</p>', re.S)
+
+
+def print_sources(html_text: str) -> str:
+    """ページの出典の行から、印刷の欄外に書く出典の文。"""
+    lines = [re.sub(r"<[^>]+>", "", line) for line in _SOURCE_LINE.findall(html_text)]
+    if not lines:
+        return "出典：このページの本文のとおり"
+    if any("本通知" in line or "別添" in line for line in lines):
+        return f"出典：各節の出典欄のとおり（本通知は{NOTICE}）"
+    return "出典：各節の出典欄のとおり"
 
 
 def _plugin_errors(step: Callable[[], T]) -> T:
@@ -59,7 +72,8 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
         text = security.without_inline_styles(text, page.file.src_path)
         text = responsive.label_cells(text)
         built = date_text(dt.date.today())
-        return text + PRINT_FOOTER.format(title=html.escape(page.title or ""), built=built)
+        return text + PRINT_FOOTER.format(sources=html.escape(print_sources(text), quote=False),
+                                          title=html.escape(page.title or ""), built=built)
 
     return _plugin_errors(finish)
 

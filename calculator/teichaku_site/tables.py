@@ -8,23 +8,41 @@
 - 書き方（日付・期間・区分の範囲・基本報酬の表・加算の値）は計算機と同じ teichaku.interfaces.present のもの。
 - 本通知の値を示すと決めた表（base_fee・tiers・additions）は、本通知の日（平成31年3月29日）に効力を持つ値を
   示し、そのことを表の注に書く。
+- 出典（cite）は文書の題名と日付、公開のアドレス（リンク）か「公開の所在は未確認」、箇所、確度（高・中・低）。調べた記録の
+  パス（sources/…）・データのキーは読者のページに出さない（パラメータ一覧も、内容は日本語の説明と日本語の値で示す）。
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 from typing import Any
 
-from teichaku.interfaces.present import ENDED, FeeGrid, date_text, fee_grid, item_value_text, period_text, tier_range
+from teichaku.interfaces.present import (
+    ENDED,
+    NOT_FOUND,
+    FeeGrid,
+    confidence_text,
+    date_text,
+    fee_grid,
+    half_width_digits,
+    instrument_text,
+    item_value_text,
+    period_text,
+    reader_text,
+    tier_range,
+)
 from teichaku.rules.citations import Citation
 from teichaku.rules.explain import NOTICE_DATE
-from teichaku.rules.items import ItemValue
+from teichaku.rules.items import ClaimItem, ItemValue
 from teichaku.rules.numbers import decimal_text, percent_text
 from teichaku.rules.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters, registry
 
-__all__ = ["ENDED", "additions", "base_fee", "cite", "fee_history", "goal", "grid_markdown", "is_ended", "param_rows",
-           "parameters", "period", "periods", "q3_factors", "show", "staffing", "tiers"]
+from . import SiteBuildError
+
+__all__ = ["ENDED", "ROUNDING", "UnlabelledValue", "additions", "base_fee", "cite", "fee_history", "goal", "grid_markdown",
+           "is_ended", "param_rows", "parameters", "period", "periods", "q3_factors", "show", "staffing", "tiers"]
 
 
 def _params(params: ParameterSet | None) -> ParameterSet:
@@ -32,12 +50,14 @@ def _params(params: ParameterSet | None) -> ParameterSet:
 
 
 def cite(citation: Citation) -> str:
-    """出典の表示（本通知以外の値は確度と照合先を添える）。"""
-    text = citation.label
-    if citation.confidence:
-        level = {"high": "高", "medium": "中", "low": "低"}[citation.confidence]
-        text += f"（確度：{level}。{citation.checked_against}で確認）"
-    return text
+    """出典の表示（Markdown）：文書の題名と日付に、公開のアドレスがあればそのリンク、なければ「公開の所在は未確認」、
+    箇所（本通知は別添の頁も）、本通知以外の値は確度（高・中・低）と照合した資料。リポジトリの中のパスは出さない。"""
+    document = citation.document
+    title = instrument_text(document)
+    shown = f"[{title}]({document.url})" if document.url else f"{title}（{NOT_FOUND}）"
+    page = f"p.{citation.page} " if citation.page is not None and document.key == "notice" else ""
+    where = half_width_digits(f"{page}{citation.section}".strip())
+    return f"{shown} {where}{confidence_text(citation)}" if where else f"{shown}{confidence_text(citation)}"
 
 
 # 移行中の旧名（training.py・tests/test_site_build.py が使う）：日付の書き方は date_text ひとつ。
@@ -108,13 +128,33 @@ def fee_history(params: ParameterSet | None = None) -> str:
     larger = "| 21人以上の規模の単位数 | " + " | ".join(
         ("—" if schedule is None else schedule.missing_label if len(schedule.scales) > 1 else "（規模の区分なし）")
         for schedule in schedules) + " |"
+    billing = _billing_row(params, values, schedules)
     source = "| 出典 | " + " | ".join(cite(value.source) for value in values) + " |"
-    notes = [f"- {schedule.name}：{value.source.note}"
-             for value, schedule in zip(values, schedules, strict=True) if schedule and value.source.note]
-    table = "\n".join([header, rule, *rows, scale_row, larger, source])
+    table = "\n".join([header, rule, *rows, scale_row, larger, *billing, source])
     caption = ("\n\n単位数は「単位／月」、利用者数の規模があるものは「利用者数20人以下」の欄です。"
-               "区分の範囲は「以上」「未満」です。\n{: .table-source }")
-    return table + caption + ("\n\n" + "\n".join(notes) if notes else "")
+               "区分の範囲は「以上」「未満」です。" + _billing_sources(params) + "\n{: .table-source }")
+    return table + caption
+
+
+def _billing_sources(params: ParameterSet) -> str:
+    if "fees.billing_condition" not in params:
+        return ""
+    condition = params.get("fees.billing_condition")
+    return "基本報酬を請求できる月の要件の出典：" + "、".join(
+        f"{show(value, condition, params)}は{cite(value.source)}" for value in condition.values if not is_ended(value)) + "。"
+
+
+def _billing_row(params: ParameterSet, values: tuple[ParameterValue, ...], schedules: list[FeeSchedule | None]) -> list[str]:
+    """報酬表ごとの「基本報酬を請求できる月の要件」（fees.billing_condition の、その表の施行日の値。名は登録簿の [billing]）。"""
+    if "fees.billing_condition" not in params:
+        return []
+    condition = params.get("fees.billing_condition")
+    cells = []
+    for value, schedule in zip(values, schedules, strict=True):
+        found = _effective(condition, value.since)
+        cells.append("—" if schedule is None or found is None or is_ended(found)
+                     else f"{show(found, condition, params)}（{date_text(found.since)}から）")
+    return [f"| {reader_text(condition.description).split('（')[0]} | " + " | ".join(cells) + " |"]
 
 
 def _effective(parameter: Parameter, on: dt.date) -> ParameterValue | None:
@@ -142,8 +182,9 @@ def _period(value: ItemValue) -> str:
     return period_text(value.since, value.last_day)
 
 
-# 移行中の旧名（training.py・today.py が使う）：加算・減算の値の書き方は present.item_value_text ひとつ。
-_item_value = item_value_text
+def _item_value(item: ClaimItem, value: ItemValue) -> str:
+    """同梱のデータの登録簿で present.item_value_text を呼ぶ（training.py が使う）。"""
+    return item_value_text(item, value, registry().items)
 
 
 def additions(params: ParameterSet | None = None) -> str:
@@ -154,7 +195,7 @@ def additions(params: ParameterSet | None = None) -> str:
         kind = "減算" if item.is_reduction else "加算"
         for value in item.values:
             name = value.name or item.name
-            rows.append(f"| {name}（{kind}） | {_period(value)} | {item_value_text(item, value)} | "
+            rows.append(f"| {name}（{kind}） | {_period(value)} | {item_value_text(item, value, reg.items)} | "
                         f"{item.requirement if not value.ended else '—'} | {cite(value.source)} |")
     note = ("\n\n**この表は加算・減算の登録簿のすべての期間を示します。** 単位数が「記載なし（未確認）」の項目は、計算機の合計に含めず、"
             "合計にそのことを明示します。減算は所定単位数（加算の前の基本報酬）に割合を乗じ、1単位未満を四捨五入します"
@@ -162,8 +203,28 @@ def additions(params: ParameterSet | None = None) -> str:
     return "\n".join(rows) + note
 
 
-def show(item: ParameterValue, parameter: Parameter) -> str:
-    """一つの値の表示（単位つき）。廃止の値は「（この日から廃止・なし）」。"""
+# 値が ASCII のキーである text のパラメータの、読者に見せる名（基本報酬の要件のキーは登録簿の [billing] の label による）
+ROUNDING = {"floor": "切り捨て", "round": "四捨五入", "ceil": "切り上げ"}
+_KEY = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+class UnlabelledValue(SiteBuildError):
+    """読者に見せる名のない、キーの形の値（表にキーを出さないため、ビルドを止める）。"""
+
+
+def _value_label(value: str, parameter: Parameter, params: ParameterSet) -> str:
+    if not _KEY.fullmatch(value):
+        return value
+    billing = registry(params).billing
+    if value in billing:
+        return billing[value].label
+    if value in ROUNDING:
+        return ROUNDING[value]
+    raise UnlabelledValue(f"{parameter.name}：値「{value}」の読者に見せる名がありません（tables.ROUNDING か登録簿の [billing]）")
+
+
+def show(item: ParameterValue, parameter: Parameter, params: ParameterSet | None = None) -> str:
+    """一つの値の表示（単位つき、日本語）。廃止の値は「（この日から廃止・なし）」。キーの形の値は読者に見せる名にする。"""
     if is_ended(item):
         return ENDED
     value: Any = item.value
@@ -177,6 +238,8 @@ def show(item: ParameterValue, parameter: Parameter) -> str:
         return "（区分表：就労定着率の区分を参照）"
     if isinstance(value, FeeSchedule):
         return f"「{value.name}」（基本報酬の表・報酬改定の履歴を参照）"
+    if isinstance(value, str):
+        return reader_text(_value_label(value, parameter, _params(params)))
     unit = parameter.unit if parameter.unit not in {"割合", "日付", "サービス"} else ""
     return f"{value:,}{unit}" if isinstance(value, int) else str(value)
 
@@ -188,7 +251,8 @@ def param_rows(names: list[str], params: ParameterSet | None = None) -> str:
     for name in names:
         parameter = params.get(name)
         for item in parameter.values:
-            rows.append(f"| {parameter.description} | {show(item, parameter)} | {period(item)} | {cite(item.source)} |")
+            rows.append(f"| {reader_text(parameter.description)} | {show(item, parameter, params)} | {period(item)} | "
+                        f"{cite(item.source)} |")
     return "\n".join(rows)
 
 
@@ -218,12 +282,15 @@ def goal(params: ParameterSet | None = None) -> str:
 
 
 def parameters(params: ParameterSet | None = None) -> str:
-    """パラメータ一覧：すべてのパラメータの、日付つきのすべての値（名前、内容、値、適用の期間、出典と引用）。"""
+    """パラメータ一覧：すべてのパラメータの、日付つきのすべての値（内容、値、適用の期間、出典と引用）。
+
+    データのキー（fees.base_fee など）は読者に見せない：内容は説明文、値は日本語の名（show）。
+    """
     params = _params(params)
-    rows = ["| 名前 | 内容 | 値 | 適用 | 出典（引用） |", "|---|---|---|---|---|"]
+    rows = ["| 内容 | 値 | 適用 | 出典（引用） |", "|---|---|---|---|"]
     for parameter in params.all():
         for item in parameter.values:
             quote = item.source.quote.replace("|", "｜")
-            rows.append(f"| `{parameter.name}` | {parameter.description} | {show(item, parameter)} | {period(item)} | "
+            rows.append(f"| {reader_text(parameter.description)} | {show(item, parameter, params)} | {period(item)} | "
                         f"{cite(item.source)}：「{quote}」 |")
     return "\n".join(rows)

@@ -39,11 +39,12 @@ def current_items(params: ParameterSet | None = None, on: dt.date | None = None)
     params = params or default_parameters()
     on = on or build_date()
     rows = ["| 加算・減算 | 単位数 | 主な要件 | 期間 | 出典 |", "|---|---|---|---|---|"]
-    for item in registry(params).on(on):
+    reg = registry(params)
+    for item in reg.on(on):
         value = item.at(on)
         assert value is not None
         kind = "減算" if item.is_reduction else "加算"
-        rows.append(f"| {item.name_on(on)}（{kind}） | {item_value_text(item, value)} | {item.requirement} | {_period(value)} | "
+        rows.append(f"| {item.name_on(on)}（{kind}） | {item_value_text(item, value, reg.items)} | {item.requirement} | {_period(value)} | "
                     f"{cite(value.source)} |")
     return (f"**このページの生成日 {date_text(on)} にある加算・減算**\n\n" + "\n".join(rows)
             + "\n\n廃止されたもの・以前の単位数は[報酬改定の履歴](history.md)の表にあります。\n{: .table-source }")

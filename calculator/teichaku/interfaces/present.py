@@ -6,23 +6,30 @@
 - 期間：`period_text`（「…から…まで」「…から」）。
 - 区分の範囲：`tier_range`（teichaku.rules.retention。規則の手順の文と同じ書き方）。
 - 基本報酬の表（区分 × 利用者数規模）：`fee_grid` が行と列を作り、画面は辞書に、サイトは Markdown にする。
-- 加算・減算の値：`item_value_text`（単位数と数え方・上限、割合、廃止、未確認）。
+- 加算・減算の値：`item_value_text`（単位数と数え方・上限、割合、廃止、未確認）。上限を合わせて数える項目は登録簿から
+  名指しする（`shared_limit_names`：「地域連携会議実施加算（Ⅰ）（Ⅱ）合わせて」）。
+- 出典：`instrument_text`（文書の題名と日付）、`confidence_text`（確度「高・中・低」と照合した資料）。リポジトリの中の
+  調べた記録のパス（sources/…）は読者に見せない（`reader_text`）。数字は半角（`half_width_digits`）。
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..rules.citations import Citation, Document
 from ..rules.dates import Month, date_text
 from ..rules.items import ClaimItem, ItemValue
 from ..rules.numbers import percent_text
 from ..rules.params import FeeSchedule, Tier
 from ..rules.retention import tier_range
 
-__all__ = ["ENDED", "FeeGrid", "base_units_text", "data_date_text", "data_month_text", "date_text", "fee_grid",
-           "item_value_text", "period_text", "tier_range", "units_text"]
+__all__ = ["CONFIDENCE", "ENDED", "NOT_FOUND", "FeeGrid", "base_units_text", "confidence_text", "data_date_text",
+           "data_month_text", "date_text", "fee_grid", "half_width_digits", "instrument_text", "item_value_text", "period_text",
+           "reader_text", "shared_limit_names", "tier_range", "units_text"]
 
 ENDED = "（この日から廃止・なし）"
 
@@ -91,8 +98,44 @@ def fee_grid(schedule: FeeSchedule, tiers: tuple[Tier, ...], current_rank: int |
 _COUNTING = {"per_month": "1月につき", "per_time": "1回につき", "once": "1回限り", "percent": "所定単位数に対する割合"}
 
 
-def item_value_text(item: ClaimItem, value: ItemValue) -> str:
-    """加算・減算の一つの値：「500単位（1月につき）」「… 上限 1月に1回・1年に4回」「所定単位数の10%を減算」、廃止・未確認。"""
+def _overlaps(first: ItemValue, second: ItemValue) -> bool:
+    """二つの値の期間が一日でも重なるか（廃止の値は期間を持たない）。"""
+    if first.ended or second.ended:
+        return False
+    first_last, second_last = first.last_day, second.last_day
+    return (first_last is None or second.since <= first_last) and (second_last is None or first.since <= second_last)
+
+
+def _joined_names(names: Sequence[str]) -> str:
+    """「地域連携会議実施加算（Ⅰ）」「地域連携会議実施加算（Ⅱ）」→「地域連携会議実施加算（Ⅰ）（Ⅱ）」。名の前半が違えば「・」でつなぐ。"""
+    stems = {name.split("（", 1)[0] for name in names}
+    if len(stems) == 1 and all("（" in name for name in names):
+        stem = stems.pop()
+        return stem + "".join(name[len(stem):] for name in names)
+    return "・".join(names)
+
+
+def shared_limit_names(item: ClaimItem, value: ItemValue, items: Sequence[ClaimItem]) -> str | None:
+    """上限を合わせて数える項目（登録簿の limit_group が同じで、value の期間に存在するもの）の名。自分だけなら None。"""
+    if not item.limit_group:
+        return None
+    names: list[str] = []
+    for other in items:
+        if other.limit_group != item.limit_group:
+            continue
+        for other_value in other.values:
+            if other is item and other_value is not value:
+                continue
+            if other is item or _overlaps(value, other_value):
+                name = other_value.name or other.name
+                if name not in names:
+                    names.append(name)
+    return _joined_names(names) if len(names) > 1 else None
+
+
+def item_value_text(item: ClaimItem, value: ItemValue, items: Sequence[ClaimItem]) -> str:
+    """加算・減算の一つの値：「500単位（1月につき）」「… 上限 1月に1回・1年に4回（地域連携会議実施加算（Ⅰ）（Ⅱ）合わせて）」、
+    「所定単位数の10%を減算」、廃止・未確認。items は登録簿の項目（上限を合わせて数える項目を名指しするため）。"""
     if value.ended:
         return ENDED
     if value.not_covered:
@@ -106,4 +149,53 @@ def item_value_text(item: ClaimItem, value: ItemValue) -> str:
     text = f"{value.units:,}単位（{_COUNTING.get(item.counting, item.counting)}）"
     if not limits:
         return text
-    return text + f"、上限 {'・'.join(limits)}" + ("（同じ種類の加算と合わせて）" if item.limit_group else "")
+    shared = shared_limit_names(item, value, items)
+    return text + f"、上限 {'・'.join(limits)}" + (f"（{shared}合わせて）" if shared else "")
+
+
+# ---- 出典 ----
+
+NOT_FOUND = "公開の所在は未確認"
+CONFIDENCE = {"high": "高", "medium": "中", "low": "低"}
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# 調べた記録のパス（「sources/current-regime.md 1a・1b」）と、ほかの ASCII のファイルのパス（「doc/H17/H17HO123.rst」）。
+# アドレス（https://…）は残す。
+_RESEARCH_PATH = re.compile(r"sources/[\w.-]+\.md(?:\s+[0-9a-z]+(?:[・,、][0-9a-z]+)*)?")
+_FILE_PATH = re.compile(r"(?<![\w:/.-])(?:[A-Za-z0-9_.-]+/)+[A-Za-z0-9_.-]+(?![\w/])")
+_ADDRESS = re.compile(r"(https?://[^\s)）」]+)")
+
+
+def half_width_digits(text: str) -> str:
+    """全角の数字を半角に（このサイトの文の書き方。本通知の引用「」はこれを通さずに示す）。"""
+    return text.translate(_FULL_WIDTH_DIGITS)
+
+
+def reader_text(text: str) -> str:
+    """データの説明文を読者に見せる形：リポジトリの中のパスと、値のキーの見出し（「face_to_face：」）を除き、数字を半角に。"""
+    parts = _ADDRESS.split(_RESEARCH_PATH.sub("", text))  # 奇数番目がアドレス（そのまま残す）
+    text = "".join(part if index % 2 else _FILE_PATH.sub("", part) for index, part in enumerate(parts))
+    text = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+：", "", text)  # 「face_to_face：利用者との対面…」の見出しのキー
+    text = re.sub(r"[ \u3000]+(?=[）。、・])", "", text)
+    text = re.sub(r"（[。、・\s]*", "（", text)
+    text = re.sub(r"[。、・\s]*）", "）", text)
+    text = text.replace("（）", "")
+    return half_width_digits(text.strip())
+
+
+def instrument_text(document: Document) -> str:
+    """文書の題名と日付（題名が和暦の日付をすでに含むときは題名だけ）。"""
+    shown = date_text(document.date) if document.date is not None else ""
+    era = shown[shown.find("（") + 1:-1] if shown.endswith("）") else shown  # 和暦の部分「平成31年3月29日」
+    if document.date is None or era in document.title:
+        return document.title
+    if document.title.endswith("）"):  # 「…の概要（厚生労働省）」→「…の概要（厚生労働省、2021年2月4日（令和3年2月4日））」
+        return f"{document.title[:-1]}、{shown}）"
+    return f"{document.title}（{shown}）"
+
+
+def confidence_text(citation: Citation) -> str:
+    """本通知以外の値の確度と照合した資料：「（確度：中。照合：二次情報（告示を引用する解説ページ））」。確度がなければ空。"""
+    if not citation.confidence:
+        return ""
+    checked = reader_text(citation.checked_against or "")
+    return f"（確度：{CONFIDENCE[citation.confidence]}" + (f"。照合：{checked}" if checked else "") + "）"
