@@ -146,6 +146,13 @@ def test_reduction_by_consecutive_months_does_not_apply_before_the_condition_beg
     assert result.reductions == [] and result.total_units == 3600
 
 
+def test_cli_help_lists_the_new_keys_and_facts(revised: ParameterSet, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["fee", "--help"], revised)
+    shown = "".join(capsys.readouterr().out.split())  # argparse が折り返す
+    assert "workplace_visit（職場訪問加算（Ⅰ））" in shown and "--shortage-since" in shown and "--no-fixture-contact" in shown
+
+
 def test_web_entry_point_follows_the_revision_by_key_and_by_an_old_name(revised: ParameterSet) -> None:
     base = {"month": "2030-04", "users": "50", "retained": "50", "workplace_visits": "1", "fixture_reduction": "on"}
     with using(revised):
