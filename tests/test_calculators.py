@@ -94,3 +94,14 @@ def test_a_parameter_set_read_from_disk_builds_its_own_calculators() -> None:
     assert [f.key for f in built["claim"].fields] == [f.key for f in CALCULATORS["claim"].fields]
     result, _ = compute("retention", {"users": "20", "retained": "19", "month": "2024-04"}, parameters=params)
     assert result.tier.key == "r95_up"
+
+
+@pytest.mark.parametrize("given", ["general1", "一般1"])
+def test_income_class_is_sent_as_its_key_and_the_old_name_still_works(given: str) -> None:
+    result, values = compute("claim", {"month": "2024-06", "users": "18", "retained": "16", "unit_price": "10.7",
+                                       "income_class": given})
+    data = result.to_dict()
+    assert values["income_class"] == "general1"
+    assert (data["income_class"], data["income_class_key"], data["user_charge"]) == ("一般1", "general1", 2961)
+    with pytest.raises(Exception, match="一般1"):
+        compute("claim", {"month": "2024-06", "users": "18", "retained": "16", "income_class": "一般3"})

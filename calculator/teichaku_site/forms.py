@@ -75,8 +75,9 @@ def _form_field(field: Field) -> str:
                    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet">')
         return f'<div class="calc-field" data-field="{key}" data-kind="{field.kind}">{head}{control}</div>'
     if field.kind == "select":
+        labels = field.choice_labels or field.choices  # 値はキー（あれば）、表示は表示名
         options = '<option value="">選んでください</option>' + "".join(
-            f'<option value="{html.escape(c)}">{html.escape(c)}</option>' for c in field.choices)
+            f'<option value="{html.escape(c)}">{html.escape(label)}</option>' for c, label in zip(field.choices, labels, strict=True))
         control = f"<select {_attrs(field, described)}>{options}</select>"
     else:
         mode = {"count": "numeric", "decimal": "decimal"}.get(field.kind)

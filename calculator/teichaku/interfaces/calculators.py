@@ -20,7 +20,7 @@ from typing import Any
 from ..rules.dates import Month, months_text, parse_date, parse_month
 from ..rules.eligibility import check_eligibility
 from ..rules.errors import InputError
-from ..rules.fees import INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
+from ..rules.fees import INCOME_CLASS_KEYS, INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
 from ..rules.items import NO_CHECK, ClaimItem
 from ..rules.new_office import new_office
 from ..rules.numbers import parse_count, parse_decimal
@@ -166,8 +166,11 @@ def _parse(item: Field, raw: Any, required: bool) -> Any:
         return parse_count(text, item.key)
     if kind == "decimal":
         return parse_decimal(text, item.key)
-    if kind == "select" and item.choices and item.key == "income_class" and text not in item.choices:
-        raise InputError(item.key, f"「{text}」は選べません。{'、'.join(c for c in item.choices if c)}のいずれかです。")
+    if kind == "select" and item.choice_labels:  # 値はキー。表示名（以前のリンク・スクリプトの値）も受け付けてキーにする
+        for choice, label in zip(item.choices, item.choice_labels, strict=True):
+            if text in (choice, label):
+                return choice
+        raise InputError(item.key, f"「{text}」は選べません。{'、'.join(c for c in item.choice_labels if c)}のいずれかです。")
     return text
 
 
@@ -232,6 +235,9 @@ def _staffing_text(d: dict[str, Any]) -> list[str]:
     return lines
 
 
+_INCOME_CLASS_NAMES = {key: name for name, key in INCOME_CLASS_KEYS.items()}
+
+
 def claim_facts(v: dict[str, Any], parameters: ParameterSet | None = None) -> ClaimFacts:
     """フォーム・CLI の型つきの値 → ClaimFacts。加算・減算はキーで（以前の名も受け付けて）登録簿のキーにする。"""
     month: Month | None = v.get("month")
@@ -254,7 +260,8 @@ def claim_facts(v: dict[str, Any], parameters: ParameterSet | None = None) -> Cl
     return ClaimFacts(
         users=v["users"], retained=v["retained"], month=month, excluded=v.get("excluded") or 0, scale_users=v.get("scale_users"),
         support_start=v.get("support_start"), requested=requested, facts=facts,
-        also_using=parse_concurrent(list(v.get("also_using") or ())), unit_price=price, income_class=v.get("income_class") or None,
+        also_using=parse_concurrent(list(v.get("also_using") or ())), unit_price=price,
+        income_class=_INCOME_CLASS_NAMES.get(v.get("income_class") or "", v.get("income_class") or None),
         resident=bool(v.get("resident")),
     )
 
@@ -381,7 +388,8 @@ def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
               choices=("自立生活援助", "自立訓練（生活訓練）", "職場適応援助者に係る助成金"), cli="--also-using"),
         Field("unit_price", "1単位の単価（円）", "decimal",
               "事業所が請求に使う単価（地域区分による。例：10.70）。入れると金額と利用者負担の見込みを示します"),
-        Field("income_class", "利用者負担の所得区分", "select", _income_hint(params), choices=("", *INCOME_CLASSES)),
+        Field("income_class", "利用者負担の所得区分", "select", _income_hint(params),
+              choices=("", *INCOME_CLASS_KEYS.values()), choice_labels=("", *INCOME_CLASS_KEYS)),
         Field("resident", "入所施設（20歳以上）・グループホームの入居者", "checkbox",
               "障害者支援施設などに入所している20歳以上の人、またはグループホームに入居している人。一般1の所得でも一般1の"
               "上限は当たらず、一般2と同じ上限になります"),

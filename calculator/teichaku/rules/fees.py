@@ -244,6 +244,7 @@ class ClaimResult:
             "unit_price": decimal_text(self.unit_price) if self.unit_price is not None else None,
             "yen": self.yen,
             "income_class": self.income_class,
+            "income_class_key": INCOME_CLASS_KEYS.get(self.income_class or ""),
             "user_charge_tenth": self.user_charge_tenth,
             "user_charge": self.user_charge,
             "benefit": self.benefit,
