@@ -63,7 +63,7 @@ def _add_field(p: argparse.ArgumentParser, item: Field) -> None:
     help_text = f"{item.label}。{item.hint}" if item.hint else item.label
     if item.choice_labels:
         help_text += "。キー（または正式名・別名）：" + "、".join(
-            f"{key}（{label}）" for key, label in zip(item.choices, item.choice_labels, strict=True))
+            f"{key}（{label}）" for key, label in zip(item.choices, item.choice_labels, strict=True) if key)
     help_text = help_text.replace("%", "%%")  # 登録簿の説明の「30%」を argparse の書式と読ませない
     required = item.required if item.cli_required is None else item.cli_required
     if item.kind == "checkbox":
