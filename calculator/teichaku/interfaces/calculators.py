@@ -382,7 +382,9 @@ def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
               cli="--addition", **choices(additions)),
         Field("reductions", "減算（名で指定）", "checkboxes", "当てはまる減算（下の事業所についての事実と同じ）",
               cli="--reduction", **choices(reductions)),
-        Field("support_start", "利用開始日", "date", "企業連携等調整特別加算（支援開始1年以内）の判定・利用開始前の月の判定に使います"),
+        Field("support_start", "利用開始日", "date",
+              f"企業連携等調整特別加算（支援開始{months_text(_latest(params, 'fees.company_coordination_months'))}以内）の判定・"
+              "利用開始前の月の判定に使います"),
         *fact_fields,
         Field("also_using", "併用しているサービス", "checkboxes", "併給調整の対象（警告を示します）",
               choices=("自立生活援助", "自立訓練（生活訓練）", "職場適応援助者に係る助成金"), cli="--also-using"),

@@ -23,7 +23,7 @@ from typing import Any
 
 from ...rules import office
 from ...rules.dates import Month, date_text, fiscal_year_end, months_text, parse_date
-from ...rules.eligibility import decision_periods, usable_window
+from ...rules.eligibility import decision_periods, rule_date, usable_window
 from ...rules.errors import InputError
 from ...rules.fees import ClaimFacts, check_code, claim
 from ...rules.items import NO_CHECK, READS_SUPPORT_START, REQUIREMENT_UNMET, BillingCondition, ClaimItem, Registry
@@ -234,14 +234,16 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
     if not user.qualifies:
         warnings.append(f"前サービス「{user.prior_service}」は対象外です。就労定着支援の対象は生活介護、自立訓練、就労移行支援、"
                         "就労継続支援を利用して一般就労した者に限られます（施行規則第6条の10の2）。")
+    day = rule_date(user.employed, params)  # 利用期間の規則を読む日（check_eligibility と同じ）
     if user.start < window.earliest:
+        wait = params.value("periods.wait_months", day)
         warnings.append(f"利用開始日{date_text(user.start)}は、最も早い利用開始日{date_text(window.earliest)}より前です"
-                        "（就職後7月目より前）。")
+                        f"（就職後{wait + 1}月目より前）。")
     elif user.start > window.latest_end:
         warnings.append(f"利用開始日{date_text(user.start)}は、支給決定できる最後の日{date_text(window.latest_end)}より後です。")
     if user.end is not None and user.end > window.latest_end:
         warnings.append(f"利用終了日{date_text(user.end)}が、支給決定できる最後の日{date_text(window.latest_end)}"
-                        "（就職日から3年6月）を過ぎています。")
+                        f"（就職日から{months_text(params.value('periods.late_start_limit_months', day))}）を過ぎています。")
     if user.end is None and window.latest_end < fye:
         warnings.append(f"利用終了日が空欄（利用中）ですが、支給決定できる最後の日{date_text(window.latest_end)}を"
                         f"年度末日{date_text(fye)}までに過ぎています。利用を終了した日を入れてください。")
