@@ -183,7 +183,9 @@ def _report(calc: Calculator, errors: list[InputError], as_json: bool) -> None:
         if error.index is not None:
             label = f"{label}（{error.index + 1}人目）"
         if as_json:
-            print(json.dumps({"error": {"field": label, "key": error.field, "message": error.message}}, ensure_ascii=False),
+            # field は以前からの契約で表示名。key（項目キー、web の field と同じ）と label を並べる
+            print(json.dumps({"error": {"field": label, "key": error.field, "label": label, "index": error.index,
+                                        "message": error.message}}, ensure_ascii=False),
                   file=sys.stderr)
         print(f"エラー：{label}：{error.message}", file=sys.stderr)
 
