@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # すべての検査：lint（ruff）、型検査（mypy --strict）、テスト（pytest、カバレッジつき）。CI の関門はこれ（引数なし）。
-#   ./scripts/test.sh --fast   速い区分：ブラウザのテスト（marker browser）を除くすべて。Chromium を入れず、カバレッジなし。
+#   ./scripts/test.sh --fast   速い区分：ブラウザのテスト（marker browser）を除くすべて。Chromium を入れず、カバレッジなし、
+#                              性質テストは決まった少ない例で（Hypothesis の profile fast、名簿は ROSTER_EXAMPLES=40）。
 #   ./scripts/test.sh -k 名前  残りの引数は pytest に渡す（例：tests/test_fees.py、-m site、-x）
 # 区分（marker）は tests/conftest.py が付ける：browser（Chromium）、site（ビルドしたサイト）、node（Node で Pyodide）。
 set -euo pipefail
@@ -22,8 +23,8 @@ echo "== eslint (docs/assets/calc, tests/js)"; npx --no-install eslint docs/asse
 echo "== node --test (tests/js)"; node --test --test-reporter=spec tests/js/*.test.mjs
 # ---- ここまで JavaScript ----
 if $fast; then
-  echo "== pytest (fast lane: -m 'not browser')"
-  .venv/bin/python -m pytest -q -m "not browser" "$@"
+  echo "== pytest (fast lane: -m 'not browser', property tests with fewer examples)"
+  ROSTER_EXAMPLES="${ROSTER_EXAMPLES:-40}" .venv/bin/python -m pytest -q -m "not browser" --hypothesis-profile=fast "$@"
 else
   echo "== pytest (rules, site build, browser)"
   .venv/bin/python -m pytest --cov --cov-report=term "$@"
