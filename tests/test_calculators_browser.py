@@ -598,3 +598,42 @@ def test_a_share_link_does_not_move_focus_when_typing_started_while_loading(base
     _wait_result(page)
     assert page.evaluate("document.activeElement.id") == "f-scale_users"
     page.close()
+
+
+def test_an_old_share_link_with_names_ticks_the_boxes_and_the_page_keeps_keys(base_url: str, browser: Any) -> None:
+    from urllib.parse import quote
+
+    # 以前の共有リンク（加算を正式名・別名で、全角・半角の括弧も）
+    old = "month=2024-06&users=20&retained=19&additions=" + quote("特別地域加算") + "&additions=" + quote("地域連携会議加算(I)") \
+          + "&special_area=on&regional_meeting_1_times=1"
+    page = _open(browser, base_url + "calc/claim/#" + old)
+    _wait_result(page)
+    assert _by(page, "特別地域加算").is_checked() and _by(page, "地域連携会議実施加算（Ⅰ）").is_checked()
+    assert re.search(r"特別地域加算：240単位", _result(page))
+    # このページのアドレス（共有リンク）はキーで：ASCII だけで短い
+    fragment = urlsplit(page.url).fragment
+    assert "additions=special_area" in fragment and "additions=regional_meeting_1" in fragment
+    assert "%" not in fragment, fragment
+    page.close()
+
+
+def test_compute_pressed_before_the_page_scripts_are_in_computes_without_reloading(base_url: str, browser: Any) -> None:
+    page = browser.new_page(service_workers="block")
+    held: list[Any] = []
+    page.route("**/assets/calc/calculator.js", lambda route: held.append(route))  # 計算機のモジュールを遅らせる
+    page.goto(base_url + "calc/retention/")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    navigations = page.evaluate("performance.getEntriesByType('navigation').length")
+    _by(page, "過去3年間の総利用者数").fill("20")
+    _by(page, "就労継続者数").fill("18")
+    page.get_by_role("button", name="計算する").click()
+    page.wait_for_timeout(300)
+    held[0].continue_()
+    _wait_result(page)
+    assert "9割以上" in _result(page)
+    assert "?" not in page.url and page.evaluate("performance.getEntriesByType('navigation').length") == navigations
+    assert page.evaluate("document.activeElement === document.querySelector('.calc-result h2')")
+    page.close()

@@ -26,8 +26,18 @@ function addStyleSheet() {
 const form = document.querySelector("form.calc[data-calculator]");
 if (form) {
   addStyleSheet();
+  // モジュールが揃うまでの「計算する」・Enter：ページを送信させず（送り先はない）、揃ってから計算する
+  let held = false;
+  const hold = event => {
+    event.preventDefault();
+    held = true;
+  };
+  form.addEventListener("submit", hold);
   const [calculator] = await Promise.all(CALCULATOR_MODULES.map(name => import(name)));
+  form.removeEventListener("submit", hold);
   calculator.mountCalculator(form);
+  if (held)
+    form.requestSubmit();
 } else if (location.pathname === new URL("calc/", siteRoot()).pathname) {
   addStyleSheet();
   const offline = await import("./offline.js");
