@@ -282,7 +282,7 @@ def test_the_print_footer_names_the_notice_only_on_pages_that_cite_it(built_site
         assert text.startswith("出典：各節の出典欄のとおり" if lines else "出典：このページの本文のとおり"), location
         assert ("就労定着支援の円滑な実施について" in text) == cites_notice, location
     today = _html.unescape(footer.search((built_site / "today" / "index.html").read_text(encoding="utf-8")).group(1))
-    assert today.startswith("出典：各節の出典欄のとおり（本通知は「就労定着支援の円滑な実施について」")
+    assert today.startswith("出典：各節の出典欄のとおり（本通知は「就労定着支援の円滑な実施について（平成31年3月29日")
 
 
 def test_the_print_footer_of_a_page_without_the_notice_does_not_name_it() -> None:

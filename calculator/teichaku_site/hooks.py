@@ -30,15 +30,16 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import Files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
+from teichaku.interfaces.present import instrument_text  # noqa: E402
 from teichaku.rules.dates import date_text  # noqa: E402
+from teichaku.rules.params import default_parameters  # noqa: E402
 from teichaku_site import SiteBuildError, bundle, dispatch, eras, glossary, responsive, security, typography  # noqa: E402
 
 T = TypeVar("T")
 
 # 印刷用の出典：どのページも「各節の出典欄」を指し、本通知を出典に挙げるページ（出典の行に「本通知」「別添」がある）
-# にだけ本通知の題名を添える（今の制度など、本通知の後の文書によるページに本通知だけを出典と書かない）。
-NOTICE = ("「就労定着支援の円滑な実施について」（平成31年3月29日 厚生労働省社会・援護局障害保健福祉部障害福祉課"
-          " 事務連絡）別添")
+# にだけ本通知の題名（documents.toml の notice）を添える（今の制度など、本通知の後の文書によるページに本通知だけを出典と
+# 書かない）。
 PRINT_FOOTER = '<div class="print-footer" aria-hidden="true">{sources} ／ このページ：{title} ／ サイトの作成日：{built}</div>'
 _SOURCE_LINE = re.compile(r'<p class="page-source">(.*?)</p>', re.S)
 
@@ -49,7 +50,7 @@ def print_sources(html_text: str) -> str:
     if not lines:
         return "出典：このページの本文のとおり"
     if any("本通知" in line or "別添" in line for line in lines):
-        return f"出典：各節の出典欄のとおり（本通知は{NOTICE}）"
+        return f"出典：各節の出典欄のとおり（本通知は「{instrument_text(default_parameters().documents['notice'])}」）"
     return "出典：各節の出典欄のとおり"
 
 
