@@ -178,9 +178,9 @@ def test_form_submits_the_new_keys_and_shows_the_billing_fields_by_their_dates(r
     assert "visit_times" not in flags
 
 
-ROSTER = """利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域,架空の受入
-R1,就労移行支援,2028-01-05,,,2028-07-10,,,,○
-R2,就労移行支援,2027-10-01,,,2028-04-01,,,,
+ROSTER = """利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域,架空の受入,架空の減算
+R1,就労移行支援,2028-01-05,,,2028-07-10,,,,○,
+R2,就労移行支援,2027-10-01,,,2028-04-01,,,,,○
 
 利用者ID,日付,種類
 R1,2029-05-10,支援レポート
@@ -199,7 +199,10 @@ def test_roster_claims_the_revision_through_the_registry(revised: ParameterSet) 
     assert april["addition_keys"] == ["welcome"] and april["units"] == 4000 + 300  # 前年度末 2/2 → 9割8分以上
     assert not may["billing_met"] and may["units"] == 0 and may["refused_keys"] == ["welcome"]
     assert june["units"] == 4000 and june["refused_keys"] == ["welcome"]  # 1回限り：4月に算定済み
-    assert months[("R2", "2030-04")]["addition_keys"] == [] and months[("R2", "2030-05")]["units"] == 0
+    # R2 は名簿の列「架空の減算」（登録簿の事実の column）に ○：減算もデータだけで名簿に届く（4,000 × 5% = 200）
+    assert months[("R2", "2030-04")]["addition_keys"] == [] and months[("R2", "2030-04")]["units"] == 4000 - 200
+    assert months[("R2", "2030-04")]["reduction_keys"] == ["fixture_reduction"]
+    assert months[("R2", "2030-05")]["units"] == 0
     assert not any("支援レポート" in w for w in result["warnings"])
 
 
