@@ -20,6 +20,7 @@ import segno
 
 playwright = pytest.importorskip("playwright.sync_api")
 
+from conftest import warm_page  # noqa: E402
 from teichaku.interfaces.web import run  # noqa: E402
 from teichaku_site import training  # noqa: E402
 from teichaku_site.today import build_date  # noqa: E402
@@ -106,14 +107,17 @@ def test_every_qr_code_opens_the_calculator_with_the_exercise_inputs_on_the_same
         assert qr_matrix_from_svg(figure["path"], len(expected_matrix)) == expected_matrix
         assert link.startswith(qr_base)
         verdict = run(case.kind, case.input_dict())["verdict"]["text"]
-        page.goto("about:blank")  # スマートフォンで QR コードを読んだときと同じく、新しく開く
-        page.goto(link)
+        # 計算機ごとに最初のリンクは新しいページで開く（スマートフォンで QR コードを読んだときと同じ）。同じ計算機の次の
+        # リンクは、起動済みのページを初期化して # だけを変えて開く（conftest.warm_page。入力を戻して計算する関数は同じ）
+        calc = warm_page(browser, link, listen=lambda p: p.on("request", lambda r: outside.append(r.url)
+                                                                if not r.url.startswith(("http://127.0.0.1:", "data:")) else None))
         try:
-            page.wait_for_function("t => { const v = document.querySelector('.calc-verdict'); return v && v.textContent.trim() === t; }",
+            calc.wait_for_function("t => { const v = document.querySelector('.calc-verdict'); return v && v.textContent.trim() === t; }",
                                    arg=verdict, timeout=60000)
         except playwright.TimeoutError:
-            shown = page.evaluate("() => (document.querySelector('.calc-result') || document.body).innerText")
+            shown = calc.evaluate("() => (document.querySelector('.calc-result') || document.body).innerText")
             raise AssertionError(f"{link}: {verdict!r} が出ない。画面：{shown[:500]}") from None
+        calc.close()
     page.close()
     assert outside == []
 
