@@ -227,11 +227,23 @@ def precompress(site: Path) -> dict[str, int]:
     return made
 
 
+# ---- 検索の索引（圧縮の前に） ----
+
+def _fix_search_index(site: Path) -> None:
+    """検索の索引の「&amp;」を、文字参照にならない位置では「&」に（typography.fix_search_index。「Q&;A」の修正）。"""
+    try:  # ビルドでは hooks.py が calculator/ を import の探索先に加えている
+        from teichaku_site import typography
+    except ImportError:
+        return
+    typography.fix_search_index(site)
+
+
 # ---- フック ----
 
 def finish(site: Path, config: Any = None) -> None:
     """ビルドしたサイトの配信の仕上げ（順序が大事：圧縮は最後、ほかのファイルを書き終えてから）。"""
     removed = remove_unshipped(site, search_languages(config) if config is not None else ["ja"])
+    _fix_search_index(site)
     write_runtime_sizes(site)
     update_precache(site, removed, ["assets/calc/runtime.json"])
     write_hosting_files(site)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
@@ -70,3 +71,39 @@ def join_cjk_line_breaks(html_text: str) -> str:
 
         parts[index] = _BREAK.sub(join, part)
     return "".join(parts)
+
+
+# ---- 検索の索引：文の中の「&」（issue 18 の11・13：検索結果に「Q&;A」）----
+# Material の検索の索引（search/search_index.json）は、本文の文字を HTML に書き直して持つ（「Q&A」は「Q&amp;A」）。
+# このサイトの検索（calculator/teichaku_site/assets/search_ja.js）は語の部分一致で探すため、「A」や「amp」で探すと、
+# 結果の強調（mark）が文字参照「&amp;」の中の「amp」に入り、結果に「Q&;A」と出た。文字参照にならない「&」
+# （後ろが「英数字…;」でも「#」でもない）は、索引では「&」のまま書く（HTML として同じ表示で、強調が入り込む
+# 文字参照がない）。ほかの文字参照（&lt; など）はそのまま。
+_AMP = re.compile(r"&amp;(?![A-Za-z0-9]+;|#)")
+
+
+def plain_ampersands(text: str) -> str:
+    """索引の文字（HTML）の「&amp;」を、文字参照にならない位置では「&」に戻す。"""
+    return _AMP.sub("&", text)
+
+
+def fix_search_index(site: Any) -> bool:
+    """site/search/search_index.json の各文書の title と text に plain_ampersands を当てる。変えたら True。"""
+    import json
+    from pathlib import Path
+
+    path = Path(site) / "search" / "search_index.json"
+    if not path.exists():
+        return False
+    data = json.loads(path.read_text(encoding="utf-8"))
+    changed = False
+    for doc in data.get("docs", []):
+        for key in ("title", "text"):
+            value = doc.get(key)
+            if isinstance(value, str):
+                fixed = plain_ampersands(value)
+                changed = changed or fixed != value
+                doc[key] = fixed
+    if changed:
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return changed
