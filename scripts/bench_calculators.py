@@ -206,10 +206,12 @@ def _print_phases(label: str, phases: list[dict[str, float]], names: tuple[tuple
     print(f"  {label}：" + "、".join(cells))
 
 
+# スナップショットを置き終えたか（スナップショットのない版：build.json に snapshot_key がなければ待たない）
 SNAPSHOT_STORED = """async () => {
-  if (!self.caches) return false;
+  const info = await (await fetch(new URL("../../assets/calc/build.json", location.href))).json();
+  if (!info.snapshot_key || !self.caches) return true;
   const cache = await caches.open("teichaku-snapshot");
-  return (await cache.keys()).some(request => !request.url.endsWith(".failed"));
+  return (await cache.keys()).some(request => request.url.endsWith(info.snapshot_key));
 }"""
 
 

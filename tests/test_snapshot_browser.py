@@ -6,6 +6,8 @@ Chromium の新しいプロファイル（service worker あり）で確かめ�
 - 違うビルドのスナップショット（ビルド ID の違うもの）、壊れた項目：普通に起動して結果を出し、項目を消し、同じ鍵では
   作り直さない印を残す。
 - サイトのデータを消したら（Cache Storage が空）、普通に起動して、また作る。
+- 新しいビルド（鍵が変わる）：一度普通に起動して新しい項目を置き、古いものを消す。
+- 「オフラインでも使えるようにする」の後、オフラインでも作り、使う。
 - service worker は、前のビルドが同じディレクトリに残した配信の設定（.htaccess など）を保存しない。
 - 計算機のページは Material の検索の索引を最初の結果の後に読み（assets/calc/start.js）、検索はそのまま使える。
 """
@@ -195,3 +197,64 @@ def test_calculator_page_loads_the_search_index_after_the_first_result_and_searc
     box.fill("就労定着率")
     box.press("End")
     page.locator(".md-search-result__item a").first.wait_for(timeout=10000)
+
+
+def test_kept_for_offline_use_the_calculators_make_and_use_the_snapshot_offline(base_url: str, context: Any) -> None:
+    """「オフラインでも使えるようにする」で実行環境を保存し、オフラインで計算機を開く：普通に起動して結果を出し、
+    スナップショットを作り（実行環境は service worker の保存したものから）、次のオフラインの訪問はそこから起動する。"""
+    page = context.new_page()
+    page.goto(base_url + "calc/", wait_until="networkidle")
+    page.get_by_role("button", name="オフラインでも使えるようにする").click()
+    page.locator(".calc-offline-status").filter(has_text="保存しました").wait_for(timeout=180000)
+    context.set_offline(True)
+    first = _visit(page, base_url + RETENTION)
+    assert _timings(page)["snapshot"] == "none"
+    _wait_for_entry(page)
+    assert _visit(page, base_url + RETENTION) == first
+    assert _timings(page)["snapshot"] == "restored"
+
+
+def test_a_new_build_boots_normally_once_and_replaces_the_old_snapshot(built_site: Path, pw: Any, tmp_path: Path) -> None:
+    """新しいビルド（wheel が変わり、鍵が変わる）：service worker が入れ替わった後の訪問は、古い鍵の項目を使わずに
+    普通に起動し、新しい鍵の項目を置いて古いものを消す。"""
+    import shutil
+
+    import serve
+
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    server = serve.start(site)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    context = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS)
+    try:
+        page = context.new_page()
+        _visit(page, base + RETENTION)
+        old = _wait_for_entry(page)
+        # 新しいビルド：build.json の鍵と、service worker の版（内容のハッシュ）が変わる
+        build = site / "assets" / "calc" / "build.json"
+        info = json.loads(build.read_text(encoding="utf-8"))
+        info["snapshot_key"] = info["snapshot_key"][:-4] + "beef"
+        build.write_text(json.dumps(info), encoding="utf-8")
+        for stale in (build.with_name("build.json.br"), build.with_name("build.json.gz")):
+            stale.unlink(missing_ok=True)
+        worker = site / "sw.js"
+        text = worker.read_text(encoding="utf-8")
+        version = re.search(r'const VERSION = "([0-9a-f]+)";', text).group(1)  # type: ignore[union-attr]
+        worker.write_text(text.replace(version, "0" * len(version)), encoding="utf-8")
+        for stale in (worker.with_name("sw.js.br"), worker.with_name("sw.js.gz")):
+            stale.unlink(missing_ok=True)
+        for _ in range(300):  # 新しい service worker が制御し、新しい build.json を返すまで
+            page.evaluate("async () => { const r = await navigator.serviceWorker.getRegistration(); if (r) await r.update(); }")
+            if page.evaluate(ENTRY)["key"] == info["snapshot_key"]:
+                break
+            page.wait_for_timeout(200)
+        assert page.evaluate(ENTRY)["key"] == info["snapshot_key"]
+        _visit(page, base + RETENTION)
+        assert _timings(page)["snapshot"] == "none"  # 古い鍵の項目は使わない
+        new = _wait_for_entry(page)
+        assert new["key"] != old["key"] and [key for key in new["keys"] if not key.endswith(new["key"])] == []
+        _visit(page, base + RETENTION)
+        assert _timings(page)["snapshot"] == "restored"
+    finally:
+        context.close()
+        server.shutdown()
