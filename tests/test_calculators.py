@@ -105,3 +105,13 @@ def test_income_class_is_sent_as_its_key_and_the_old_name_still_works(given: str
     assert (data["income_class"], data["income_class_key"], data["user_charge"]) == ("一般1", "general1", 2961)
     with pytest.raises(Exception, match="一般1"):
         compute("claim", {"month": "2024-06", "users": "18", "retained": "16", "income_class": "一般3"})
+
+
+@pytest.mark.parametrize(("service", "employer"), [("iko", "type_a_office"), ("就労移行支援", "就労継続支援A型事業所"),
+                                                   ("移行", "A型")])
+def test_prior_service_and_employer_kind_are_sent_as_keys_and_names_and_short_names_still_work(service: str, employer: str) -> None:
+    result, _ = compute("eligibility", {"prior_service": service, "employed": "2019-04-01", "employer_kind": employer})
+    data = result.to_dict()
+    assert data["prior_service"] == "就労移行支援" and not data["eligible"]  # A型事業所への雇用は通常の事業所への就職ではない
+    field = CALCULATORS["eligibility"].field("prior_service")
+    assert field is not None and field.choices[0] == "iko" and field.choice_labels[0] == "就労移行支援"

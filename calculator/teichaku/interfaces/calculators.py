@@ -26,7 +26,7 @@ from ..rules.new_office import new_office
 from ..rules.numbers import parse_count, parse_decimal
 from ..rules.params import ParameterSet, default_parameters, registry
 from ..rules.retention import first_recalculation, retention_rate
-from ..rules.services import SERVICES
+from ..rules.services import EMPLOYER_KIND_KEYS, EMPLOYER_KINDS, SERVICES
 from ..rules.staffing import staffing
 
 DATE_HINT = "例：2019-04-01、2019/4/1、令和元年5月1日、R1.5.1（全角数字も可）"
@@ -64,6 +64,7 @@ class Field:
     choice_labels: tuple[str, ...] = ()
     # 選択肢ごとに、値として受け付ける以前の名（正式名・別名。以前の共有リンクが送った値）
     choice_names: tuple[tuple[str, ...], ...] = ()
+    strict: bool = False  # select：選択肢（キーか表示名）以外を入力の誤りにする。偽なら表示名をキーにし、ほかは規則が読む
 
     @property
     def flag(self) -> str:
@@ -170,6 +171,8 @@ def _parse(item: Field, raw: Any, required: bool) -> Any:
         for choice, label in zip(item.choices, item.choice_labels, strict=True):
             if text in (choice, label):
                 return choice
+        if not item.strict:
+            return text  # 略称など：規則（parse_service など）が読み、知らない名はそこで名指しした誤りにする
         raise InputError(item.key, f"「{text}」は選べません。{'、'.join(c for c in item.choice_labels if c)}のいずれかです。")
     return text
 
@@ -180,7 +183,7 @@ _QUALIFYING_FIRST = ("就労移行支援", "就労継続支援A型", "就労継�
 SERVICE_CHOICES = _QUALIFYING_FIRST + tuple(
     s.name for s in SERVICES if s.name not in _QUALIFYING_FIRST and s.name not in ("自立訓練", "就労継続支援")
 )
-EMPLOYER_KINDS = ("通常の事業所", "就労継続支援A型事業所")
+SERVICE_KEYS = tuple(next(s.key for s in SERVICES if s.name == name) for name in SERVICE_CHOICES)
 
 def _latest(params: ParameterSet, name: str) -> Any:
     """項目の表示名・説明に示すパラメータの値：最後に効力を持つ値（表示名・説明はどの月にも同じ文なので、今の制度の値。
@@ -391,7 +394,7 @@ def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
         Field("unit_price", "1単位の単価（円）", "decimal",
               "事業所が請求に使う単価（地域区分による。例：10.70）。入れると金額と利用者負担の見込みを示します"),
         Field("income_class", "利用者負担の所得区分", "select", _income_hint(params),
-              choices=("", *INCOME_CLASS_KEYS.values()), choice_labels=("", *INCOME_CLASS_KEYS)),
+              choices=("", *INCOME_CLASS_KEYS.values()), choice_labels=("", *INCOME_CLASS_KEYS), strict=True),
         Field("resident", "入所施設（20歳以上）・グループホームの入居者", "checkbox",
               "障害者支援施設などに入所している20歳以上の人、またはグループホームに入居している人。一般1の所得でも一般1の"
               "上限は当たらず、一般2と同じ上限になります"),
@@ -425,10 +428,11 @@ def build(parameters: ParameterSet) -> dict[str, Calculator]:
         return lambda values: rule(values, params)
 
     add(Calculator("eligibility", "利用期間（対象者・利用開始日・支給決定期間）", "eligibility", "対象者・利用期間・支給決定期間", (
-        Field("prior_service", "前サービス", "select", "就職する前に利用していた障害福祉サービス", required=True, choices=SERVICE_CHOICES),
+        Field("prior_service", "前サービス", "select", "就職する前に利用していた障害福祉サービス", required=True,
+              choices=SERVICE_KEYS, choice_labels=SERVICE_CHOICES),
         Field("employed", "就職日", "date", DATE_HINT, required=True),
         Field("employer_kind", "就職先の種類", "select", "就労継続支援A型事業所への雇用は「通常の事業所」への就職にあたりません",
-              choices=EMPLOYER_KINDS, default="通常の事業所"),
+              choices=tuple(EMPLOYER_KIND_KEYS.values()), choice_labels=EMPLOYER_KINDS, default=EMPLOYER_KIND_KEYS[EMPLOYER_KINDS[0]]),
         Field("start", "利用開始日", "date", "希望する就労定着支援の利用開始日（省略すると最も早い日）"),
         Field("prior_service_end", "前サービスの利用終了日", "date", "就職後も前サービスを利用した場合だけ"),
         Field("left_on", "離職日", "date", "利用中に転職した場合の、前の職場の離職日"),

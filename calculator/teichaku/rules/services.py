@@ -92,14 +92,16 @@ def parse_service(text: str, field: str = "prior_service") -> Service:
     return found
 
 
-# 就職先の種類（計算機の選択肢の順）。既定は通常の事業所。
+# 就職先の種類（計算機の選択肢の順）。既定は通常の事業所。キーはフォーム・共有リンクが送る値（名も受け付ける）。
 EMPLOYER_KINDS = ("通常の事業所", "就労継続支援A型事業所")
+EMPLOYER_KIND_KEYS = {"通常の事業所": "ordinary", "就労継続支援A型事業所": "type_a_office"}
 _EMPLOYER_ALIASES = {
     "通常": "通常の事業所", "一般企業": "通常の事業所", "企業": "通常の事業所", "一般就労": "通常の事業所",
     "A型": "就労継続支援A型事業所", "A型事業所": "就労継続支援A型事業所", "就労継続支援A型": "就労継続支援A型事業所",
     "継続A型": "就労継続支援A型事業所", "就労継続A型": "就労継続支援A型事業所",
 }
-_EMPLOYER_BY_KEY = {_key(name): name for name in EMPLOYER_KINDS} | {_key(a): n for a, n in _EMPLOYER_ALIASES.items()}
+_EMPLOYER_BY_KEY = {_key(name): name for name in EMPLOYER_KINDS} | {_key(a): n for a, n in _EMPLOYER_ALIASES.items()} \
+    | {key: name for name, key in EMPLOYER_KIND_KEYS.items()}
 
 
 def parse_employer_kind(text: str | None, field: str = "employer_kind") -> str:
