@@ -27,7 +27,7 @@ from teichaku_site.today import build_date
 ROOT = Path(__file__).resolve().parents[1]
 TRAINING = ROOT / "docs" / "training"
 PAGES = sorted(TRAINING.glob("*.md"))
-CITATION = re.compile(r"出典：.*(別添|本通知|報酬告示|留意事項通知|改定の概要|sources/)")
+CITATION = re.compile(r"出典：.*(別添|本通知|告示|留意事項通知|改定の概要)")
 
 
 # ---- ビルドしたページを読む ----
@@ -136,8 +136,11 @@ def _with_border(code: segno.QRCode, border: int = 4) -> list[list[int]]:
 
 # ---- 本通知の例の答え（規則から） ----
 
+ON = dt.date(2026, 11, 30)  # 練習問題の日付は生成日から決まる：この日に生成したとして確かめる
+
+
 def _answers(key: str) -> list[dict[str, Any]]:
-    exercise = next(e for e in training.exercises() if e.key == key)
+    exercise = next(e for e in training.exercises(ON) if e.key == key)
     out = []
     for case in exercise.cases:
         result = run(case.kind, case.input_dict())
@@ -151,9 +154,10 @@ def test_q1_designated_2018_10_01_counts_on_2019_09_30_and_applies_from_october_
     assert answer["summary:新たな就労定着率で算定する期間"].startswith("2019年10月から2020年3月31日")
 
 
-def test_q2_excluding_two_leavers_gives_17_18_nine_tenths_and_not_excluding_17_20() -> None:
+def test_q2_excluding_two_leavers_gives_17_18_and_not_excluding_17_20_in_the_build_month() -> None:
     excluded, kept = _answers("q2")
-    assert excluded["summary:就労定着率"].startswith("17/18") and excluded["summary:区分"] == "9割以上"
+    assert excluded["summary:就労定着率"].startswith("17/18") and excluded["summary:区分"] == "9割以上9割5分未満"
+    assert excluded["summary:基本報酬"].startswith("3,348単位")  # 令和6年度の表（2026年11月）
     assert kept["summary:就労定着率"].startswith("17/20") and kept["summary:区分"] == "8割以上9割未満"
 
 
@@ -163,18 +167,33 @@ def test_q3_ten_settled_users_times_seventy_percent_in_the_first_six_months() ->
     assert answer["summary:報酬上の利用者数（推定）"] == answer["summary:人員基準上の利用者数（推定）"] == "7.0人"
 
 
-def test_a_san_employed_2019_04_01_starts_2019_10_01_with_three_yearly_periods() -> None:
+def test_a_san_employed_last_april_starts_in_october_with_three_yearly_periods() -> None:
     (answer,) = _answers("a-san")
-    assert answer["summary:最も早い利用開始日"].startswith("2019年10月1日")
-    assert answer["summary:支給決定できる最後の日"].startswith("2022年9月30日")
+    assert answer["summary:最も早い利用開始日"].startswith("2025年10月1日")
+    assert answer["summary:支給決定できる最後の日"].startswith("2028年9月30日")
     assert len(answer["list:支給決定期間（1年以内ごと）"]) == 3
 
 
-def test_tier_boundaries_exactly_nine_tenths_89_95_and_95_percent_under_reiwa6() -> None:
-    nine, below, r6 = _answers("tiers")
-    assert nine["summary:区分"] == "9割以上"
+def test_tier_boundaries_today_and_then() -> None:
+    nine, below, r6, then = _answers("tiers")
+    assert nine["summary:区分"] == "9割以上9割5分未満"
     assert below["summary:区分"] == "8割以上9割未満"
     assert r6["summary:区分"] == "9割5分以上" and "3,512単位" in r6["summary:基本報酬"]
+    assert then["summary:区分"] == "9割以上" and "3,200単位" in then["summary:基本報酬"]  # 本通知の時代（平成30年度の表）
+
+
+def test_exercises_use_todays_rules_with_one_then_and_now_exercise() -> None:
+    """issue 18 の2：練習問題は今の規則で、本通知の時代の表を使うのは区分の境目の (4) だけ。"""
+    old = []
+    for exercise in training.exercises(ON):
+        for case in exercise.cases:
+            month = dict(case.inputs).get("month")
+            if month and month < "2024-04":
+                old.append((exercise.key, case.label))
+    assert old == [("tiers", "本通知の時代：ちょうど9割（2019年4月）")]
+    texts = [pick for exercise in training.exercises(ON) for case in exercise.cases
+             for pick in training.answers(case) if "3,200単位" in str(pick[1])]
+    assert len(texts) == 1
 
 
 def test_staffing_40_60_61_users() -> None:
@@ -185,16 +204,16 @@ def test_staffing_40_60_61_users() -> None:
     assert (sixty_one[staff], sixty_one[managers]) == ("1.525以上", "2人以上")
 
 
-def test_six_months_2019_04_01_to_2019_10_01_and_month_end_2019_08_31_to_2020_03_01() -> None:
+def test_six_months_april_1_to_october_1_and_month_end_august_31_to_march_1() -> None:
     april, august = _answers("six-months")
-    assert april["summary:最も早い利用開始日"].startswith("2019年10月1日")
-    assert august["summary:最も早い利用開始日"].startswith("2020年3月1日")
+    assert april["summary:最も早い利用開始日"].startswith("2025年10月1日")
+    assert august["summary:最も早い利用開始日"].startswith("2026年3月1日")
 
 
 def test_job_change_within_one_month_continues_and_after_it_support_ends_on_leaving() -> None:
     within, after = _answers("job-change")
     assert "就労の継続" in within["verdict"] and "終わります" not in within["verdict"]
-    assert "離職日2020年5月31日" in after["verdict"] and "終わります" in after["verdict"]
+    assert "離職日2025年5月31日" in after["verdict"] and "終わります" in after["verdict"]
 
 
 def test_todays_claim_meeting_once_a_month_four_a_year_and_info_reduction_rounded() -> None:

@@ -1,5 +1,8 @@
 """研修（issue 12 の3）：本通知の例と事例から作る練習問題と、A4 1枚の配布資料（生成日の値）。
 
+練習問題の日付は、このページの生成日の近く（今の規則・今の報酬の表）にとる。本通知の時代の表（3,200単位など）は
+「区分の境目」の問の (4) で、今の表と比べるためだけに使う（issue 18 の2）。
+
 - 練習問題（`{{ teichaku:training_exercises }}`、docs/training/index.md）：問・「答えを見る」（details）・計算機を
   その入力で開くリンク（共有リンク：計算機のページの `#` のあとに key=value）とその QR コード。問題はここにデータとして
   書く（入力と、結果のどの項目が答えか）。答えはビルドのたびに計算機の窓口 `teichaku.interfaces.web.run` の出力から作る
@@ -116,18 +119,29 @@ def _month_text(on: dt.date) -> str:
     return f"{on.year}年{on.month}月"
 
 
+def _day_text(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def exercises(on: dt.date | None = None) -> tuple[Exercise, ...]:
-    """練習問題（本通知の例と事例から）。on は「今の請求」のサービス提供月を決める生成日。"""
+    """練習問題。日付はこのページの生成日 on の近く（今の規則）にとり、区分の境目の問だけ本通知の時代の表と比べる
+    （issue 18 の2）。問1 は本通知の例の日付のまま（報酬の表を使わず、規則は今も同じ）。"""
     on = on or build_date()
     month = f"{on.year:04d}-{on.month:02d}"
+    last = on.year - 1  # 前の年：就職・指定などの日付（生成日より前に確定している）
     rate = _summary("就労定着率", "区分", "基本報酬")
     start = _summary("最も早い利用開始日")
     staff = _summary("就労定着支援員の必要数（常勤換算）", "サービス管理責任者の必要数")
     claim_base = (("month", month), ("users", "18"), ("retained", "16"))
+    designated, q3_on = dt.date(last, 4, 1), dt.date(last, 8, 1)
+    employed = dt.date(last, 4, 1)
+    month_end = dt.date(last, 8, 31)
+    change = {"employed": dt.date(last - 1, 4, 1), "start": dt.date(last - 1, 10, 1), "left_on": dt.date(last, 5, 31)}
+    reemployed = (dt.date(last, 6, 20), dt.date(last, 7, 15))
     return (
         Exercise(
             "q1", "問1：新規指定から1年たったら",
-            "2018年10月1日に新規指定を受けた事業所です。指定から1年間は推定の就労定着率で報酬を算定します。"
+            "2018年10月1日に新規指定を受けた事業所です（本通知の例）。指定から1年間は推定の就労定着率で報酬を算定します。"
             "新たに算出した就労定着率は、どの日を基準に算出し、いつからいつまで使いますか。",
             (Case("2018年10月1日指定", "first_recalculation", (("designated", "2018-10-01"),),
                   _summary("就労定着率を算出する基準日", "新たな就労定着率で算定する期間")),),
@@ -135,41 +149,40 @@ def exercises(on: dt.date | None = None) -> tuple[Exercise, ...]:
         Exercise(
             "q2", "問2：利用期間の満了後に退職した人",
             "過去3年間の総利用者は20人、前年度末日に就労を継続している者は17人です。ほかに、利用期間の満了後、同じ年度のうちに"
-            "退職した者が2人います。2019年4月のサービス提供月（平均利用者数12人）の就労定着率・区分・基本報酬を、"
+            f"退職した者が2人います。{_month_text(on)}（このページの生成月）のサービス提供月の就労定着率・区分・基本報酬を、"
             "2人を計算から除外した場合と除外しない場合で比べてください。",
-            (Case("除外する（17/18）", "retention", (("month", "2019-04"), ("users", "20"), ("retained", "17"),
-                                                  ("excluded", "2"), ("scale_users", "12")), rate),
-             Case("除外しない（17/20）", "retention", (("month", "2019-04"), ("users", "20"), ("retained", "17"),
-                                                    ("scale_users", "12")), rate)),
+            (Case("除外する（17/18）", "retention", (("month", month), ("users", "20"), ("retained", "17"),
+                                                  ("excluded", "2")), rate),
+             Case("除外しない（17/20）", "retention", (("month", month), ("users", "20"), ("retained", "17")), rate)),
             "[Q&A 問2](../qa.md#q2)"),
         Exercise(
             "q3", "問3：新規指定の事業所の利用者数",
-            "2019年4月1日に新規指定を受けた事業所です。過去3年間の6月定着者（指定を受ける前月末から起算）は10人です。"
-            "2019年8月1日の時点で、報酬上の利用者数と人員基準上の利用者数はどう推定しますか。",
-            (Case("指定から4月", "new_office", (("designated", "2019-04-01"), ("on", "2019-08-01"),
+            f"{_day_text(designated)}に新規指定を受けた事業所です。過去3年間の6月定着者（指定を受ける前月末から起算）は10人です。"
+            f"{_day_text(q3_on)}の時点で、報酬上の利用者数と人員基準上の利用者数はどう推定しますか。",
+            (Case("指定から4月", "new_office", (("designated", designated.isoformat()), ("on", q3_on.isoformat()),
                                             ("settled_six_months", "10")),
                   _summary("段階", "報酬上の利用者数（推定）", "人員基準上の利用者数（推定）")),),
             "[Q&A 問3](../qa.md#q3)"),
         Exercise(
             "a-san", "Aさんの利用期間",
-            "支援事例のAさんは、就労移行支援を経てB社に就職しました。就職日を2019年4月1日と仮定します"
+            f"支援事例のAさんは、就労移行支援を経てB社に就職しました。就職日を{_day_text(employed)}と仮定します"
             "（本通知の事例に日付はありません）。Aさんが就労定着支援を利用できる最も早い日、支給決定できる最後の日、"
             "支給決定期間の区切りはどうなりますか。",
-            (Case("Aさん（2019年4月1日就職と仮定）", "eligibility", (("prior_service", "就労移行支援"), ("employed", "2019-04-01")),
+            (Case(f"Aさん（{_day_text(employed)}就職と仮定）", "eligibility",
+                  (("prior_service", "就労移行支援"), ("employed", employed.isoformat())),
                   (*start, Pick("summary", "支給決定できる最後の日"), Pick("list", "支給決定期間（1年以内ごと）"))),),
             "[支援事例（Aさん）](../case.md)"),
         Exercise(
-            "tiers", "区分の境目",
-            "就労定着率の区分の境目です。次の3つの区分と基本報酬はどうなりますか。"
-            "(1) 2019年4月、20人中18人（ちょうど9割）、平均利用者数12人 "
-            "(2) 2019年4月、10000人中8995人（89.95%）、平均利用者数20人 "
-            "(3) 2024年4月（令和6年度の表）、20人中19人（ちょうど9割5分）",
-            (Case("ちょうど9割（2019年4月）", "retention",
-                  (("month", "2019-04"), ("users", "20"), ("retained", "18"), ("scale_users", "12")), rate),
-             Case("89.95%（2019年4月）", "retention",
-                  (("month", "2019-04"), ("users", "10000"), ("retained", "8995"), ("scale_users", "20")), rate),
-             Case("ちょうど9割5分（2024年4月）", "retention", (("month", "2024-04"), ("users", "20"), ("retained", "19")),
-                  rate)),
+            "tiers", "区分の境目：今の表と本通知の時代の表",
+            f"就労定着率の区分の境目です。{_month_text(on)}（今の報酬の表）の (1) 20人中18人（ちょうど9割） "
+            "(2) 10000人中8995人（89.95%） (3) 20人中19人（ちょうど9割5分）の区分と基本報酬はどうなりますか。"
+            "(4) 本通知の時代（2019年4月、平成30年度の表）の20人中18人、平均利用者数12人と比べてください"
+            "（当時は利用者数の規模でも分かれ、9割以上が最上位の区分でした）。",
+            (Case("ちょうど9割", "retention", (("month", month), ("users", "20"), ("retained", "18")), rate),
+             Case("89.95%", "retention", (("month", month), ("users", "10000"), ("retained", "8995")), rate),
+             Case("ちょうど9割5分", "retention", (("month", month), ("users", "20"), ("retained", "19")), rate),
+             Case("本通知の時代：ちょうど9割（2019年4月）", "retention",
+                  (("month", "2019-04"), ("users", "20"), ("retained", "18"), ("scale_users", "12")), rate)),
             "[報酬](../fees.md)"),
         Exercise(
             "staffing", "人員配置の人数",
@@ -179,19 +192,21 @@ def exercises(on: dt.date | None = None) -> tuple[Exercise, ...]:
             "[制度の概要：人員基準](../overview.md#人員基準)"),
         Exercise(
             "six-months", "6月の数え方",
-            "就職日が2019年4月1日の人と、2019年8月31日の人（月末の就職）は、それぞれいつから就労定着支援を利用できますか。",
-            tuple(Case(f"{label}就職", "eligibility", (("prior_service", "就労移行支援"), ("employed", employed)), start)
-                  for label, employed in (("2019年4月1日", "2019-04-01"), ("2019年8月31日", "2019-08-31"))),
+            f"就職日が{_day_text(employed)}の人と、{_day_text(month_end)}の人（月末の就職）は、それぞれいつから就労定着支援を"
+            "利用できますか。",
+            tuple(Case(f"{_day_text(day)}就職", "eligibility", (("prior_service", "就労移行支援"), ("employed", day.isoformat())),
+                       start) for day in (employed, month_end)),
             "[支給決定プロセス：7月目からの支給決定](../process.md#7月目からの支給決定)"),
         Exercise(
             "job-change", "利用中の転職",
-            "2019年4月1日に就職し、2019年10月1日から就労定着支援を利用している人が、2020年5月31日に離職しました。"
-            "転職先に (1) 2020年6月20日に雇用された場合、(2) 2020年7月15日に雇用された場合、支援はどうなりますか。",
-            tuple(Case(f"{label}に再就職", "eligibility",
-                       (("prior_service", "就労移行支援"), ("employed", "2019-04-01"), ("start", "2019-10-01"),
-                        ("left_on", "2020-05-31"), ("reemployed_on", reemployed)),
+            f"{_day_text(change['employed'])}に就職し、{_day_text(change['start'])}から就労定着支援を利用している人が、"
+            f"{_day_text(change['left_on'])}に離職しました。転職先に (1) {_day_text(reemployed[0])}に雇用された場合、"
+            f"(2) {_day_text(reemployed[1])}に雇用された場合、支援はどうなりますか。",
+            tuple(Case(f"{_day_text(day)}に再就職", "eligibility",
+                       (("prior_service", "就労移行支援"), *((key, value.isoformat()) for key, value in change.items()),
+                        ("reemployed_on", day.isoformat())),
                        (Pick("verdict"), Pick("summary", "支給決定できる最後の日")))
-                  for label, reemployed in (("2020年6月20日", "2020-06-20"), ("2020年7月15日", "2020-07-15"))),
+                  for day in reemployed),
             "[制度の概要：転職・離職したとき](../overview.md#転職離職)"),
         Exercise(
             "claim", "今の請求：会議の加算の上限と減算の端数",
