@@ -50,11 +50,20 @@ def _params(params: ParameterSet | None) -> ParameterSet:
 
 
 def cite(citation: Citation) -> str:
-    """出典の表示（Markdown）：文書の題名と日付に、公開のアドレスがあればそのリンク、なければ「公開の所在は未確認」、
-    箇所（本通知は別添の頁も）、本通知以外の値は確度（高・中・低）と照合した資料。リポジトリの中のパスは出さない。"""
+    """出典の表示（Markdown）：略称（文書の題名と日付）に、公開のアドレスがあればそのリンク、なければ「公開の所在は未確認」、
+    箇所（本通知は別添の頁も）、本通知以外の値は確度（高・中・低）と照合した資料。リポジトリの中のパスは出さない。
+
+    略称はガイドの文の呼び方（「報酬告示」「基準省令」）で、題名がそれで始まる文書（民法）と本通知は題名だけ。
+    例：「報酬告示（障害者の日常生活及び…（平成18年厚生労働省告示第523号）。公開の所在は未確認） 別表第14の2 …（確度：中。…）」
+    """
     document = citation.document
     title = instrument_text(document)
-    shown = f"[{title}]({document.url})" if document.url else f"{title}（{NOT_FOUND}）"
+    short = document.short.split("（")[0].strip()
+    linked = f"[{title}]({document.url})" if document.url else f"{title}。{NOT_FOUND}"
+    if document.key == "notice" or title.startswith(short):
+        shown = f"[{title}]({document.url})" if document.url else f"{title}（{NOT_FOUND}）"
+    else:
+        shown = f"{short}（{linked}）"
     page = f"p.{citation.page} " if citation.page is not None and document.key == "notice" else ""
     where = half_width_digits(f"{page}{citation.section}".strip())
     return f"{shown} {where}{confidence_text(citation)}" if where else f"{shown}{confidence_text(citation)}"
