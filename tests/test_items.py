@@ -149,3 +149,14 @@ def test_no_rule_branches_on_japanese_display_text() -> None:
             if pattern.search(line) and not any(path.name == name and text in line for name, text in _ALLOWED):
                 found.append(f"{path.name}:{number}: {line.strip()}")
     assert not found, found
+
+
+def test_an_item_key_in_japanese_is_a_loading_error() -> None:
+    with pytest.raises(ParameterError, match="キーは英小文字"):
+        _registry(f'["初期"]\nname = "初期加算"\nkind = "addition"\ncounting = "per_month"\ncheck = "none"\n'
+                  f'requirement = "試験"\n{SOURCE}\n[["初期".values]]\nsince = 2030-04-01\nunits = 1\n')
+
+
+def test_a_roster_column_belongs_to_a_flag_fact_only() -> None:
+    with pytest.raises(ParameterError, match="column"):
+        _registry('[facts.visits]\nlabel = "回数"\nkind = "count"\nhint = "試験"\ncolumn = "回数"\n')
