@@ -115,3 +115,19 @@ def test_prior_service_and_employer_kind_are_sent_as_keys_and_names_and_short_na
     assert data["prior_service"] == "就労移行支援" and not data["eligible"]  # A型事業所への雇用は通常の事業所への就職ではない
     field = CALCULATORS["eligibility"].field("prior_service")
     assert field is not None and field.choices[0] == "iko" and field.choice_labels[0] == "就労移行支援"
+
+
+def test_claim_api_takes_keys_and_also_names_and_names_an_unknown_item() -> None:
+    from teichaku import ClaimFacts, claim
+    from teichaku.rules.dates import Month
+    from teichaku.rules.errors import InputError
+
+    by_key = claim(ClaimFacts(users=20, retained=18, month=Month(2024, 4), requested=("special_area",),
+                              facts={"special_area": True}))
+    by_name = claim(ClaimFacts(users=20, retained=18, month=Month(2024, 4), requested=("特別地域加算",),
+                               facts={"special_area": True}))
+    assert by_key.to_dict()["additions"] == by_name.to_dict()["additions"] == [{"key": "special_area", "name": "特別地域加算",
+                                                                              "units": 240}]
+    with pytest.raises(InputError) as error:
+        claim(ClaimFacts(users=20, retained=18, month=Month(2024, 4), requested=("no_such_item",)))
+    assert error.value.field == "additions"

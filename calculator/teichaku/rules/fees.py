@@ -26,6 +26,7 @@ data/claim_items.toml）に一度だけ書かれ、ここはそれを数え方�
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import unicodedata
 from collections.abc import Mapping
@@ -432,6 +433,11 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
     """ある利用者のある月の請求（基本報酬 ＋ 加算 − 減算）。各項目に理由と出典、算定しない項目に理由を返す。"""
     params = parameters or default_parameters()
     reg = registry(params)
+    # requested は登録簿のキー。名も受け付けてキーにし、知らないものは項目を名指しした入力の誤りにする
+    keys = tuple(dict.fromkeys(parse_item(text, "additions", facts.month.first_day if facts.month else None, params).key
+                               for text in facts.requested))
+    if keys != facts.requested:
+        facts = dataclasses.replace(facts, requested=keys)
     retention = retention_rate(facts.users, facts.retained, facts.excluded, facts.scale_users, parameters=params,
                                month=facts.month)
     if retention.fee.scale is None:
