@@ -162,10 +162,11 @@ def _staffing(facts: Facts, average: Fraction, fulltime_hours: str | None, fye: 
 
 def _track_record(users: Sequence[UserFacts], fye: _dt.date, params: ParameterSet) -> TrackRecordResult:
     found = office.track_record(users, fye, params)
+    years = params.value("fees.track_record_lookback_years", fye)
     if found.ratio is None:
-        return TrackRecordResult(0, 0, None, None, "過去6年間に利用を終了した者がいないため、割合を算出できません。")
+        return TrackRecordResult(0, 0, None, None, f"過去{years}年間に利用を終了した者がいないため、割合を算出できません。")
     note = None if found.reaches_back else (f"名簿の最も早い利用開始日が{date_text(found.first)}より後のため、"
-                                            "過去6年間の全体を含んでいない可能性があります（参考値）。")
+                                            f"過去{years}年間の全体を含んでいない可能性があります（参考値）。")
     return TrackRecordResult(found.ended, found.retained, found.ratio, found.meets, note)
 
 
