@@ -525,7 +525,119 @@ def handout_staffing(params: ParameterSet | None = None, on: dt.date | None = No
     return "\n\n".join(parts)
 
 
+# ---- 計算機のページの冒頭（issue 18 の2）：このページの生成月に効力を持つ規則と、本通知の時代との違い ----
+# 計算機の結果（teichaku.interfaces.web.run）から作る（値を手で書かない）。研修の問題と同じく、生成日の月の答えを示す。
+# （dispatch が training.RENDERERS を読むため、ここに置く。計算機のページ用の置き場ができれば移す）
+
+NOTICE_MONTH = "2019-04"  # 本通知（平成31年3月29日）の時代の月
+
+
+def _month_key(on: dt.date) -> str:
+    return f"{on.year:04d}-{on.month:02d}"
+
+
+def _summary_value(result: dict[str, Any], label: str) -> str:
+    return str(pick_value(result, Pick("summary", label)))
+
+
+def _schedule_name(result: dict[str, Any]) -> str:
+    """「令和6年度報酬改定（2024年4月1日（令和6年4月1日）から。…）」→ 括弧の前と、いつからか。"""
+    text = _summary_value(result, "適用した報酬表")
+    name, _, rest = text.partition("（")
+    since = rest.split("から")[0] + "から" if "から" in rest else ""
+    return f"{name}（{since}）" if since else name
+
+
+def _requirement_since(on: dt.date) -> tuple[str, str]:
+    """基本報酬の要件が本通知の時代から変わった月（YYYY-MM）と、その月の要件。変わっていなければ ("", "")。"""
+    then = _summary_value(run("claim", {"month": NOTICE_MONTH, "users": "20", "retained": "18", "scale_users": "12"}),
+                          "基本報酬の要件")
+    year, month = 2019, 4
+    while (year, month) <= (on.year, on.month):
+        key = f"{year:04d}-{month:02d}"
+        result = _run_month("claim", {"month": key, "users": "20", "retained": "18"})
+        if result.get("ok") and _summary_value(result, "基本報酬の要件") != then:
+            return key, _summary_value(result, "基本報酬の要件")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return "", ""
+
+
+def _run_month(kind: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """その月の表が利用者数の規模でも分かれるなら、平均利用者数12人として計算する。"""
+    result = run(kind, inputs)
+    return result if result.get("ok") else run(kind, {**inputs, "scale_users": "12"})
+
+
+def _example(href: str, text: str) -> str:
+    return f'<a class="calc-example" href="#{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+
+
+def calc_intro_claim(on: dt.date | None = None, part: str = "intro") -> str:
+    """月の請求の計算機の冒頭（part="intro"）と例（"examples"）：生成月の報酬表と基本報酬の要件、本通知の時代の要件（支援事例③）との違い。"""
+    on = on or build_date()
+    month = _month_key(on)
+    today = _run_month("claim", {"month": month, "users": "18", "retained": "16"})
+    then = run("claim", {"month": NOTICE_MONTH, "users": "20", "retained": "18", "scale_users": "12"})
+    changed, _ = _requirement_since(on)
+    changed_text = f"{int(changed[:4])}年{int(changed[5:])}月" if changed else ""
+    intro = (
+        "サービス提供月に効力を持つ報酬表で、就労定着率の区分から基本報酬を求め、請求したい加算・減算をその月の条件に"
+        f"照らして、算定できるもの・できないものとその理由、合計の単位数を示します。このページを作った月（{_month_text(on)}）"
+        f"の報酬表は「{_schedule_name(today)}」で、基本報酬の要件は「{_summary_value(today, '基本報酬の要件')}」です。"
+    )
+    if changed:
+        intro += (
+            f"本通知の時代（{changed_text}より前）の要件は「{_summary_value(then, '基本報酬の要件')}」で、その支援がない月は"
+            "基本報酬も加算も請求できませんでした（[支援事例③](../case.md#case-3)は本通知の時代の扱いです）。"
+            "月を変えると、その月の要件と加算・減算で計算します。"
+        )
+    examples = "、\n".join([
+        _example(f"month={month}&users=18&retained=16&additions=地域連携会議実施加算（Ⅰ）&regional_meeting_1_times=1",
+                 f"{_month_text(on)}：地域連携会議実施加算（Ⅰ）"),
+        _example(f"month={month}&users=18&retained=16&info_unreported=on", f"{_month_text(on)}：情報公表の報告なし（減算）"),
+        _example("month=2019-04&users=20&retained=18&scale_users=12&face_to_face=off",
+                 "本通知の時代（2019年4月）：対面による支援がない月"),
+    ])
+    return intro if part == "intro" else f"例：{examples}"
+
+
+def calc_intro_retention(on: dt.date | None = None, part: str = "intro") -> str:
+    """就労定着率と基本報酬の計算機の冒頭（part="intro"）と例（"examples"）：生成月の表（利用者数の区分の有無）と、本通知の時代の表。"""
+    on = on or build_date()
+    month = _month_key(on)
+    today = _run_month("retention", {"month": month, "users": "20", "retained": "18"})
+    then = run("retention", {"month": NOTICE_MONTH, "users": "20", "retained": "18", "scale_users": "12"})
+    intro = (
+        "過去3年間の総利用者数と、前年度末日に就労が継続している者の数から、就労定着率と区分、サービス提供月に効力を持つ"
+        "報酬表での基本報酬の単位数を求めます。区分の境目は端数を丸めない正確な値で判定します（89.95%は9割未満）。"
+        f"このページを作った月（{_month_text(on)}）の表は「{_schedule_name(today)}」で、"
+        f"{_scale_text(today)}（20人中18人なら「{_summary_value(today, '区分')}」{_summary_value(today, '基本報酬')}）。本通知の時代"
+        f"（2019年4月）の表「{_schedule_name(then)}」は利用者数の規模でも分かれていました（同じ20人中18人、平均利用者数12人で"
+        f"「{_summary_value(then, '区分')}」{_summary_value(then, '基本報酬')}）。"
+    )
+    examples = "、\n".join([
+        _example(f"month={month}&users=20&retained=18", f"{_month_text(on)}：ちょうど9割（20人中18人）"),
+        _example(f"month={month}&users=10000&retained=8995", f"{_month_text(on)}：89.95%（10000人中8995人）"),
+        _example(f"month={month}&users=20&retained=17&excluded=2", f"{_month_text(on)}：問2の除外（20人中2人を除外、17人継続）"),
+        _example("month=2019-04&users=20&retained=18&scale_users=12", "本通知の時代（2019年4月）：ちょうど9割、平均利用者数12人"),
+    ])
+    return intro if part == "intro" else f"例（区分の境目）：{examples}"
+
+
+def _scale_text(result: dict[str, Any]) -> str:
+    """「利用者数規模」の行：区分がなければ「利用者数による区分はありません」。"""
+    rows = {row["label"]: str(row["value"]) for row in result.get("summary", [])}
+    scale = rows.get("利用者数規模", "")
+    if not scale or "なし" in scale:
+        return "利用者数による区分はありません"
+    return f"利用者数の規模でも分かれます（{scale}）"
+
+
 RENDERERS: dict[str, Callable[[], str]] = {
+    "calc_intro_claim": lambda: calc_intro_claim(),
+    "calc_examples_claim": lambda: calc_intro_claim(part="examples"),
+    "calc_intro_retention": lambda: calc_intro_retention(),
+    "calc_examples_retention": lambda: calc_intro_retention(part="examples"),
     "training_exercises": lambda: training_exercises(),
     "handout_eligibility": lambda: handout_eligibility(),
     "handout_retention": lambda: handout_retention(),
