@@ -124,11 +124,7 @@ def test_the_walk_sees_the_layers_and_their_imports() -> None:
 
 
 # 残っている循環（減るだけ：直ったらここから消す。消し忘れるとテストが落ちる）
-KNOWN_CYCLES: set[frozenset[str]] = {
-    # items.registry：移行のための別名（関数の中で params.registry を import する）。params は items の読み方を使う。
-    # 呼び出しが params.registry に移ったら別名ごと消す（issue 15 の 5.）
-    frozenset({"teichaku.rules.items", "teichaku.rules.params"}),
-}
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def test_no_import_cycle() -> None:
