@@ -319,15 +319,17 @@ def _first_year(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason 
 def _track_record(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason | None:
     """就労定着実績体制加算：過去6年間の利用終了者のうち42月以上78月未満就労継続者等の割合が前年度7割以上（報酬告示）。"""
     del item, value
-    facts = ctx["facts"]
+    facts, param = ctx["facts"], ctx["param"]
+    years, low, high = (param(f"fees.track_record_{name}") for name in ("lookback_years", "min_months", "max_months"))
     ended, kept = facts.get("track_record_ended"), facts.get("track_record_retained")
     if ended is None or kept is None:
-        return MISSING_FACT, "過去6年間の利用終了者数と、そのうち42月以上78月未満継続して就労している者等の数が必要です。"
+        return MISSING_FACT, (f"過去{years}年間の利用終了者数と、そのうち{low}月以上{high}月未満継続して就労している者等の数が"
+                              "必要です。")
     if ended == 0:
-        return MISSING_FACT, "過去6年間に利用を終了した者がいないため、割合を算出できません。"
-    ratio: Fraction = ctx["param"]("fees.track_record_ratio")
+        return MISSING_FACT, f"過去{years}年間に利用を終了した者がいないため、割合を算出できません。"
+    ratio: Fraction = param("fees.track_record_ratio")
     share = Fraction(kept, ended)
-    text = f"42月以上78月未満の就労継続者{kept}人 ÷ 利用終了者{ended}人 = {percent_text(share)}（{percent_text(ratio, 0)}以上が必要）"
+    text = f"{low}月以上{high}月未満の就労継続者{kept}人 ÷ 利用終了者{ended}人 = {percent_text(share)}（{percent_text(ratio, 0)}以上が必要）"
     if share < ratio:
         return REQUIREMENT_UNMET, f"{text}：要件を満たしません。"
     ctx["note"](f"{text}：要件を満たす。")
