@@ -329,7 +329,8 @@ def _track_record(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reaso
         return MISSING_FACT, f"過去{years}年間に利用を終了した者がいないため、割合を算出できません。"
     ratio: Fraction = param("fees.track_record_ratio")
     share = Fraction(kept, ended)
-    text = f"{low}月以上{high}月未満の就労継続者{kept}人 ÷ 利用終了者{ended}人 = {percent_text(share)}（{percent_text(ratio, 0)}以上が必要）"
+    text = (f"{low}月以上{high}月未満の就労継続者{kept}人 ÷ 利用終了者{ended}人 = {percent_text(share)}"
+            f"（{percent_text(ratio, 0)}以上が必要）")
     if share < ratio:
         return REQUIREMENT_UNMET, f"{text}：要件を満たしません。"
     ctx["note"](f"{text}：要件を満たす。")
