@@ -170,8 +170,9 @@ def _track_record(users: Sequence[UserFacts], fye: _dt.date, params: ParameterSe
     return TrackRecordResult(found.ended, found.retained, found.ratio, found.meets, note)
 
 
-# 月 → (その月の基本報酬の要件、利用者ID → 記録のある月、記録の種類がファイルにないか)。支援の記録の表がなければ None
-Billing = dict[Month, tuple[BillingCondition, dict[str, set[int]], bool]] | None
+# 月の通し番号（office.month_number）→ (その月の基本報酬の要件、利用者ID → 記録のある月、記録の種類がファイルにないか)。
+# 支援の記録の表がなければ None
+Billing = dict[int, tuple[BillingCondition, dict[str, set[int]], bool]] | None
 
 
 def _billing_by_month(months: Sequence[Month], records: dict[str, dict[str, set[int]]], has_table: bool,
@@ -180,12 +181,12 @@ def _billing_by_month(months: Sequence[Month], records: dict[str, dict[str, set[
     if not has_table:
         return None
     reg = registry(params)
-    out: dict[Month, tuple[BillingCondition, dict[str, set[int]], bool]] = {}
+    out: dict[int, tuple[BillingCondition, dict[str, set[int]], bool]] = {}
     unrecorded: dict[str, list[Month]] = {}
     for month in months:
         condition = reg.billing[params.value("fees.billing_condition", month.first_day)]
         found = records.get(condition.record or "")
-        out[month] = (condition, found or {}, found is None)
+        out[office.month_number(month)] = (condition, found or {}, found is None)
         if found is None:
             unrecorded.setdefault(condition.key, []).append(month)
     for key, missing in unrecorded.items():
@@ -199,7 +200,7 @@ def _billing_by_month(months: Sequence[Month], records: dict[str, dict[str, set[
 def _start_check(item: ClaimItem, month: Month, flag_key: tuple[str, ...], flags: dict[str, bool], start: _dt.date,
                  params: ParameterSet, memo: dict[Any, Any]) -> str | None:
     """利用開始日を読む条件の判定の符号（同じ項目・月・事実・利用開始日の利用者は一度だけ判定する）。"""
-    key = (item.key, month, flag_key, start)
+    key = (item.key, month.year, month.month, flag_key, start)
     if key not in memo:
         memo[key] = check_code(item, month, flags, start, params)
     found: str | None = memo[key]
@@ -265,7 +266,7 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
         for month, number, first, last, iso in _bounds(tuple(months)):
             if user.start > last or (end is not None and end < first):
                 continue  # 利用期間にかからない月
-            condition, recorded, unrecorded = billing[month]
+            condition, recorded, unrecorded = billing[number]
             met = unrecorded or number in recorded.get(user.id, ())
             face = number in face_records.get(user.id, ())
             found: Chosen | None = chosen.get((first, flag_key))
@@ -277,7 +278,7 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
             # 利用開始日を読む条件（支援開始1年以内）は、その判定の結果で月をまとめる（利用開始日そのものではなく）
             start_checks = tuple(_start_check(item, month, flag_key, flags, user.start, params, chosen)
                                  for item in reading_start) if reading_start else ()
-            key = (month, met, face, keys, claimed, start_checks)
+            key = (number, met, face, keys, claimed, start_checks)
             claim = cache.get(key)
             if claim is None:
                 claim = cache[key] = _claim(basis, month, iso, condition, met, face, requested, flags, claimed, user.start,

@@ -189,6 +189,7 @@ def read_contacts(table: Table, facts: Facts, known: set[str], kinds: Sequence[s
     contacts = facts.contacts if facts.contacts is not None else {}
     facts.contacts = contacts
     months: dict[Any, int] = {}  # 同じ日付のセルは一度だけ読む（月の通し番号 office.month_number）
+    this_table: dict[str, set[int]] = {}
     rejected = facts.rejected
     count = 0
     for number, values in table.rows:
@@ -220,8 +221,14 @@ def read_contacts(table: Table, facts: Facts, known: set[str], kinds: Sequence[s
             contacts[user_id] = {month}
         else:
             found.add(month)
-        facts.records.setdefault(kind, {}).setdefault(user_id, set()).add(month)
+        if kind_at is None:  # 種類の列のない表：すべて「対面」。利用者ごとの月は表の終わりにまとめて移す
+            this_table.setdefault(user_id, set()).add(month)
+        else:
+            facts.records.setdefault(kind, {}).setdefault(user_id, set()).add(month)
         count += 1
+    face = facts.records.setdefault(CONTACT_KIND_DEFAULT, {})
+    for user_id, seen in this_table.items():
+        face.setdefault(user_id, set()).update(seen)
     facts.contact_rows += count
 
 
