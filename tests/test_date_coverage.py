@@ -41,7 +41,9 @@ def test_the_coverage_reaches_twelve_months_past_the_last_dated_value() -> None:
 def test_every_month_the_claim_answers_or_names_what_it_leaves_out(month: Month) -> None:
     reg = registry()
     additions = [item.key for item in reg.items if not item.is_reduction and (item.facts or item.check != "none")]
-    facts = {key: "on" if fact.kind == "flag" else "1" for key, fact in reg.facts.items() if fact.kind != "date"}
+    # 事実はどれも示す（flag は「はい」、日付は2018年4月1日、数・割合・選択肢は1）：どの減算も示されて名指しされる
+    facts = {key: "on" if fact.kind == "flag" else "2018-04-01" if fact.kind == "date" else "1"
+             for key, fact in reg.facts.items()}
     result = run("claim", {"month": month.iso(), "users": "20", "retained": "18", "scale_users": "12", "additions": additions,
                            "support_start": "2018-04-01", **facts})
     assert result["ok"], result

@@ -160,3 +160,47 @@ def test_an_item_key_in_japanese_is_a_loading_error() -> None:
 def test_a_roster_column_belongs_to_a_flag_fact_only() -> None:
     with pytest.raises(ParameterError, match="column"):
         _registry('[facts.visits]\nlabel = "回数"\nkind = "count"\nhint = "試験"\ncolumn = "回数"\n')
+
+
+# ---- 減算の始まり・終わり・大きい方だけ、割合を乗じる加算（issue 16） ----
+
+def test_start_after_and_resolved_month_are_only_for_reductions_by_months() -> None:
+    with pytest.raises(ParameterError, match="percent_by_months"):
+        _registry(_item('counting = "per_month"\ncheck = "none"\n[[x.values]]\nsince = 2030-04-01\nunits = 1\nstart_after = 1'))
+    with pytest.raises(ParameterError, match="start_after"):
+        _registry(_by_months('[ { from_month = 1, rate = "30/100" } ]') + "start_after = -1\n")
+    with pytest.raises(ParameterError, match="flag"):
+        _registry(_by_months('[ { from_month = 1, rate = "30/100" } ]')
+                  + 'start_after_if = { fact = "since_day", months = 1 }\n')
+    value = _registry(_by_months('[ { from_month = 1, rate = "30/100" } ]') + "start_after = 2\n"
+                      "through_resolved_month = false\n").get("x").values[0]
+    assert value.start_after == 2 and not value.through_resolved_month and value.start_offset({}) == 2
+
+
+def test_larger_of_names_a_declared_group_and_only_on_reductions() -> None:
+    text = _by_months('[ { from_month = 1, rate = "30/100" } ]').replace('check = "none"', 'check = "none"\nlarger_of = "g"')
+    with pytest.raises(ParameterError, match="larger_of"):
+        _registry(text)
+    group = f'[larger_of.g]\nlabel = "組"\nnote = "試験"\n{SOURCE}\n'
+    assert _registry(group + text).get("x").larger_of == "g"
+
+
+def test_percent_of_units_names_a_percent_fact_and_states_its_formula() -> None:
+    facts = '[facts.rate]\nlabel = "加算率"\nkind = "percent"\nhint = "試験"'
+    with pytest.raises(ParameterError, match="rate_fact"):
+        _registry(_item('counting = "percent_of_units"\ncheck = "none"\nfacts = ["rate"]\n[[x.values]]\nsince = 2030-04-01\n'
+                        'formula = "試験"', facts))
+    with pytest.raises(ParameterError, match="formula"):
+        _registry(_item('counting = "percent_of_units"\ncheck = "none"\nfacts = ["rate"]\nrate_fact = "rate"\n'
+                        '[[x.values]]\nsince = 2030-04-01', facts))
+    reg = _registry(_item('counting = "percent_of_units"\ncheck = "none"\nfacts = ["rate"]\nrate_fact = "rate"\n'
+                          '[[x.values]]\nsince = 2030-04-01\nformula = "試験"', facts))
+    assert reg.get("x").rate_fact == "rate" and reg.get("x").requirement_facts == ()
+
+
+def test_a_choice_fact_lists_its_choices_and_labels() -> None:
+    bad = '[facts.c]\nlabel = "区分"\nkind = "choice"\nhint = "試験"'
+    with pytest.raises(ParameterError, match="choices"):
+        _registry(bad)
+    reg = _registry(bad + '\nchoices = ["1", "2"]\nchoice_labels = ["Ⅰ", "Ⅱ"]')
+    assert reg.facts["c"].choices == ("1", "2") and reg.facts["c"].choice_labels == ("Ⅰ", "Ⅱ")

@@ -239,6 +239,8 @@ def _staffing_text(d: dict[str, Any]) -> list[str]:
 
 
 _INCOME_CLASS_NAMES = {key: name for name, key in INCOME_CLASS_KEYS.items()}
+# 登録簿の事実の種類 → フォームの項目の種類（percent は百分率の数、choice は選択肢）
+_FACT_FIELD_KINDS = {"flag": "checkbox", "percent": "decimal", "choice": "select"}
 
 
 def claim_facts(v: dict[str, Any], parameters: ParameterSet | None = None) -> ClaimFacts:
@@ -254,6 +256,8 @@ def claim_facts(v: dict[str, Any], parameters: ParameterSet | None = None) -> Cl
             facts[key] = (fact.default if value is None else bool(value)) or bool(implied.get(key))
         else:
             facts[key] = value
+        if fact.kind == "percent" and value is not None and not (0 < value < 100):
+            raise InputError(key, "割合は百分率（%）で、0より大きく100未満の数を入力します（例：4.1）。")
     if facts.get("track_record_ended") is not None and facts.get("track_record_retained") is not None \
             and facts["track_record_retained"] > facts["track_record_ended"]:
         raise InputError("track_record_retained", "利用終了者数を超えています。")
@@ -370,10 +374,13 @@ def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
         lasts = [i.last_day for i in users]
         last = None if not users or any(day is None for day in lasts) else max(d for d in lasts if d is not None)
         reduction = bool(users) and all(i.is_reduction for i in users)
+        choice = fact.kind == "choice"
         fact_fields.append(Field(
-            key, fact.label, "checkbox" if fact.kind == "flag" else fact.kind, fact.hint,
+            key, fact.label, _FACT_FIELD_KINDS.get(fact.kind, fact.kind), fact.hint,
             group="事業所についての事実（減算）" if reduction else "加算の要件",
             since=_iso(first), until=_iso(last),
+            choices=("", *fact.choices) if choice else (), choice_labels=("", *fact.choice_labels) if choice else (),
+            strict=choice,
         ))
     return (
         Field("month", "サービス提供月", "month", "請求する月（この月に効力を持つ報酬表・加算・減算を使います）。" + MONTH_HINT,

@@ -11,8 +11,13 @@ data/claim_items.toml）に一度だけ書かれ、ここはそれを数え方�
   乗じる（留意事項通知「減算後基本報酬所定単位数」）。割合を乗じるたびに1単位未満を四捨五入する（留意事項通知 第二 1
   通則 (1)①「絶えず整数値に割合を乗じていく」）。本ツールは「所定単位数 ×（1 − 割合）」を四捨五入し、差を減算の単位数
   とする（.5 ちょうどのときだけ「割合分を四捨五入して引く」と結果が違いうるが、資料はこれに触れていない）。減算の順は
-  算定構造表の順が資料で確認できないため、登録簿の順とする。percent_by_months は、状態が続いた月数（months_fact）で
-  その月の割合（steps）を選び、同じように乗じる。
+  算定構造表の順が資料で確認できないため、登録簿の順とする。percent_by_months は、状態が始まった日（months_fact）と
+  解消した日（resolved_fact）から、この月が減算の何か月目かを数え（始まる月・終わる月は値の start_after・
+  start_after_if・through_resolved_month。teichaku.rules.items.reduced_month）、その月の割合（steps）を同じように乗じる。
+  同じ larger_of の組の減算が同じ月に当てはまれば、割合の大きい方（同じ所定単位数に乗じるので減算の単位数の大きい方）
+  だけを適用する（H30 Q&A VOL.3 問2）。組の減算は登録簿で隣り合わせに書く。
+- percent_of_units（処遇改善加算）：基本報酬 ＋ 加算 − 減算の月の単位数に、事業所が入力した加算率（rate_fact、%）を
+  乗じ、1単位未満を四捨五入する（加算率の入力がなければ合計に含めない）。
 - 加算：per_month は月に一度、per_time は count_fact の回数 × 単位数（同じ limit_group の合計に1月・1年の上限、1年は
   year_count_fact の算定済みの回数から）、once は claimed_fact が真なら算定しない（1回限り）。
 - 算定しない項目は、理由の文（reason）と機械で読める符号（code、teichaku.rules.items.REASON_CODES）を持つ。
@@ -38,7 +43,7 @@ from . import items as codes
 from .dates import Month, date_text, parse_date, parse_month
 from .errors import InputError
 from .explain import Explanation
-from .items import CHECKS, NO_CHECK, BillingCondition, ClaimItem, ItemValue, Registry, months_lasted
+from .items import CHECKS, NO_CHECK, BillingCondition, ClaimItem, ItemValue, Registry, reduced_month
 from .numbers import decimal_text, parse_count, parse_decimal, percent_text
 from .params import ParameterSet, default_parameters, registry
 from .passages import passage
@@ -62,7 +67,7 @@ RESIDENT_EXCEPTION_CLASSES = frozenset({"general1"})
 RESIDENT_CAP = "fees.user_charge_cap_general1_resident"
 UPPER_LIMIT_NOTE = ("利用者負担の上限は利用者ごとに、同じ月に使ったすべての障害福祉サービスを合わせた額です（上限額管理）。"
                     "この事業所の利用者負担は見込みの上限で、他のサービスの負担と合わせて上限に達すれば少なくなります。")
-FactValue = bool | int | _dt.date | None
+FactValue = bool | int | Fraction | str | _dt.date | None
 
 
 def _cap_key(facts: ClaimFacts) -> str | None:
@@ -312,7 +317,9 @@ class _Claim:
             return True
         if item.is_reduction:
             return reduction_indicated(item, self.facts.facts)
-        if not item.facts:  # 事実を要しない加算（処遇改善加算など）は値が分からなければ「含まない」と示す
+        if item.counting == "percent_of_units":  # 加算率の入力がなければ「含まない」と示す（処遇改善加算）
+            return True
+        if not item.facts:  # 事実を要しない加算は値が分からなければ「含まない」と示す
             value = item.at(self.on)
             return value is not None and value.not_covered is not None
         return False
@@ -371,28 +378,60 @@ class _Claim:
         self.additions.append(Line(item.key, name, total, detail))
         self.ex.step(f"{name} {detail} = {total:,}単位を算定する（{item.requirement}）。", extra=(value.source,))
 
-    def reduction(self, item: ClaimItem, value: ItemValue, current: int) -> int:
-        """割合の減算（percent、percent_by_months）：所定単位数 ×（1 − 割合）を1単位未満四捨五入し、差を減算とする。"""
-        name = item.name_on(self.on)
+    def rate_of(self, item: ClaimItem, value: ItemValue) -> tuple[Fraction, str, list[str]] | tuple[str, str]:
+        """この月の減算の割合（と、月数による減算の何か月目かの文、条件関数の注）。減算しないなら理由（符号と文）。
+        副作用はない（相互に連動する減算の組で、大きい方を選ぶときにも呼ぶ）。"""
         notes: list[str] = []
         if item.check != NO_CHECK:
             reason = CHECKS[item.check](item, value, self.context(notes))
             if reason is not None:
-                self.refuse(item, *reason, value)
+                return reason
+        if item.counting != "percent_by_months":
+            assert value.rate is not None  # 読み込みで保証
+            return value.rate, "", notes
+        at = reduced_month(item, value, self.context(notes)["facts"], self.facts.month)
+        step = value.step_for(at.reduced) if at.reduced is not None else None
+        if at.reduced is None or step is None:
+            if at.code:
+                return at.code, at.reason
+            return codes.NOT_STARTED, (f"減算が適用されて{at.reduced}か月目で、減算は{value.steps[0].from_month}か月目から"
+                                       f"です（{item.requirement}）。")
+        lasted = (f"状態が始まった月から{at.condition_month}か月目、減算が適用されて{at.reduced}か月目"
+                  f"（{step.from_month}か月目からの割合）。")
+        return step.rate, lasted, notes
+
+    def larger_winner(self, group: str) -> ClaimItem | None:
+        """相互に連動する減算の組（larger_of）で、この月に当てはまるもののうち割合の大きいもの（同じなら登録簿の先）。"""
+        best: tuple[Fraction, ClaimItem] | None = None
+        for other in self.reg.on(self.on):
+            if other.larger_of != group or not self.wanted(other):
+                continue
+            value = other.at(self.on)
+            if value is None or value.not_covered is not None:
+                continue
+            outcome = self.rate_of(other, value)
+            if isinstance(outcome[0], Fraction) and (best is None or outcome[0] > best[0]):
+                best = (outcome[0], other)
+        return best[1] if best else None
+
+    def reduction(self, item: ClaimItem, value: ItemValue, current: int) -> int:
+        """割合の減算（percent、percent_by_months）：所定単位数 ×（1 − 割合）を1単位未満四捨五入し、差を減算とする。"""
+        name = item.name_on(self.on)
+        outcome = self.rate_of(item, value)
+        if not isinstance(outcome[0], Fraction):
+            code, reason = outcome[0], str(outcome[1])
+            self.refuse(item, code, reason, value)
+            return current
+        rate, lasted, notes = outcome
+        if item.larger_of is not None:
+            winner = self.larger_winner(item.larger_of)
+            if winner is not None and winner is not item:
+                group = self.reg.larger_of[item.larger_of]
+                self.rejected.append(Refusal(name, f"{winner.name_on(self.on)}と同じ月に当てはまり、減算となる単位数が大きい方"
+                                                   f"（{winner.name_on(self.on)}）だけを適用します（{group.note}）。",
+                                             item.key, codes.SMALLER_OVERLAP))
+                self.ex.step(f"{name}は減算しない：{group.label}。{group.note}", extra=(group.source, value.source))
                 return current
-        rate = value.rate
-        lasted = ""
-        if item.counting == "percent_by_months":
-            months = months_lasted(self.fact(item.months_fact), self.facts.month)
-            step = value.step_for(months) if months is not None else None
-            if months is None or step is None:
-                first = value.steps[0].from_month
-                shown = f"{months}か月目" if months is not None else "月数が分からない"
-                self.ex.step(f"{name}は減算しない：状態が続いて{shown}で、減算は{first}か月目からです（{item.requirement}）。",
-                             extra=(value.source,))
-                return current
-            rate, lasted = step.rate, f"状態が続いて{months}か月目、{step.from_month}か月目からの割合。"
-        assert rate is not None
         reduced = _round_half_up(current * (1 - rate))
         amount = current - reduced
         self.caveat(value)
@@ -402,6 +441,30 @@ class _Claim:
         self.ex.step(f"{name}：{lasted}{current:,}単位 ×（1 − {percent_text(rate, 0)}）= {reduced:,}単位（1単位未満四捨五入）。"
                      f"減算 {amount:,}単位（{item.requirement}）。", extra=(value.source, passage("rounding", self.ex.parameters)))
         return reduced
+
+    def percent_of_units(self, item: ClaimItem, value: ItemValue, base: int | None) -> None:
+        """割合を乗じる加算（percent_of_units、処遇改善加算）：基本報酬 ＋ 加算 − 減算の単位数 × 加算率（%）を1単位未満
+        四捨五入（value.formula）。加算率（rate_fact）の入力がなければ合計に含めない。"""
+        name = item.name_on(self.on)
+        rate = self.fact(item.rate_fact)
+        if not isinstance(rate, Fraction) or isinstance(rate, bool):
+            reason = f"加算率の入力がないため、合計に含めない（{value.formula}）"
+            self.not_covered.append(Refusal(name, reason, item.key))
+            self.ex.step(f"{name}は合計に含めない：{reason}。", extra=(value.source,))
+            self.caveat(value)
+            return
+        if base is None:
+            self.refuse(item, codes.BASE_UNKNOWN, "基本報酬の単位数が分からないため、加算の単位数を示せません。", value)
+            return
+        units_before = base + sum(a.units for a in self.additions) - sum(r.units for r in self.reductions)
+        units = _round_half_up(units_before * rate / 100)
+        chosen = [f"区分{self.fact(key)}" for key in item.requirement_facts
+                  if self.reg.facts[key].kind == "choice" and self.fact(key)]
+        detail = f"{units_before:,}単位 × {decimal_text(rate)}%" + (f"（{'・'.join(chosen)}）" if chosen else "")
+        self.caveat(value)
+        self.additions.append(Line(item.key, name, units, detail))
+        self.ex.step(f"{name}：{detail} = {units:,}単位（1単位未満四捨五入。{value.formula}）。",
+                     extra=(value.source, passage("rounding", self.ex.parameters)))
 
 
 def check_code(item: ClaimItem, month: Month, facts: Mapping[str, FactValue], support_start: _dt.date | None,
@@ -520,11 +583,15 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
         ex.step(f"基本報酬の単位数が「{retention.fee.note}」のため、合計単位数は示せない。加算・減算の可否だけを示す。")
 
     current = base
+    on_units: list[tuple[ClaimItem, ItemValue]] = []  # 割合を乗じる加算は、ほかのすべての加算・減算の後に
     for item in reg.on(on):
         if not state.wanted(item):
             continue
         value = item.at(on)
         assert value is not None
+        if value.not_covered is None and item.counting == "percent_of_units":
+            on_units.append((item, value))
+            continue
         if value.not_covered is not None:
             name = item.name_on(on)
             state.not_covered.append(Refusal(name, value.not_covered, item.key))
@@ -537,6 +604,8 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
             current = state.reduction(item, value, current)
         else:
             state.addition(item, value)
+    for item, value in on_units:
+        state.percent_of_units(item, value, base)
     return result(base, retention.fee.note, condition)
 
 

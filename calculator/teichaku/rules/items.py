@@ -16,6 +16,17 @@
 - percent_by_months：状態が続いた月数で割合が変わる減算（人員欠如減算の「100分の70、3月目から100分の50」など）。
   months_fact（状態が始まった日＝date、またはこの月が何か月目か＝count）からこの月が何か月目かを数え、値の steps
   （from_month 月目からの rate）のうち当てはまるものを割合の減算として適用する。最初の step より前の月は減算しない。
+  減算の始まりと終わりもデータ（値の start_after・start_after_if・through_resolved_month と項目の resolved_fact）：
+  状態が始まった月の start_after か月後の月から減算し（start_after_if の flag の事実が真ならその months か月後。人員欠如
+  減算の「1割を超えて欠如した月の翌月から／1割の範囲内は翌々月から」）、resolved_fact（解消した日）の月まで
+  （through_resolved_month = false ならその前月まで。個別支援計画未作成減算の「解消されるに至った月の前月まで」）減算
+  する。steps の月目は減算が適用された月から数える（「減算が適用された3月目から」）。解消した日が減算の始まる月より前なら
+  減算しない（「翌月の末日において人員基準を満たすに至っている場合は除く」）。
+- percent_of_units：所定単位数に加算・減算を加えた月の単位数に、利用者が入力した割合（rate_fact、百分率の事実）を乗じる
+  加算（福祉・介護職員等処遇改善加算）。1単位未満は四捨五入。割合の入力がなければ合計に含めない（not_covered）。
+
+同じ larger_of（[larger_of.<キー>]）を持つ減算が同じ月に当てはまるときは、減算の単位数が大きい方だけを適用する
+（H30 Q&A VOL.3 問2：サービス管理責任者欠如減算と個別支援計画未作成減算）。
 
 基本報酬を請求できる月の要件（[billing.<キー>]）もデータ：要件の事実（flag、既定は「はい」）と、満たす・満たさないときの
 文。どの要件がいつ効力を持つかは日付つきのパラメータ fees.billing_condition（値がこのキー）による。
@@ -55,23 +66,29 @@ from .schema import (
     value_source,
 )
 
-COUNTINGS = ("per_month", "per_time", "once", "percent", "percent_by_months")
+COUNTINGS = ("per_month", "per_time", "once", "percent", "percent_by_months", "percent_of_units")
 KINDS = ("addition", "reduction")
-FACT_KINDS = ("flag", "count", "date")
+FACT_KINDS = ("flag", "count", "date", "percent", "choice")
 NO_CHECK = "none"
 _ITEM_KEYS = {"name", "kind", "counting", "aliases", "facts", "requirement", "check", "limit_group", "source", "values",
-              "description", "count_fact", "year_count_fact", "claimed_fact", "months_fact"}
+              "description", "count_fact", "year_count_fact", "claimed_fact", "months_fact", "resolved_fact", "rate_fact",
+              "larger_of"}
 _ITEM_REQUIRED = {"name", "kind", "counting", "requirement", "values", "check"}
-_VALUE_KEYS = {"since", "units", "rate", "steps", "per_month", "per_year", "caveat", "not_covered", "ended", "source", "name"}
-_FACT_KEYS = {"label", "kind", "hint", "default", "column"}
+_VALUE_KEYS = {"since", "units", "rate", "steps", "per_month", "per_year", "caveat", "not_covered", "ended", "source", "name",
+               "start_after", "start_after_if", "through_resolved_month", "formula"}
+_FACT_KEYS = {"label", "kind", "hint", "default", "column", "choices", "choice_labels"}
+_LARGER_OF_KEYS = {"label", "note", "source"}
 _BILLING_KEYS = {"label", "fact", "met", "unmet", "refusal", "note", "passage", "record"}
 # 数え方ごとに必要な事実の名指し（キー → その事実の種類）
 _NAMED_FACTS: dict[str, dict[str, tuple[str, ...]]] = {
     "per_time": {"count_fact": ("count",), "year_count_fact": ("count",)},
     "once": {"claimed_fact": ("flag",)},
-    "percent_by_months": {"months_fact": ("date", "count")},
+    "percent_by_months": {"months_fact": ("date", "count"), "resolved_fact": ("date",)},
+    "percent_of_units": {"rate_fact": ("percent",)},
 }
-_NAMED_REQUIRED = {"per_time": {"count_fact"}, "once": {"claimed_fact"}, "percent_by_months": {"months_fact"}}
+_NAMED_REQUIRED = {"per_time": {"count_fact"}, "once": {"claimed_fact"}, "percent_by_months": {"months_fact"},
+                   "percent_of_units": {"rate_fact"}}
+_NAMED = ("count_fact", "year_count_fact", "claimed_fact", "months_fact", "resolved_fact", "rate_fact")
 
 # 算定しない理由の機械で読める符号（JSON の rejected[].code。文は reason）
 NOT_YET = "not_yet"  # その月にはまだない（創設前）
@@ -83,9 +100,12 @@ MISSING_FACT = "missing_fact"  # 判定に要る事実の入力がない
 ONCE_CLAIMED = "once_claimed"  # １回限りで、すでに算定した
 NO_TIMES = "no_times"  # この月の回数が0回
 LIMIT_REACHED = "limit_reached"  # 1月・1年の回数の上限
+NOT_STARTED = "not_started"  # 状態が続く減算で、減算の始まる月より前（または始まる前に解消した）
+RESOLVED = "resolved"  # 状態が続く減算で、解消した後の月
+SMALLER_OVERLAP = "smaller_overlap"  # 相互に連動する減算のうち、単位数が大きい方だけを適用した
 BASE_UNKNOWN = "base_unknown"  # 基本報酬の単位数が分からず、減算を示せない
 REASON_CODES = (NOT_YET, ENDED, BEFORE_START, BILLING_UNMET, REQUIREMENT_UNMET, MISSING_FACT, ONCE_CLAIMED, NO_TIMES,
-                LIMIT_REACHED, BASE_UNKNOWN)
+                LIMIT_REACHED, BASE_UNKNOWN, NOT_STARTED, RESOLVED, SMALLER_OVERLAP)
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,26 @@ class Fact:
     hint: str
     default: bool = False
     column: str | None = None
+    choices: tuple[str, ...] = ()  # choice の事実の選択肢（フォーム・CLI が送る値）
+    choice_labels: tuple[str, ...] = ()  # その表示名（同じ順。「Ⅰ」など）
+
+
+@dataclass(frozen=True)
+class LargerOf:
+    """相互に連動する減算の組（[larger_of.<キー>]）：同じ月に当てはまれば、減算の単位数が大きい方だけを適用する。"""
+
+    key: str
+    label: str
+    note: str
+    source: Citation
+
+
+@dataclass(frozen=True)
+class StartAfterIf:
+    """percent_by_months の減算の始まり：flag の事実 fact が真なら、状態が始まった月の months か月後から。"""
+
+    fact: str
+    months: int
 
 
 @dataclass(frozen=True)
@@ -141,15 +181,32 @@ class ItemValue:
     source: Citation
     name: str | None  # この期間の名称（改称したとき）
     steps: tuple[Step, ...] = ()
+    start_after: int = 0  # percent_by_months：状態が始まった月の何か月後から減算するか（0 はその月から）
+    start_after_if: StartAfterIf | None = None
+    through_resolved_month: bool = True  # 解消した月も減算するか（偽なら解消した月の前月まで）
+    formula: str | None = None  # percent_of_units：計算の仕方の文（表に示す）
 
     @property
     def last_day(self) -> _dt.date | None:
         return self.until - _dt.timedelta(days=1) if self.until else None
 
     def steps_text(self) -> str:
-        """percent_by_months の段の書き方：「1か月目から所定単位数の30%、3か月目から50%を減算」。"""
+        """percent_by_months の段の書き方：「減算が適用された1か月目から所定単位数の30%、3か月目から50%を減算」と、始まりと
+        終わり（状態が始まった月の翌月から、など）。"""
         parts = [f"{step.from_month}か月目から{percent_text(step.rate, 0)}" for step in self.steps]
-        return "状態が続いて" + "、".join(parts) + "を所定単位数から減算"
+        text = "減算が適用された" + "、".join(parts) + "を所定単位数から減算"
+        if self.start_after or self.start_after_if:
+            text += f"（状態が始まった月の{_after_text(self.start_after)}から"
+            if self.start_after_if:
+                text += f"、条件によっては{_after_text(self.start_after_if.months)}から"
+            text += "）"
+        return text
+
+    def start_offset(self, facts: Mapping[str, Any]) -> int:
+        """状態が始まった月の何か月後から減算するか（start_after_if の事実が真ならその月数）。"""
+        if self.start_after_if is not None and facts.get(self.start_after_if.fact) is True:
+            return self.start_after_if.months
+        return self.start_after
 
     def step_for(self, months: int) -> Step | None:
         """percent_by_months：状態が months か月目のときの段（最初の段より前なら None）。"""
@@ -158,6 +215,10 @@ class ItemValue:
             if step.from_month <= months:
                 found = step
         return found
+
+
+def _after_text(months: int) -> str:
+    return {0: "その月", 1: "翌月", 2: "翌々月"}.get(months, f"{months}か月後の月")
 
 
 @dataclass(frozen=True)
@@ -176,6 +237,9 @@ class ClaimItem:
     year_count_fact: str | None = None
     claimed_fact: str | None = None
     months_fact: str | None = None
+    resolved_fact: str | None = None
+    rate_fact: str | None = None
+    larger_of: str | None = None
 
     @property
     def is_reduction(self) -> bool:
@@ -211,7 +275,8 @@ class ClaimItem:
     @property
     def requirement_facts(self) -> tuple[str, ...]:
         """要件の事実（算定済みの記録 claimed_fact・回数・月数を除いたもの）。"""
-        named = {self.count_fact, self.year_count_fact, self.claimed_fact, self.months_fact}
+        named = {self.count_fact, self.year_count_fact, self.claimed_fact, self.months_fact, self.resolved_fact,
+                 self.rate_fact}
         return tuple(key for key in self.facts if key not in named)
 
 
@@ -220,6 +285,7 @@ class Registry:
     items: tuple[ClaimItem, ...]
     facts: Mapping[str, Fact]
     billing: Mapping[str, BillingCondition] = field(default_factory=dict)
+    larger_of: Mapping[str, LargerOf] = field(default_factory=dict)
 
     def get(self, key: str) -> ClaimItem:
         for item in self.items:
@@ -271,6 +337,50 @@ def months_lasted(value: Any, month: Month | None) -> int | None:
         count = (month.year - value.year) * 12 + month.month - value.month + 1
         return count if count > 0 else None
     return None
+
+
+@dataclass(frozen=True)
+class ReducedMonth:
+    """percent_by_months の減算のこの月：減算が適用された何か月目か（reduced。減算しないなら None と理由）。"""
+
+    reduced: int | None
+    condition_month: int | None  # 状態が始まった月を1とした、この月の月目
+    start_after: int
+    code: str = ""
+    reason: str = ""
+
+
+def reduced_month(item: ClaimItem, value: ItemValue, facts: Mapping[str, Any], month: Month | None) -> ReducedMonth:
+    """状態が続く減算（percent_by_months）で、この月が減算の何か月目か。
+
+    状態が始まった月（months_fact。日付ならその日を含む月）を1か月目とし、その start_after か月後の月（start_after_if の
+    事実が真ならその months か月後）から減算する。解消した日（resolved_fact）があれば、その月まで（through_resolved_month
+    が偽ならその前月まで）減算する。減算の月目（steps が数える）は減算が適用された月を1とする。
+    """
+    condition = months_lasted(facts.get(item.months_fact) if item.months_fact else None, month)
+    offset = value.start_offset(facts)
+    if condition is None:
+        began = facts.get(item.months_fact) if item.months_fact else None
+        if isinstance(began, _dt.date) and month is not None:
+            return ReducedMonth(None, None, offset, NOT_STARTED, f"状態が始まった日（{date_text(began)}）より前の月です。")
+        return ReducedMonth(None, None, offset, MISSING_FACT, "状態が始まった日（または何か月目か）の入力が必要です。")
+    resolved = facts.get(item.resolved_fact) if item.resolved_fact else None
+    reduced = condition - offset
+    start = f"状態が始まった月の{_after_text(offset)}から減算します"
+    if isinstance(resolved, _dt.date) and month is not None:
+        last = Month.of(resolved) if value.through_resolved_month else Month.of(resolved).shift(-1)
+        until = "その月まで" if value.through_resolved_month else "その前月まで"
+        if month > last:
+            first = month.shift(1 - reduced)  # 減算が始まる月
+            if first > last:
+                return ReducedMonth(None, condition, offset, RESOLVED,
+                                    f"減算が始まる月（{first.japanese()}）より前に解消しています（{date_text(resolved)}。{start}）。")
+            return ReducedMonth(None, condition, offset, RESOLVED,
+                                f"{date_text(resolved)}に解消しています（減算は{until}）。")
+    if reduced < 1:
+        return ReducedMonth(None, condition, offset, NOT_STARTED,
+                            f"状態が始まった月から{condition}か月目で、{start}。")
+    return ReducedMonth(reduced, condition, offset)
 
 
 # ---- 条件関数：要件に論理が要るものだけ。戻り値は算定しない理由（符号と文。算定するなら None） ----
@@ -367,9 +477,37 @@ def _facts(raw_facts: Any) -> dict[str, Fact]:
         column = as_string(f"{where}.column", item["column"]) if "column" in item else None
         if column is not None and item["kind"] != "flag":
             raise _fail(f"{where}.column", "名簿の列（column）は flag の事実にだけ書きます")
+        choices = item.get("choices", [])
+        labels = item.get("choice_labels", choices)
+        if (item["kind"] == "choice") != bool(choices) or not isinstance(choices, list) \
+                or not isinstance(labels, list) or len(labels) != len(choices):
+            raise _fail(f"{where}.choices", "choices（選択肢の配列）と choice_labels（同じ数の表示名）は choice の事実にだけ書きます")
         facts[key] = Fact(key, as_string(where, item["label"]), item["kind"], as_string(where, item["hint"]), default,
-                          column)
+                          column, tuple(as_string(f"{where}.choices", c) for c in choices),
+                          tuple(as_string(f"{where}.choice_labels", c) for c in labels))
     return facts
+
+
+def _larger_of(raw: Any, documents: Mapping[str, Document]) -> dict[str, LargerOf]:
+    out: dict[str, LargerOf] = {}
+    for key, item in raw.items():
+        where = f"larger_of.{key}"
+        as_key(f"claim_items.toml {where}", key)
+        check_keys(where, item, _LARGER_OF_KEYS, _LARGER_OF_KEYS)
+        out[key] = LargerOf(key, as_string(f"{where}.label", item["label"]), as_string(f"{where}.note", item["note"]),
+                            parse_source(f"{where}.source", item["source"], documents))
+    return out
+
+
+def _start_after_if(where: str, raw: Any, facts: Mapping[str, Fact], needed: tuple[str, ...]) -> StartAfterIf:
+    check_keys(where, raw, {"fact", "months"}, {"fact", "months"})
+    fact = raw["fact"]
+    if fact not in needed or facts[fact].kind != "flag":
+        raise _fail(f"{where}.fact", f"項目の facts にある flag の事実でなければなりません：{fact!r}")
+    months = as_int(f"{where}.months", raw["months"])
+    if months < 0:
+        raise _fail(f"{where}.months", "0 以上です")
+    return StartAfterIf(fact, months)
 
 
 def _billing(raw: Any, facts: Mapping[str, Fact]) -> dict[str, BillingCondition]:
@@ -408,6 +546,7 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
     raw = dict(raw)
     facts = _facts(raw.pop("facts", {}))
     billing = _billing(raw.pop("billing", {}), facts)
+    larger_of = _larger_of(raw.pop("larger_of", {}), documents)
     items: list[ClaimItem] = []
     for key, item in raw.items():
         where = f"[{key}]"
@@ -420,13 +559,18 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             raise _fail(f"{where}.counting", f"{list(COUNTINGS)} のいずれか：{counting!r}")
         if counting in ("percent", "percent_by_months") and kind != "reduction":
             raise _fail(f"{where}.counting", f"{counting} は減算（reduction）の数え方です")
+        if counting == "percent_of_units" and kind != "addition":
+            raise _fail(f"{where}.counting", f"{counting} は加算（addition）の数え方です")
+        group = item.get("larger_of")
+        if group is not None and (group not in larger_of or kind != "reduction"):
+            raise _fail(f"{where}.larger_of", f"減算にだけ、[larger_of] にある組の名を書きます：{group!r}")
         needed = tuple(item.get("facts", ()))
         unknown = [f for f in needed if f not in facts]
         if unknown:
             raise _fail(f"{where}.facts", f"[facts] にない事実 {unknown}")
         named: dict[str, str | None] = {}
         allowed = _NAMED_FACTS.get(counting, {})
-        for name in ("count_fact", "year_count_fact", "claimed_fact", "months_fact"):
+        for name in _NAMED:
             fact_key = item.get(name)
             if fact_key is None:
                 if name in _NAMED_REQUIRED.get(counting, set()):
@@ -458,12 +602,25 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             units = as_int(f"{here}.units", entry["units"]) if "units" in entry else None
             rate = as_fraction(f"{here}.rate", entry["rate"]) if "rate" in entry else None
             steps = _steps(f"{here}.steps", entry["steps"]) if "steps" in entry else ()
+            timing = {name for name in ("start_after", "start_after_if", "through_resolved_month") if name in entry}
+            if timing and counting != "percent_by_months":
+                raise _fail(here, f"{sorted(timing)} は percent_by_months の数え方だけが使います")
+            if "formula" in entry and counting != "percent_of_units":
+                raise _fail(f"{here}.formula", "formula は percent_of_units の数え方だけが使います")
+            start_after = as_int(f"{here}.start_after", entry["start_after"]) if "start_after" in entry else 0
+            if start_after < 0:
+                raise _fail(f"{here}.start_after", "0 以上です")
+            through = entry.get("through_resolved_month", True)
+            if not isinstance(through, bool):
+                raise _fail(f"{here}.through_resolved_month", "true／false で書きます")
             if not ended and not_covered is None:
                 if counting == "percent" and rate is None:
                     raise _fail(here, "割合の減算には rate（例 \"10/100\"）が必要です")
                 if counting == "percent_by_months" and not steps:
                     raise _fail(here, "月数による減算には steps が必要です")
-                if counting not in ("percent", "percent_by_months") and units is None:
+                if counting == "percent_of_units" and "formula" not in entry:
+                    raise _fail(here, "割合を乗じる加算には formula（計算の仕方の文）が必要です")
+                if counting not in ("percent", "percent_by_months", "percent_of_units") and units is None:
                     raise _fail(here, "units が必要です（値が分からない期間は not_covered に理由を書きます）")
             if steps and counting != "percent_by_months":
                 raise _fail(f"{here}.steps", "steps は percent_by_months の数え方だけが使います")
@@ -472,7 +629,11 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
                 "per_month": as_int(f"{here}.per_month", entry["per_month"]) if "per_month" in entry else None,
                 "per_year": as_int(f"{here}.per_year", entry["per_year"]) if "per_year" in entry else None,
                 "caveat": entry.get("caveat"), "not_covered": not_covered, "ended": ended, "source": source,
-                "name": entry.get("name"),
+                "name": entry.get("name"), "start_after": start_after,
+                "start_after_if": _start_after_if(f"{here}.start_after_if", entry["start_after_if"], facts, needed)
+                if "start_after_if" in entry else None,
+                "through_resolved_month": through,
+                "formula": as_string(f"{here}.formula", entry["formula"]) if "formula" in entry else None,
             }))
             if entry.get("per_year") is not None and named.get("year_count_fact") is None:
                 raise _fail(f"{here}.per_year", "1年の上限には year_count_fact（この年度に算定した回数の事実）が必要です")
@@ -486,6 +647,6 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             key=key, name=as_string(f"{where}.name", item["name"]), kind=kind, counting=counting,
             aliases=tuple(item.get("aliases", ())), facts=needed,
             requirement=as_string(f"{where}.requirement", item["requirement"]), check=check,
-            limit_group=item.get("limit_group"), values=values, **named,
+            limit_group=item.get("limit_group"), values=values, larger_of=group, **named,
         ))
-    return Registry(tuple(items), facts, billing)
+    return Registry(tuple(items), facts, billing, larger_of)
