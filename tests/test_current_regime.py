@@ -175,3 +175,66 @@ def test_every_registry_change_shows_on_both_sides_of_its_date(key: str, month: 
             assert granted.get(name, 0) >= (value.units or 0) or any(r["name"] == name for r in data["rejected"])
             if name in granted:
                 assert granted[name] % (value.units or 1) == 0
+
+
+# ---- 福祉・介護職員等処遇改善加算（issue 16 item 2、sources/current-regime.md 8.4） ----
+
+@pytest.mark.parametrize("month", ["2018-04", "2021-04", "2022-10", "2024-03"])
+def test_mhlw_team_43_treatment_improvement_did_not_cover_teichaku_before_the_2024_revision(month: str) -> None:
+    """第43回 報酬改定検討チーム資料：「『就労定着支援』…は…現在、処遇改善加算等の対象となっていない」。合計は完全。"""
+    data = _claim(month)
+    assert data["not_covered"] == [] and data["total_label"] == "合計"
+
+
+@pytest.mark.parametrize("month", ["2024-04", "2024-05"])
+def test_treatment_improvement_in_april_and_may_2024_is_left_out_with_its_reason_even_with_a_rate(month: str) -> None:
+    data = _claim(month, treatment_rate="4.1")
+    assert [n["key"] for n in data["not_covered"]] == ["treatment_improvement"]
+    assert "令和6年4月からか" in data["not_covered"][0]["reason"]
+
+
+@pytest.mark.parametrize(("rate", "units"), [("4.1", 137), ("4.0", 134), ("10.3", 345)])
+def test_kaitei_r6_treatment_improvement_from_june_2024_is_the_entered_rate_of_the_month_units_rounded_half_up(
+        rate: str, units: int) -> None:
+    """3,348単位（9割以上9割5分未満）× 加算率、1単位未満四捨五入（4.1% → 137.268 → 137、4.0% → 133.92 → 134、
+    10.3% → 344.844 → 345）。"""
+    data = _claim("2024-06", treatment_rate=rate, treatment_class="1")
+    assert [(a["key"], a["units"]) for a in data["additions"]] == [("treatment_improvement", units)]
+    assert data["not_covered"] == [] and data["total_label"] == "合計" and data["total_units"] == 3348 + units
+    assert "区分Ⅰ" in data["additions"][0]["detail"]
+
+
+def test_treatment_improvement_is_taken_on_the_units_after_additions_and_reductions() -> None:
+    data = _claim("2025-05", treatment_rate="4.1", additions=["job_coach"], job_coach_staff="on", info_unreported="on")
+    units = 3348 + 120 - 167  # 情報公表未報告減算 5%（3,348 × 5% = 167.4 → 3,181 で 167 を減算）
+    assert [(a["key"], a["units"]) for a in data["additions"]] == [("job_coach", 120),
+                                                                    ("treatment_improvement", round(units * 0.041))]
+
+
+def test_treatment_improvement_without_a_rate_is_named_as_left_out() -> None:
+    data = _claim("2024-06")
+    assert [n["key"] for n in data["not_covered"]] == ["treatment_improvement"]
+    assert "加算率の入力がない" in data["not_covered"][0]["reason"]
+
+
+def test_the_2026_june_revision_is_stated_as_a_caveat_on_the_entered_rate() -> None:
+    before, after = _claim("2026-05", treatment_rate="4.1"), _claim("2026-06", treatment_rate="4.1")
+    assert not any("令和8年6月の臨時改定（改定率" in w for w in before["warnings"])
+    assert any("令和8年6月の臨時改定（改定率 +1.84%" in w for w in after["warnings"])
+
+
+@pytest.mark.parametrize("rate", ["0", "100", "120"])
+def test_a_treatment_rate_outside_0_to_100_percent_is_an_input_error(rate: str) -> None:
+    calc = CALCULATORS["claim"]
+    values, errors = parse_inputs(calc, {"month": "2024-06", "users": "20", "retained": "18", "treatment_rate": rate})
+    assert not errors
+    with pytest.raises(Exception, match="百分率"):
+        claim_facts(values)
+
+
+def test_cli_treatment_rate_and_class(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["fee", "--users", "20", "--retained", "18", "--month", "2024-06", "--treatment-rate", "4.1",
+          "--treatment-class", "Ⅱ", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["additions"] == [{"key": "treatment_improvement", "name": "福祉・介護職員等処遇改善加算", "units": 137,
+                                  "detail": "3,348単位 × 4.1%（区分Ⅱ）"}]

@@ -74,8 +74,8 @@ def test_additions_from_april_2021_use_the_2021_kokuji_units_and_name_what_the_t
                           month="2021-04")
     assert [(a.name, a.units) for a in claim.additions] == [("初期加算", 900), ("特別地域加算", 240)]
     assert claim.total_units == 3285 + 900 + 240
-    assert [n.name for n in claim.not_covered] == ["福祉・介護職員等処遇改善加算"]
-    assert claim.total_label == "合計（福祉・介護職員等処遇改善加算を含まない）"
+    assert claim.not_covered == []  # 処遇改善加算は令和6年度改定まで就労定着支援の対象でない（issue 16）
+    assert claim.total_label == "合計"
 
 
 def test_additions_in_march_2021_are_computed_with_a_warning_about_the_2019_revision() -> None:

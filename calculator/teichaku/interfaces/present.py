@@ -144,6 +144,8 @@ def item_value_text(item: ClaimItem, value: ItemValue, items: Sequence[ClaimItem
         return f"所定単位数の{percent_text(value.rate, 0)}を減算"
     if value.steps:  # 状態が続いた月数で割合が変わる減算（percent_by_months）
         return value.steps_text()
+    if value.formula:  # 事業所の割合を乗じる加算（percent_of_units、処遇改善加算）
+        return value.formula
     limits = ([f"1月に{value.per_month}回"] if value.per_month is not None else []) + \
         ([f"1年に{value.per_year}回"] if value.per_year is not None else [])
     text = f"{value.units:,}単位（{_COUNTING.get(item.counting, item.counting)}）"

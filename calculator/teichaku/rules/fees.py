@@ -43,7 +43,7 @@ from . import items as codes
 from .dates import Month, date_text, parse_date, parse_month
 from .errors import InputError
 from .explain import Explanation
-from .items import CHECKS, NO_CHECK, BillingCondition, ClaimItem, ItemValue, Registry, reduced_month
+from .items import CHECKS, NO_CHECK, BillingCondition, ClaimItem, Fact, ItemValue, Registry, reduced_month
 from .numbers import decimal_text, parse_count, parse_decimal, percent_text
 from .params import ParameterSet, default_parameters, registry
 from .passages import passage
@@ -85,6 +85,11 @@ def _hundredths(ratio: Fraction | None) -> str:
         return ""
     n = ratio * 100
     return f"100分の{n.numerator}" if n.denominator == 1 else f"{ratio.numerator}/{ratio.denominator}"
+
+
+def _choice_label(fact: Fact, value: FactValue) -> str:
+    """choice の事実の値の表示名（「1」→「Ⅰ」）。"""
+    return dict(zip(fact.choices, fact.choice_labels, strict=True)).get(str(value), str(value))
 
 
 def _round_half_up(value: Fraction) -> int:
@@ -451,14 +456,13 @@ class _Claim:
             reason = f"加算率の入力がないため、合計に含めない（{value.formula}）"
             self.not_covered.append(Refusal(name, reason, item.key))
             self.ex.step(f"{name}は合計に含めない：{reason}。", extra=(value.source,))
-            self.caveat(value)
             return
         if base is None:
             self.refuse(item, codes.BASE_UNKNOWN, "基本報酬の単位数が分からないため、加算の単位数を示せません。", value)
             return
         units_before = base + sum(a.units for a in self.additions) - sum(r.units for r in self.reductions)
         units = _round_half_up(units_before * rate / 100)
-        chosen = [f"区分{self.fact(key)}" for key in item.requirement_facts
+        chosen = [f"区分{_choice_label(self.reg.facts[key], self.fact(key))}" for key in item.requirement_facts
                   if self.reg.facts[key].kind == "choice" and self.fact(key)]
         detail = f"{units_before:,}単位 × {decimal_text(rate)}%" + (f"（{'・'.join(chosen)}）" if chosen else "")
         self.caveat(value)
