@@ -132,3 +132,13 @@ def test_q1_designated_1_march_2019_applies_only_until_the_same_fiscal_year_end(
     result = first_recalculation("2019-03-01")
     assert (result.count_date, result.applies_from, result.applies_until) == (
         dt.date(2020, 2, 29), Month(2020, 3), dt.date(2020, 3, 31))
+
+
+@pytest.mark.parametrize(("retained", "month", "key", "label"), [
+    (19, Month(2024, 4), "r95_up", "9割5分以上"),      # 令和6年度：19/20 = 95% は「9割5分以上」
+    (18, Month(2024, 4), "r90_95", "9割以上9割5分未満"),
+    (19, Month(2019, 4), "r90_up", "9割以上"),          # 本通知の区分：同じ 95% でも「9割以上」
+])
+def test_result_json_names_the_tier_by_key_beside_its_label(retained: int, month: Month, key: str, label: str) -> None:
+    data = retention_rate(users=20, retained=retained, month=month, scale_users=15).to_dict()
+    assert (data["tier_key"], data["tier"]) == (key, label)

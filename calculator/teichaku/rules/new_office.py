@@ -48,6 +48,7 @@ class NewOfficeResult:
     tier: str | None
     notes: list[str]
     explanation: Explanation = field(repr=False)
+    tier_key: str | None = None  # 区分の ASCII キー（retention.tiers の key）。表示名 tier と並べて JSON に出す
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +59,7 @@ class NewOfficeResult:
             "rate": f"{self.rate.numerator}/{self.rate.denominator}" if self.rate is not None else None,
             "percent": percent_text(self.rate) if self.rate is not None else None,
             "tier": self.tier,
+            "tier_key": self.tier_key,
             "notes": list(self.notes),
             **self.explanation.to_dict(),
         }
@@ -144,10 +146,11 @@ def new_office(
             if kept > hired:
                 raise InputError("retained", f"過去{years}年間の就職者数を超えています。")
             rate = Fraction(kept, hired)
-            tier = tier_for(rate, ex.param("retention.tiers")).label
+            found = tier_for(rate, ex.param("retention.tiers"))
+            tier = found.label
             ex.step(f"就労定着率（推定値） = 定着者{kept}人 ÷ 過去{years}年間の就職者{hired}人 = {percent_text(rate)}：区分「{tier}」"
                     f"（告示上、新規指定から{months_text(year)}間は推定数。指定を受ける前月末から起算）。", "retention.tiers")
-            return NewOfficeResult(stage, names[stage], fee_users, staffing_users, rate, tier, notes, ex)
+            return NewOfficeResult(stage, names[stage], fee_users, staffing_users, rate, tier, notes, ex, found.key)
         notes.append(f"就労定着率の推定には定着者数と過去{years}年間の就職者数を入力してください。")
     else:
         notes.append(f"就労定着率：年度途中は問1により{months_text(year)}経過時点で算出し、年度をまたぐ場合は前年度末日から起算して過去{years}年間の"

@@ -129,6 +129,7 @@ class RetentionResult:
             "rate_reduced": f"{self.rate.numerator}/{self.rate.denominator}",
             "percent": percent_text(self.rate),
             "tier": self.tier.label,
+            "tier_key": self.tier.key,
             "tier_rank": self.tier.rank,
             "scale": self.fee.scale.label if self.fee.scale else None,
             "base_units": self.fee.units,
