@@ -94,9 +94,28 @@ def test_reductions_new_in_april_2024_do_not_exist_before(month: str) -> None:
 
 
 def test_total_names_what_it_leaves_out() -> None:
+    data = _claim("2024-03", additions=["利用者負担上限額管理加算"], upper_limit_management="on")
+    assert data["total_label"] == "合計（利用者負担上限額管理加算を含まない）"
+    assert [n["key"] for n in data["not_covered"]] == ["upper_limit_management"]
     data = _claim("2026-11", additions=["利用者負担上限額管理加算"], upper_limit_management="on")
-    assert data["total_label"] == "合計（利用者負担上限額管理加算・福祉・介護職員等処遇改善加算を含まない）"
-    assert {n["name"] for n in data["not_covered"]} == {"利用者負担上限額管理加算", "福祉・介護職員等処遇改善加算"}
+    assert data["total_label"] == "合計（福祉・介護職員等処遇改善加算を含まない）"
+
+
+@pytest.mark.parametrize(("month", "units"), [("2024-03", None), ("2024-04", 150), ("2026-11", 150)])
+def test_office_ota_744_upper_limit_management_is_150_units_once_a_month_from_april_2024(month: str, units: int | None) -> None:
+    """office-ota.info/archives/744：就労定着支援 利用者負担上限額管理加算「150単位/回 ※月1回を限度」（確度：低〜中、警告で示す）。"""
+    data = _claim(month, additions=["upper_limit_management"], upper_limit_management="on")
+    added = [(a["key"], a["units"]) for a in data["additions"]]
+    assert added == ([("upper_limit_management", units)] if units else [])
+    if units:
+        assert any("二次情報一件" in w for w in data["warnings"])
+    else:
+        assert [n["key"] for n in data["not_covered"]] == ["upper_limit_management"]
+
+
+def test_upper_limit_management_needs_the_management_done_that_month() -> None:
+    data = _claim("2024-04", additions=["upper_limit_management"])
+    assert data["additions"] == [] and data["rejected"][0]["code"] == "requirement_unmet"
 
 
 def test_yen_truncates_below_one_yen_and_the_user_charge_is_capped_by_income_class() -> None:
