@@ -10,8 +10,8 @@
  * 使えるように）。
  *
  * 2回目からの訪問（issue 17）：Pyodide のメモリのスナップショット（makeMemorySnapshot と _loadSnapshot、Pyodide の
- * 非公開の API）から起動する。スナップショットは、最初の結果を送った後に、このワーカーが別の Web Worker（同じ
- * worker.js を name "teichaku-snapshot" で）に作らせる：新しく起動した Pyodide に wheel（teichaku、名簿の openpyxl、
+ * 非公開の API）から起動する。スナップショットは、最初の結果を送った後、計算を頼まれない間に、このワーカーが別の
+ * Web Worker（同じ worker.js を name "teichaku-snapshot" で）に作らせる（計算を頼まれたら止めて、後でやり直す）：新しく起動した Pyodide に wheel（teichaku、名簿の openpyxl、
  * QR の segno）を入れ、計算機と名簿の使うモジュールをすべて import した状態を写し、gzip（CompressionStream）で
  * Cache Storage の SNAPSHOT_CACHE に、build.json の snapshot_key（Pyodide の版・ビルド ID・wheel と標準ライブラリの
  * ハッシュ）をパスにした URL で置く。計算しているワーカーは止めず、利用者の入力も写さない（別の Pyodide なので）。
@@ -441,32 +441,57 @@ async function makeSnapshot() {
            compress_ms: performance.now() - made };
 }
 
-// 計算するワーカーの中：最初の結果を送った後、この版の項目も失敗の印もなければ、別のワーカーに作らせる（1回だけ）
-let snapshotMaker = null;
-const SNAPSHOT_DELAY_MS = 1000;  // 結果の表示（ページの主スレッド）と重ならないように、少し待ってから
+// 計算するワーカーの中：結果を送った後、この版の項目も失敗の印もなければ、別のワーカーに作らせる。計算の邪魔を
+// しないように（2コアの端末では CPU を取り合う）、最後の結果から SNAPSHOT_IDLE_MS 何も頼まれなければ始め、作って
+// いる間に計算を頼まれたら、そのワーカーを止めて、また手が空くのを待つ（始めるのは SNAPSHOT_TRIES 回まで）
+const SNAPSHOT_IDLE_MS = 1500;
+const SNAPSHOT_TRIES = 5;
+const snapshotState = { timer: null, maker: null, stop: null, tries: 0, done: false };
+
 function keepSnapshot() {
-  if (MAKER || snapshotMaker || bootMode !== "none" || typeof Worker !== "function" || !self.caches
-      || typeof CompressionStream !== "function")
+  if (MAKER || snapshotState.done || snapshotState.maker || snapshotState.tries >= SNAPSHOT_TRIES || bootMode !== "none"
+      || typeof Worker !== "function" || !self.caches || typeof CompressionStream !== "function")
     return;
-  snapshotMaker = (async () => {
-    const { snapshot_key: key } = await manifest();
-    if (!key)
-      return;
-    const cache = await caches.open(SNAPSHOT_CACHE);
-    const url = snapshotURL(key);
-    if (await cache.match(url) || await cache.match(failedURL(url)))
-      return;
-    const maker = new Worker(import.meta.url, { type: "module", name: "teichaku-snapshot" });
-    const outcome = await new Promise(resolve => {
-      maker.addEventListener("message", event => resolve(event.data));
-      maker.addEventListener("error", event => {
-        event.preventDefault();
-        resolve({ type: "snapshot", state: "failed", message: String(event.message || "error") });
-      });
+  clearTimeout(snapshotState.timer);
+  snapshotState.timer = setTimeout(() => startSnapshot().catch(error => finishSnapshot(
+    { type: "snapshot", state: "failed", message: String(error && error.message || error) })), SNAPSHOT_IDLE_MS);
+}
+
+// 計算を頼まれた：待っている間なら待ち直し、作っている最中ならそのワーカーを止める（結果の後で keepSnapshot が再開する）
+function pauseSnapshot() {
+  clearTimeout(snapshotState.timer);
+  if (snapshotState.stop)
+    snapshotState.stop();
+}
+
+function finishSnapshot(outcome) {
+  snapshotState.done = outcome.state !== "interrupted";
+  self.postMessage(outcome);  // ページ（とテスト・ベンチマーク）への知らせ。ページは知らない種類を無視する
+}
+
+async function startSnapshot() {
+  const { snapshot_key: key } = await manifest();
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  const url = key && snapshotURL(key);
+  if (!url || await cache.match(url) || await cache.match(failedURL(url))) {
+    snapshotState.done = true;
+    return;
+  }
+  snapshotState.tries += 1;
+  const maker = new Worker(import.meta.url, { type: "module", name: "teichaku-snapshot" });
+  snapshotState.maker = maker;
+  const outcome = await new Promise(resolve => {
+    snapshotState.stop = () => resolve({ type: "snapshot", state: "interrupted" });
+    maker.addEventListener("message", event => resolve(event.data));
+    maker.addEventListener("error", event => {
+      event.preventDefault();
+      resolve({ type: "snapshot", state: "failed", message: String(event.message || "error") });
     });
-    maker.terminate();
-    self.postMessage(outcome);  // ページ（とテスト・ベンチマーク）への知らせ。ページは知らない種類を無視する
-  })().catch(error => self.postMessage({ type: "snapshot", state: "failed", message: String(error && error.message || error) }));
+  });
+  maker.terminate();
+  snapshotState.maker = null;
+  snapshotState.stop = null;
+  finishSnapshot(outcome);
 }
 
 let booting = null;
@@ -576,6 +601,7 @@ self.addEventListener("message", async event => {
     return;
   }
   if (message.type === "run") {
+    pauseSnapshot();
     let answer = null;
     try {
       answer = await run(message);
@@ -593,6 +619,6 @@ self.addEventListener("message", async event => {
     }
     self.postMessage(answer);
     if (answer.ms)
-      setTimeout(keepSnapshot, SNAPSHOT_DELAY_MS);
+      keepSnapshot();
   }
 });
