@@ -258,3 +258,24 @@ def test_a_new_build_boots_normally_once_and_replaces_the_old_snapshot(built_sit
     finally:
         context.close()
         server.shutdown()
+
+
+def test_inputs_while_the_snapshot_is_being_made_get_their_results_and_the_snapshot_follows(base_url: str,
+                                                                                          context: Any) -> None:
+    """最初の結果の後、1秒ごとに入力を続けると：どの入力にもすぐ結果が出て（スナップショットは計算が1.5秒頼まれない
+    ときに作り始め、作っている間に頼まれたら止める）、入力が止まった後でスナップショットが置かれる。"""
+    page = context.new_page()
+    _visit(page, base_url + RETENTION)
+    field = page.locator("#f-retained")
+    for value in ["17", "16", "15", "14", "13", "12", "11", "10"]:
+        field.fill(value)
+        for _ in range(300):
+            if f"{value}/20" in page.locator(".calc-result").inner_text():
+                break
+            page.wait_for_timeout(50)
+        assert f"{value}/20" in page.locator(".calc-result").inner_text()
+        page.wait_for_timeout(1000)
+    entry = _wait_for_entry(page)
+    assert entry["head"] == [0x1F, 0x8B]
+    _visit(page, base_url + RETENTION)
+    assert _timings(page)["snapshot"] == "restored"
