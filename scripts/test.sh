@@ -3,6 +3,7 @@
 #   ./scripts/test.sh --fast   速い区分：ブラウザのテスト（marker browser）を除くすべて。Chromium を入れず、カバレッジなし、
 #                              性質テストは決まった少ない例で（Hypothesis の profile fast、名簿は ROSTER_EXAMPLES=40）。
 #   ./scripts/test.sh -k 名前  残りの引数は pytest に渡す（例：tests/test_fees.py、-m site、-x）
+#   TEST_WORKERS=0 ./scripts/test.sh   1つのプロセスで（既定は pytest-xdist の2プロセス）
 # 区分（marker）は tests/conftest.py が付ける：browser（Chromium）、site（ビルドしたサイト）、node（Node で Pyodide）。
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,13 @@ if $fast; then
   echo "== pytest (fast lane: -m 'not browser', property tests with fewer examples)"
   ROSTER_EXAMPLES="${ROSTER_EXAMPLES:-40}" .venv/bin/python -m pytest -q -m "not browser" --hypothesis-profile=fast "$@"
 else
-  echo "== pytest (rules, site build, browser)"
-  .venv/bin/python -m pytest --cov --cov-report=term "$@"
+  # 2つのプロセスで（pytest-xdist）。ファイルごとに同じプロセスへ（--dist loadfile：モジュールの中で起動済みのページを
+  # 使い回すため）。サイトのビルドは1回を分け合う。TEST_WORKERS=0 で1つのプロセス（--pdb などを使うとき）
+  workers="${TEST_WORKERS:-2}"
+  parallel=()
+  if [ "$workers" != 0 ]; then
+    parallel=(-n "$workers" --dist loadfile)
+  fi
+  echo "== pytest (rules, site build, browser; ${workers} workers)"
+  .venv/bin/python -m pytest --cov --cov-report=term "${parallel[@]}" "$@"
 fi
