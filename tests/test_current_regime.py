@@ -83,8 +83,14 @@ def test_reductions_multiply_the_base_and_round_half_up_step_by_step() -> None:
 def test_business_continuity_reduction_applies_to_teichaku_from_april_2025(month: str, applies: bool) -> None:
     data = _claim(month, bcp_missing="on")
     assert bool(data["reductions"]) is applies
-    if not applies:
-        assert "まだありません" in data["rejected"][0]["reason"]
+    if not applies:  # 令和6年4月に創設、就労定着支援は経過措置で令和7年3月31日まで適用されない（岸和田市・八尾市）
+        assert data["rejected"][0]["code"] == "transitional" and "経過措置" in data["rejected"][0]["reason"]
+
+
+@pytest.mark.parametrize(("month", "code"), [("2024-03", "not_yet"), ("2024-04", "transitional"), ("2025-03", "transitional")])
+def test_kishiwada_yao_business_continuity_reduction_existed_from_2024_with_a_transitional_measure(month: str, code: str) -> None:
+    data = _claim(month, bcp_missing="on")
+    assert data["reductions"] == [] and [(r["key"], r["code"]) for r in data["rejected"]] == [("bcp_missing", code)]
 
 
 @pytest.mark.parametrize("month", ["2024-03", "2024-04"])
@@ -188,6 +194,8 @@ def test_every_registry_change_shows_on_both_sides_of_its_date(key: str, month: 
             assert name not in granted and any(r["name"] == name for r in data["rejected"]), (side.iso(), data["rejected"])
         elif value.not_covered:
             assert any(n["name"] == name for n in data["not_covered"])
+        elif value.exempt:  # 経過措置で適用しない期間
+            assert any(r["name"] == name and r["code"] == "transitional" for r in data["rejected"])
         elif item.is_reduction:
             assert granted[name] < 0
         else:
@@ -257,3 +265,58 @@ def test_cli_treatment_rate_and_class(capsys: pytest.CaptureFixture[str]) -> Non
     data = json.loads(capsys.readouterr().out)
     assert data["additions"] == [{"key": "treatment_improvement", "name": "福祉・介護職員等処遇改善加算", "units": 137,
                                   "detail": "3,348単位 × 4.1%（区分Ⅱ）"}]
+
+
+# ---- issue 16 item 4 ----
+
+@pytest.mark.parametrize(("face_to_face", "units"), [(None, 240), ("on", 240), ("", None)])
+def test_office_ota_1269_special_area_needs_face_to_face_support_at_home_or_at_work(face_to_face: str | None,
+                                                                                      units: int | None) -> None:
+    """office-ota.info/?p=1269：「…居宅もしくは…雇用された通常の事業所において、当該利用者との対面により…行った場合」。
+    対面の事実は入力がなければ「はい」（フォームは最初からチェック、CLI は --no-special-area-face-to-face）。"""
+    extra = {} if face_to_face is None else {"special_area_face_to_face": face_to_face}
+    data = _claim("2025-06", additions=["special_area"], special_area="on", **extra)
+    assert [(a["key"], a["units"]) for a in data["additions"]] == ([("special_area", units)] if units else [])
+    if units is None:
+        assert data["rejected"][0]["code"] == "requirement_unmet" and "対面" in data["rejected"][0]["reason"]
+
+
+def test_cli_no_special_area_face_to_face(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["fee", "--users", "20", "--retained", "18", "--month", "2025-06", "--addition", "special_area", "--special-area",
+          "--no-special-area-face-to-face", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["additions"] == [] and data["rejected"][0]["key"] == "special_area"
+
+
+@pytest.mark.parametrize(("month", "warned"), [("2025-03", True), ("2025-04", False)])
+def test_ws_magokoro_track_record_first_year_after_designation_is_a_low_confidence_caveat(month: str, warned: bool) -> None:
+    """「指定を受けた日から1年間は算定できません」（二次情報一件、確度：低）：指定日が分かれば注意として示す（算定はする）。"""
+    data = _claim(month, additions=["track_record"], track_record_ended="10", track_record_retained="8",
+                  designated_on="2024-04-01")
+    assert [(a["key"], a["units"]) for a in data["additions"]] == [("track_record", 300)]
+    assert any("指定を受けた日から1年間" in w for w in data["warnings"]) is warned
+
+
+def test_fukushi_net_3858_track_record_2024_states_the_widened_count() -> None:
+    from teichaku.rules.params import registry
+    value = registry().get("track_record").at(Month(2024, 4).first_day)
+    assert value is not None and value.source.note and "生活介護等を一時的に利用した者" in value.source.note
+
+
+def test_meeting_limit_per_year_is_stated_as_this_sites_reading_of_the_instrument() -> None:
+    from teichaku.rules.params import registry
+    reg = registry()
+    assert "このサイトの読み" in reg.facts["meeting_year_count"].hint
+    for key in ("coordination_meeting", "regional_meeting_1", "regional_meeting_2"):
+        value = reg.get(key).values[0]
+        assert value.per_year == 4 and value.source.note and "このサイトの読み" in value.source.note
+
+
+@pytest.mark.parametrize("typed", ["就労選択支援", "選択支援", "sentaku"])
+def test_fukushisoft_6360_shuro_sentaku_shien_is_recognised_and_is_not_in_the_kokuji_list(typed: str) -> None:
+    """告示 別表第14の2 注1 の「生活介護等」に就労選択支援はない（令和7年10月以降の改正は未確認）。入力の誤りにしない。"""
+    from teichaku.rules.eligibility import check_eligibility
+    result = check_eligibility("2025-11-01", typed).to_dict()
+    assert result["eligible"] is False and "就労選択支援" in " ".join(result["reasons"])
+    notes = " ".join(str(s.get("note") or "") for s in result["sources"])
+    assert "未確認" in notes

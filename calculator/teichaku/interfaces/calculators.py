@@ -369,7 +369,7 @@ def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
     for key, fact in reg.facts.items():
         if key in billing_facts:
             continue
-        users = [i for i in reg.items if key in i.facts]
+        users = [i for i in reg.items if key in i.facts or key in i.presumed_facts]
         first = min(i.first_day for i in users) if users else None
         lasts = [i.last_day for i in users]
         last = None if not users or any(day is None for day in lasts) else max(d for d in lasts if d is not None)
@@ -381,6 +381,9 @@ def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
             since=_iso(first), until=_iso(last),
             choices=("", *fact.choices) if choice else (), choice_labels=("", *fact.choice_labels) if choice else (),
             strict=choice,
+            # 入力がなければ「はい」とする事実：フォームでは最初からチェック、CLI では --no-… で「いいえ」
+            default="on" if fact.default else "", invert=fact.default,
+            cli="--no-" + key.replace("_", "-") if fact.default else "",
         ))
     return (
         Field("month", "サービス提供月", "month", "請求する月（この月に効力を持つ報酬表・加算・減算を使います）。" + MONTH_HINT,

@@ -140,6 +140,8 @@ def item_value_text(item: ClaimItem, value: ItemValue, items: Sequence[ClaimItem
         return ENDED
     if value.not_covered:
         return f"記載なし（未確認）：{value.not_covered}"
+    if value.exempt:
+        return f"適用しない：{value.exempt}"
     if value.rate is not None:
         return f"所定単位数の{percent_text(value.rate, 0)}を減算"
     if value.steps:  # 状態が続いた月数で割合が変わる減算（percent_by_months）

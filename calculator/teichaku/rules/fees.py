@@ -304,7 +304,13 @@ class _Claim:
         facts = {key: self.fact(key) for key in self.reg.facts} | dict(self.facts.facts)
         facts.setdefault("support_start", self.facts.support_start)
         return {"facts": facts, "month": self.facts.month, "on": self.on, "registry": self.reg,
-                "param": lambda name: self.ex.parameters.value(name, self.on), "note": notes.append}
+                "param": lambda name: self.ex.parameters.value(name, self.on), "note": notes.append,
+                "warn": self.warn}
+
+    def warn(self, text: str) -> None:
+        """条件関数が示す注意（確度の低い要件など）：警告に一度だけ。"""
+        if text not in self.warnings:
+            self.warnings.append(text)
 
     def caveat(self, value: ItemValue) -> None:
         if value.caveat and value.caveat + "。" not in self.warnings:
@@ -593,6 +599,9 @@ def claim(facts: ClaimFacts, parameters: ParameterSet | None = None) -> ClaimRes
             continue
         value = item.at(on)
         assert value is not None
+        if value.exempt is not None:  # 項目はあるが、経過措置でこのサービスには適用しない期間
+            state.refuse(item, codes.TRANSITIONAL, value.exempt, value)
+            continue
         if value.not_covered is None and item.counting == "percent_of_units":
             on_units.append((item, value))
             continue

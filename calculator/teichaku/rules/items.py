@@ -31,7 +31,8 @@
 基本報酬を請求できる月の要件（[billing.<キー>]）もデータ：要件の事実（flag、既定は「はい」）と、満たす・満たさないときの
 文。どの要件がいつ効力を持つかは日付つきのパラメータ fees.billing_condition（値がこのキー）による。
 
-値が分からない期間は not_covered（理由）とし、月の合計は「何を含まないか」を示す。
+値が分からない期間は not_covered（理由）とし、月の合計は「何を含まないか」を示す。項目はあるがこのサービスには経過措置で
+適用しない期間は exempt（理由。算定・減算せず、理由の符号 transitional で示す。業務継続計画未策定減算の令和7年3月まで）。
 
 事実（facts）は登録簿の [facts] に、キー・表示名・種類（flag／count／date）・説明として書く。計算機のフォームと
 CLI のフラグは、ここから作る（加算を一つ増やしてもコードを変えない）。
@@ -72,10 +73,10 @@ FACT_KINDS = ("flag", "count", "date", "percent", "choice")
 NO_CHECK = "none"
 _ITEM_KEYS = {"name", "kind", "counting", "aliases", "facts", "requirement", "check", "limit_group", "source", "values",
               "description", "count_fact", "year_count_fact", "claimed_fact", "months_fact", "resolved_fact", "rate_fact",
-              "larger_of"}
+              "larger_of", "presumed_facts"}
 _ITEM_REQUIRED = {"name", "kind", "counting", "requirement", "values", "check"}
 _VALUE_KEYS = {"since", "units", "rate", "steps", "per_month", "per_year", "caveat", "not_covered", "ended", "source", "name",
-               "start_after", "start_after_if", "through_resolved_month", "formula"}
+               "start_after", "start_after_if", "through_resolved_month", "formula", "exempt"}
 _FACT_KEYS = {"label", "kind", "hint", "default", "column", "choices", "choice_labels"}
 _LARGER_OF_KEYS = {"label", "note", "source"}
 _BILLING_KEYS = {"label", "fact", "met", "unmet", "refusal", "note", "passage", "record"}
@@ -103,9 +104,10 @@ LIMIT_REACHED = "limit_reached"  # 1月・1年の回数の上限
 NOT_STARTED = "not_started"  # 状態が続く減算で、減算の始まる月より前（または始まる前に解消した）
 RESOLVED = "resolved"  # 状態が続く減算で、解消した後の月
 SMALLER_OVERLAP = "smaller_overlap"  # 相互に連動する減算のうち、単位数が大きい方だけを適用した
+TRANSITIONAL = "transitional"  # 制度はあるが、経過措置でこのサービスには適用されない期間
 BASE_UNKNOWN = "base_unknown"  # 基本報酬の単位数が分からず、減算を示せない
 REASON_CODES = (NOT_YET, ENDED, BEFORE_START, BILLING_UNMET, REQUIREMENT_UNMET, MISSING_FACT, ONCE_CLAIMED, NO_TIMES,
-                LIMIT_REACHED, BASE_UNKNOWN, NOT_STARTED, RESOLVED, SMALLER_OVERLAP)
+                LIMIT_REACHED, BASE_UNKNOWN, NOT_STARTED, RESOLVED, SMALLER_OVERLAP, TRANSITIONAL)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ class ItemValue:
     start_after_if: StartAfterIf | None = None
     through_resolved_month: bool = True  # 解消した月も減算するか（偽なら解消した月の前月まで）
     formula: str | None = None  # percent_of_units：計算の仕方の文（表に示す）
+    exempt: str | None = None  # 項目はあるが、経過措置などでこのサービスには適用しない期間の理由（算定・減算しない）
 
     @property
     def last_day(self) -> _dt.date | None:
@@ -240,6 +243,9 @@ class ClaimItem:
     resolved_fact: str | None = None
     rate_fact: str | None = None
     larger_of: str | None = None
+    # 入力がなければ「はい」とする要件の事実（flag、default = true）。名簿は列がなくても満たすとし、フォームと CLI で
+    # 「いいえ」にできる（特別地域加算の対面の支援）
+    presumed_facts: tuple[str, ...] = ()
 
     @property
     def is_reduction(self) -> bool:
@@ -385,19 +391,19 @@ def reduced_month(item: ClaimItem, value: ItemValue, facts: Mapping[str, Any], m
 
 # ---- 条件関数：要件に論理が要るものだけ。戻り値は算定しない理由（符号と文。算定するなら None） ----
 
-CheckContext = Mapping[str, Any]  # facts（キー → 型つきの値）と month・on・registry・param・note
+CheckContext = Mapping[str, Any]  # facts（キー → 型つきの値）と month・on・registry・param・note・warn（注意。なければ note）
 Reason = tuple[str, str]
 Check = Callable[[ClaimItem, ItemValue, CheckContext], Reason | None]
 
 
 def _flag_required(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason | None:
-    """要件の事実（flag）がすべて真であること。"""
+    """要件の事実（flag）がすべて真であること（presumed_facts は入力がなければ真）。"""
     del value
     facts = ctx["facts"]
     registry: Registry = ctx["registry"]
-    for key in item.requirement_facts:
+    for key in (*item.requirement_facts, *item.presumed_facts):
         fact = registry.facts[key]
-        if fact.kind == "flag" and not facts.get(key):
+        if fact.kind == "flag" and not facts.get(key, fact.default):
             return REQUIREMENT_UNMET, f"要件「{fact.label}」を満たす場合に限ります（{item.requirement}）。"
     return None
 
@@ -427,7 +433,12 @@ def _first_year(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason 
 
 
 def _track_record(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason | None:
-    """就労定着実績体制加算：過去6年間の利用終了者のうち42月以上78月未満就労継続者等の割合が前年度7割以上（報酬告示）。"""
+    """就労定着実績体制加算：過去6年間の利用終了者のうち42月以上78月未満就労継続者等の割合が前年度7割以上（報酬告示）。
+
+    指定日（designated_on）があり、この月が指定から1年間のうちなら、「指定を受けた日から1年間は算定できません」
+    （consulting.ws-magokoro.com 2025/02/04、二次情報一件、確度：低。sources/current-regime.md 8.5）を注意として示す
+    （算定しないとはしない）。
+    """
     del item, value
     facts, param = ctx["facts"], ctx["param"]
     years, low, high = (param(f"fees.track_record_{name}") for name in ("lookback_years", "min_months", "max_months"))
@@ -444,6 +455,14 @@ def _track_record(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reaso
     if share < ratio:
         return REQUIREMENT_UNMET, f"{text}：要件を満たしません。"
     ctx["note"](f"{text}：要件を満たす。")
+    designated, month = facts.get("designated_on"), ctx["month"]
+    if isinstance(designated, _dt.date) and month is not None:
+        first_year_end = period_end(designated, 12)
+        if month.first_day <= first_year_end and designated <= month.last_day:
+            ctx.get("warn", ctx["note"])(
+                f"指定日{date_text(designated)}から1年間（{date_text(first_year_end)}まで）の月です。就労定着実績体制加算は"
+                "「指定を受けた日から1年間は算定できません」とする資料があります（二次情報一件。確度：低。"
+                "前年度の実績が要件なので、新規指定の事業所は前年度の実績がない）。算定の可否を指定権者に確かめてください。")
     return None
 
 
@@ -584,6 +603,10 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             if facts[fact_key].kind not in allowed[name]:
                 raise _fail(f"{where}.{name}", f"事実 {fact_key!r} の種類は {list(allowed[name])} のいずれかです")
             named[name] = fact_key
+        presumed = tuple(item.get("presumed_facts", ()))
+        for fact_key in presumed:
+            if fact_key not in facts or facts[fact_key].kind != "flag" or not facts[fact_key].default or fact_key in needed:
+                raise _fail(f"{where}.presumed_facts", f"default = true の flag の事実で、facts にないもの：{fact_key!r}")
         check = item["check"]
         if check != NO_CHECK and check not in CHECKS:
             raise _fail(f"{where}.check", f"条件関数 {check!r} はありません（{sorted(CHECKS)}、条件がなければ \"{NO_CHECK}\"）")
@@ -613,7 +636,8 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             through = entry.get("through_resolved_month", True)
             if not isinstance(through, bool):
                 raise _fail(f"{here}.through_resolved_month", "true／false で書きます")
-            if not ended and not_covered is None:
+            exempt = as_string(f"{here}.exempt", entry["exempt"]) if "exempt" in entry else None
+            if not ended and not_covered is None and exempt is None:
                 if counting == "percent" and rate is None:
                     raise _fail(here, "割合の減算には rate（例 \"10/100\"）が必要です")
                 if counting == "percent_by_months" and not steps:
@@ -634,6 +658,7 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
                 if "start_after_if" in entry else None,
                 "through_resolved_month": through,
                 "formula": as_string(f"{here}.formula", entry["formula"]) if "formula" in entry else None,
+                "exempt": exempt,
             }))
             if entry.get("per_year") is not None and named.get("year_count_fact") is None:
                 raise _fail(f"{here}.per_year", "1年の上限には year_count_fact（この年度に算定した回数の事実）が必要です")
@@ -647,6 +672,6 @@ def parse_items(raw: Mapping[str, Any], documents: Mapping[str, Document]) -> Re
             key=key, name=as_string(f"{where}.name", item["name"]), kind=kind, counting=counting,
             aliases=tuple(item.get("aliases", ())), facts=needed,
             requirement=as_string(f"{where}.requirement", item["requirement"]), check=check,
-            limit_group=item.get("limit_group"), values=values, larger_of=group, **named,
+            limit_group=item.get("limit_group"), values=values, larger_of=group, presumed_facts=presumed, **named,
         ))
     return Registry(tuple(items), facts, billing, larger_of)

@@ -43,6 +43,9 @@ SERVICES = (
     Service("shisetsu_nyusho", "施設入所支援", "施設入所支援"),
     Service("teichaku", "就労定着支援", "就労定着支援"),
     Service("jiritsu_seikatsu", "自立生活援助", "自立生活援助"),
+    # 令和7年10月施行（法第5条第13項）。報酬告示 別表第14の2 注1 の「生活介護等」に含まれない（periods.prior_services の
+    # 令和7年10月1日の値とその出典。以後の改正で加えられたかは未確認）
+    Service("sentaku", "就労選択支援", "就労選択支援"),
     Service("kyodo_seikatsu", "共同生活援助", "共同生活援助"),
     Service("nakapotsu", "障害者就業・生活支援センター", "障害者就業・生活支援センター"),
     Service("shokugyo_center", "地域障害者職業センター", "地域障害者職業センター"),
@@ -58,7 +61,8 @@ _ALIASES = {
     "B型": "keizoku_b", "継続B": "keizoku_b", "継続B型": "keizoku_b", "就労継続B型": "keizoku_b", "就労継続支援B": "keizoku_b",
     "機能訓練": "jiritsu_kunren_kino", "生活訓練": "jiritsu_kunren_seikatsu",
     "グループホーム": "kyodo_seikatsu", "GH": "kyodo_seikatsu", "ナカポツ": "nakapotsu",
-    "就業・生活支援センター": "nakapotsu", "障害者職業センター": "shokugyo_center", "無し": "none", "-": "none",
+    "就業・生活支援センター": "nakapotsu",
+    "選択支援": "sentaku", "就労選択": "sentaku", "障害者職業センター": "shokugyo_center", "無し": "none", "-": "none",
 }
 
 
