@@ -204,3 +204,26 @@ def test_a_choice_fact_lists_its_choices_and_labels() -> None:
         _registry(bad)
     reg = _registry(bad + '\nchoices = ["1", "2"]\nchoice_labels = ["Ⅰ", "Ⅱ"]')
     assert reg.facts["c"].choices == ("1", "2") and reg.facts["c"].choice_labels == ("Ⅰ", "Ⅱ")
+
+
+def test_presumed_facts_are_default_true_flags_outside_facts_and_not_roster_requirements() -> None:
+    facts = '[facts.p]\nlabel = "対面"\nkind = "flag"\ndefault = true\nhint = "試験"\n[facts.q]\nlabel = "q"\nkind = "flag"\nhint = "試験"'
+    with pytest.raises(ParameterError, match="presumed_facts"):
+        _registry(_item('counting = "per_month"\ncheck = "flags"\npresumed_facts = ["q"]\n[[x.values]]\nsince = 2030-04-01\n'
+                        'units = 1', facts))
+    reg = _registry(_item('counting = "per_month"\ncheck = "flags"\nfacts = ["q"]\npresumed_facts = ["p"]\n[[x.values]]\n'
+                          'since = 2030-04-01\nunits = 1', facts))
+    assert reg.get("x").requirement_facts == ("q",) and reg.get("x").presumed_facts == ("p",)
+    special = registry().get("special_area")
+    assert special.presumed_facts == ("special_area_face_to_face",) and special.requirement_facts == ("special_area",)
+
+
+def test_an_exempt_period_needs_no_rate_and_is_refused_as_transitional() -> None:
+    text = ('[facts.f]\nlabel = "f"\nkind = "flag"\nhint = "試験"\n[x]\nname = "試験減算"\nkind = "reduction"\n'
+            'counting = "percent"\ncheck = "flags"\nfacts = ["f"]\nrequirement = "試験"\n' + SOURCE +
+            '\n[[x.values]]\nsince = 2030-04-01\nexempt = "経過措置"\n[[x.values]]\nsince = 2031-04-01\nrate = "1/100"\n')
+    value = _registry(text).get("x").values[0]
+    assert value.exempt == "経過措置" and value.rate is None
+    bcp = registry().get("bcp_missing")
+    assert bcp.first_day == dt.date(2024, 4, 1) and bcp.values[0].exempt and bcp.values[1].rate == Fraction(1, 100)
+    assert "transitional" in REASON_CODES

@@ -121,6 +121,23 @@ def claim() -> list[Vector]:
     # 利用者負担（法第29条第3項）：2,768単位 × 10.70円、一般1 の入所施設・グループホームの人、上限0円、所得区分なし
     for inputs in ({"income_class": "一般1", "resident": "on"}, {"income_class": "低所得"}, {}):
         cases.append(("claim", {"month": "2024-06", "users": "18", "retained": "16", "unit_price": "10.70", **inputs}))
+    # issue 16：月数で割合が変わる減算（始まる月・割合が変わる月・解消した月の両側）、大きい方だけ（H30 Q&A VOL.3 問2）、
+    # 処遇改善加算（加算率の入力、令和6年4月・6月、令和8年6月）、上限額管理加算、特別地域の対面、経過措置、指定から1年
+    reductions = {"staff_shortage_since": "2025-04-01", "staff_shortage_over_10": "on", "staff_shortage_resolved": "2025-06-01",
+                  "manager_absent_since": "2025-01-10", "plan_missing_since": "2025-01-05", "plan_made_on": "2025-09-10"}
+    for month in ("2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07", "2025-08", "2025-09"):
+        cases.append(("claim", {"month": month, "users": "20", "retained": "19", **reductions, "treatment_rate": "4.1",
+                                "treatment_class": "Ⅰ"}))
+    cases.append(("claim", {"month": "2025-03", "users": "20", "retained": "19", "staff_shortage_since": "2025-01-15"}))
+    cases.append(("claim", {"month": "2025-03", "users": "20", "retained": "19", "staff_shortage_since": "2025-01-15",
+                            "staff_shortage_resolved": "2025-02-28"}))
+    for month in ("2022-05", "2024-04", "2024-05", "2024-06", "2026-05", "2026-06"):
+        for rate in ("", "4.1", "10.3", "120"):
+            cases.append(("claim", {"month": month, "users": "20", "retained": "18", "scale_users": "12", "treatment_rate": rate,
+                                    "additions": ["upper_limit_management", "special_area", "track_record"],
+                                    "upper_limit_management": "on", "special_area": "on", "special_area_face_to_face": "",
+                                    "track_record_ended": "10", "track_record_retained": "8", "designated_on": "2025-07-01",
+                                    "bcp_missing": "on", "unit_price": "10.70", "income_class": "一般1"}))
     return cases
 
 
