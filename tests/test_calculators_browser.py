@@ -548,7 +548,7 @@ _IN_VIEW = """() => { const h = document.querySelector('.calc-result h2'); if (!
 def _assert_result_brought_into_view(page: Any) -> None:
     box = page.evaluate(_IN_VIEW)
     assert box["focused"], box  # 読み上げも結果から
-    assert 0 <= box["top"] and box["bottom"] <= box["height"], box  # 見出しが画面の中（ヘッダーの下）
+    assert box["top"] >= 0 and box["bottom"] <= box["height"], box  # 見出しが画面の中（ヘッダーの下）
     header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
     assert box["top"] >= header - 1, (box, header)
 
