@@ -320,3 +320,11 @@ def test_fukushisoft_6360_shuro_sentaku_shien_is_recognised_and_is_not_in_the_ko
     assert result["eligible"] is False and "就労選択支援" in " ".join(result["reasons"])
     notes = " ".join(str(s.get("note") or "") for s in result["sources"])
     assert "未確認" in notes
+
+
+@pytest.mark.parametrize(("month", "noted"), [("2021-03", False), ("2021-04", True), ("2022-03", True), ("2022-04", False)])
+def test_kaigosupport_fy2021_covid_option_is_stated_in_fy2021_months_only(month: str, noted: bool) -> None:
+    """令和3年度改定の概要（kaigosupport.com 2021/05/18）：令和3年度の実績は「(I) 平成30年度、令和元年度及び令和2年度（3年間）
+    (II) 平成30年度及び令和元年度（2年間）」のいずれかで評価。令和3年度の月だけ注意として示す（計算は入力の数による）。"""
+    data = _claim(month)
+    assert any("平成30年度・令和元年度の2年間" in w for w in data["warnings"]) is noted

@@ -208,7 +208,23 @@ def retention_rate(
     result = RetentionResult(total, kept, removed, denominator, rate, tier, fee, ex, chosen_month,
                              schedule_value.value.name, schedule_value.since)
     result.warnings.extend(unconfirmed_revision(ex, on))
+    result.warnings.extend(covid_fy2021_option(ex, on))
     return result
+
+
+def covid_fy2021_option(ex: Explanation, on: _dt.date) -> list[str]:
+    """令和3年度（2021年4月〜2022年3月）の月：実績の評価年度を事業所が選べた特例（retention.covid_fy2021_option。
+    令和3年度改定の概要「(I) 平成30年度、令和元年度及び令和2年度（3年間） (II) 平成30年度及び令和元年度（2年間）」、
+    sources/current-regime.md 8.9）。計算は入力された総利用者数と就労継続者数で行い、どちらの期間の数を入れるかは
+    事業所が選ぶ（このサイトは期間を数えない）ので、注意として示す。"""
+    name = "retention.covid_fy2021_option"
+    parameter = ex.parameters.get(name) if name in ex.parameters else None
+    if parameter is None or not parameter.covers(on):
+        return []
+    text = (f"令和3年度の報酬算定では、新型コロナウイルス感染症の影響を踏まえ、{parameter.at(on).value}で評価できる"
+            "特例がある。選んだ期間の総利用者数と就労継続者数を入力すること（2年間を選ぶ場合も、入力した数の割合で区分を判定する）。")
+    ex.step(text, name)
+    return [text]
 
 
 def unconfirmed_revision(ex: Explanation, on: _dt.date) -> list[str]:
