@@ -310,6 +310,10 @@ def _visits(p: Any, root: Path, runs: int, against: Path | None = None, changes:
         f_ms, r_ms = statistics.median(first[kind]), statistics.median(repeat[kind])
         print(f"比{label}：最初の訪問 {f_ms / bare_first:.2f}（目標 ≦ 1.0）、2回目の訪問 {r_ms / bare_repeat:.2f}（目標 ≦ 0.4）、"
               f"2回目 {r_ms / 1000:.2f} 秒（目標 ≦ 1.0）")
+        # 同じ回の下限との比（負荷が回ごとに変わるとき、中央値どうしの比より確か）
+        paired_first = statistics.median(c / b for c, b in zip(first[kind], first["bare"], strict=True))
+        paired_repeat = statistics.median(c / b for c, b in zip(repeat[kind], repeat["bare"], strict=True))
+        print(f"  同じ回の下限との比の中央値{label}：最初の訪問 {paired_first:.2f}、2回目の訪問 {paired_repeat:.2f}")
 
 
 def _guide_and_calculator_bytes(p: Any, root: Path) -> None:
