@@ -162,9 +162,9 @@ def item_value_text(item: ClaimItem, value: ItemValue, items: Sequence[ClaimItem
 NOT_FOUND = "公開の所在は未確認"
 CONFIDENCE = {"high": "高", "medium": "中", "low": "低"}
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-# 調べた記録のパス（「sources/current-regime.md 1a・1b」）と、ほかの ASCII のファイルのパス（「doc/H17/H17HO123.rst」）。
+# 調べた記録のパス（「sources/current-regime.md 1a・1b」「… 8.1(c)」）と、ほかの ASCII のファイルのパス（「doc/H17/H17HO123.rst」）。
 # アドレス（https://…）は残す。
-_RESEARCH_PATH = re.compile(r"sources/[\w.-]+\.md(?:\s+[0-9a-z]+(?:[・,、][0-9a-z]+)*)?")
+_RESEARCH_PATH = re.compile(r"sources/[\w.-]+\.md(?:\s+[0-9a-z][0-9a-z.()]*(?:[・,、][0-9a-z][0-9a-z.()]*)*)?")
 _FILE_PATH = re.compile(r"(?<![\w:/.-])(?:[A-Za-z0-9_.-]+/)+[A-Za-z0-9_.-]+(?![\w/])")
 _ADDRESS = re.compile(r"(https?://[^\s)）」]+)")
 
