@@ -48,7 +48,10 @@ def test_additions_table_lists_every_dated_value_of_the_registry() -> None:
             name = re.escape(value.name or item.name)
             since = re.escape(tables._jdate(value.since))
             shown = "（この日から廃止・なし）" if value.ended else (
-                f"{value.units:,}単位" if value.units is not None else ("所定単位数の" if value.rate is not None else "記載なし（未確認）"))
+                f"{value.units:,}単位" if value.units is not None else ("所定単位数の" if value.rate is not None else
+                                                                      "減算が適用された" if value.steps else
+                                                                      value.formula if value.formula else
+                                                                      "適用しない" if value.exempt else "記載なし（未確認）"))
             assert re.search(rf"\| {name}（(加算|減算)） \| {since}から[^|]* \| {re.escape(shown)}", table), (item.key, value.since)
 
 
