@@ -22,8 +22,9 @@ INTERNAL = [
     re.compile(r"\b(?:calculator|scripts|tests|docs)/[\w./-]+"),
     re.compile(r"\bteichaku(?:_site)?\.[a-z_]+"),
     re.compile(r"\b[\w-]+\.(?:toml|py|md)\b"),
-    re.compile(r"\b(?:periods|retention|fees|staffing|office|new_office|eligibility|items|claim_items|documents|law)"
-               r"\.[a-z][a-z0-9_]{2,}"),
+    # パラメータのキー（periods.wait_months など）。ドメイン名（…-office.com）は除く
+    re.compile(r"(?<![\w.\-/])(?:periods|retention|fees|staffing|office|new_office|eligibility|items|claim_items|documents|law)"
+               r"\.(?!(?:com|jp|org|net|go|lg|or|ne|ac|co)\b)[a-z][a-z0-9_]{2,}"),
 ]
 # 計算機の入力項目のキー（共有リンクの中にはあるが、文字として見せない）。「_」を含むものだけ（users などは普通の語）
 FIELD_KEYS = sorted({field.key for fields in FORMS.values() for field in fields if "_" in field.key})
@@ -77,7 +78,7 @@ def test_the_patterns_find_what_the_issue_saw() -> None:
     assert findings("名簿の計算方法は teichaku.roster の説明") == ["teichaku.roster"]
     assert findings("periods.job_change_reemployment_months") == ["periods.job_change_reemployment_months"]
     assert "face_to_face" in findings("face_to_face=on")
-    assert findings("令和6年度の Q&A、別添 p.14、第5条第15項") == []
+    assert findings("令和6年度の Q&A、別添 p.14、第5条第15項、https://example-office.com/") == []
 
 
 # 他の担当が書き直しているページ（issue 18 の11：ガイドのページ）。直れば XPASS になる（strict=False）
