@@ -181,3 +181,14 @@ def test_cli_takes_the_dates_and_the_over_ten_percent_flag(capsys: pytest.Captur
     assert code in (0, None)
     data = json.loads(capsys.readouterr().out)
     assert [(r["key"], r["units"]) for r in data["reductions"]] == [("staff_shortage", X70)]
+
+
+def test_naming_the_staff_reduction_does_not_imply_a_shortfall_over_ten_percent() -> None:
+    """減算を名で選んでも、1割超（翌月から）とはしない：1割以内なら翌々月から（charedo.jp）。"""
+    from teichaku.interfaces.calculators import CALCULATORS, claim_facts, parse_inputs
+    values, errors = parse_inputs(CALCULATORS["claim"], {"month": "2025-02", "users": "20", "retained": "19",
+                                                         "reductions": ["staff_shortage"], "staff_shortage_since": "2025-01-15"})
+    assert not errors
+    facts = claim_facts(values)
+    assert not facts.facts.get("staff_shortage_over_10")
+    assert claim(facts).reductions == []

@@ -638,8 +638,11 @@ def facts_from_names(names: tuple[str, ...] | list[str], on: _dt.date | None, pa
         if item.key not in keys:
             keys.append(item.key)
         if item.is_reduction:
+            # 名指しした減算の要件の flag を真にする。減算の始まる月を変える事実（start_after_if：1割超など）は
+            # 名指しだけでは分からないので真にしない
+            timing = {value.start_after_if.fact for value in item.values if value.start_after_if is not None}
             for key in item.facts:
-                if reg.facts[key].kind == "flag":
+                if reg.facts[key].kind == "flag" and key not in timing:
                     implied[key] = True
     return tuple(keys), implied
 
