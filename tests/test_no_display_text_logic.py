@@ -58,8 +58,6 @@ KNOWN_NUMBERS: set[tuple[str, str, str]] = {
     ("interfaces/roster/aggregate.py", "_fiscal_year_end",
      "'就労定着支援は平成30年4月に始まったため、2019年3月31日以降の年度末日を指定してください。'"),
     ("rules/params.py", "at", "'）。就労定着支援は平成30年4月1日に創設されたサービスです。'"),
-    # 就労定着実績体制加算の「指定を受けた日から1年間」を 12 月と書いている（2c2489a で入った。パラメータにする）
-    ("rules/items.py", "_track_record", "period_end(designated, 12)"),
     # 本通知の日（data/documents.toml の date と同じ値を二度書いている）。issue の一覧にはなく、このテストが見つけた
     ("rules/explain.py", "<module>", "_dt.date(2019, 3, 29)"),
 }

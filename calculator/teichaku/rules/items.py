@@ -51,7 +51,7 @@ from fractions import Fraction
 from typing import Any
 
 from .citations import Citation, Document
-from .dates import Month, date_text, period_end
+from .dates import Month, date_text, months_text, period_end
 from .numbers import percent_text
 from .schema import (
     as_date,
@@ -457,11 +457,12 @@ def _track_record(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reaso
     ctx["note"](f"{text}：要件を満たす。")
     designated, month = facts.get("designated_on"), ctx["month"]
     if isinstance(designated, _dt.date) and month is not None:
-        first_year_end = period_end(designated, 12)
+        first_months: int = param("fees.track_record_first_year_months")
+        first_year_end = period_end(designated, first_months)
         if month.first_day <= first_year_end and designated <= month.last_day:
             ctx.get("warn", ctx["note"])(
-                f"指定日{date_text(designated)}から1年間（{date_text(first_year_end)}まで）の月です。就労定着実績体制加算は"
-                "「指定を受けた日から1年間は算定できません」とする資料があります（二次情報一件。確度：低。"
+                f"指定日{date_text(designated)}から{months_text(first_months)}間（{date_text(first_year_end)}まで）の月です。"
+                "就労定着実績体制加算は「指定を受けた日から1年間は算定できません」とする資料があります（二次情報一件。確度：低。"
                 "前年度の実績が要件なので、新規指定の事業所は前年度の実績がない）。算定の可否を指定権者に確かめてください。")
     return None
 
