@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ...rules.citations import Citation
+from ..present import reader_text
 
 _PACKAGED = Path(__file__).with_name("site_links.json")
 
@@ -33,10 +34,20 @@ def site_link(citation: Citation) -> str | None:
 
 
 def sources(raw: list[dict[str, Any]], citations: list[Citation]) -> list[dict[str, Any]]:
-    """結果の出典（to_dict の形）に、サイト内の該当箇所（href）を添える。"""
+    """結果の出典（to_dict の形）に、サイト内の該当箇所（href）を添える。
+
+    照合した資料（checked_against）と注（note）は読者に見せる形にする（リポジトリの中の調査記録のパスを除く）。
+    """
     out = []
     for data, citation in zip(raw, citations, strict=True):
         item = dict(data)
+        for key in ("checked_against", "note"):
+            if isinstance(item.get(key), str):
+                shown = reader_text(item[key])
+                if shown:
+                    item[key] = shown
+                else:
+                    del item[key]
         link = site_link(citation)
         if link:
             item["href"] = link
