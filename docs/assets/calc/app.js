@@ -11,17 +11,22 @@
  *   result-view.js  結果とエラーの表示        record.js  算定根拠書         roster-view.js  名簿の保存と要約の印刷
  *   offline.js      オフラインの保存          dates.js   日付の文字（純粋）  dom.js  要素を作る道具
  */
-import { siteRoot, element } from "./dom.js";
-
-// 計算機のページのモジュール：すべてを一度に読み始める（import の連なりを一段ずつたどると、往復の回数だけ遅れる）。
-// ガイドのページでは読まない。
+// ここでは静的な import をしない：計算機のページのモジュールは、下ですべてを一度に読み始める（import の連なりを一段ずつ
+// たどると、往復の回数だけ遅れる。service worker から読む2回目の訪問でも）。ガイドのページでは読まない。
 const CALCULATOR_MODULES = ["./calculator.js", "./form-state.js", "./share.js", "./dates.js", "./eras.js", "./progress.js",
-                            "./worker-client.js", "./result-view.js", "./record.js", "./roster-view.js", "./offline.js"];
+                            "./worker-client.js", "./result-view.js", "./record.js", "./roster-view.js", "./offline.js",
+                            "./dom.js"];
 
 // 計算機のページだけのスタイル（エラーの一覧、進み具合、オフラインの保存）：ガイドのページには読み込まない
 function addStyleSheet() {
-  document.head.append(element("link", { rel: "stylesheet", href: new URL("./calc.css", import.meta.url).href }));
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = new URL("./calc.css", import.meta.url).href;
+  document.head.append(link);
 }
+
+// サイトの根（dom.js の siteRoot と同じ）
+const root = globalThis.__md_scope instanceof URL ? globalThis.__md_scope : new URL("../../", location.href);
 
 const form = document.querySelector("form.calc[data-calculator]");
 if (form) {
@@ -38,7 +43,7 @@ if (form) {
   calculator.mountCalculator(form);
   if (held)
     form.requestSubmit();
-} else if (location.pathname === new URL("calc/", siteRoot()).pathname) {
+} else if (location.pathname === new URL("calc/", root).pathname) {
   addStyleSheet();
   const offline = await import("./offline.js");
   offline.mountOfflineAction();  // 計算機の一覧のページ：「オフラインでも使えるようにする」
