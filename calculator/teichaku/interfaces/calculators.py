@@ -210,6 +210,9 @@ def _eligibility(v: dict[str, Any], params: ParameterSet) -> Any:
 def _eligibility_text(d: dict[str, Any]) -> list[str]:
     lines = [f"判定：{'利用できる' if d['eligible'] else '利用できない'}",
              f"最も早い利用開始日：{d['earliest_start']}", f"支給決定できる最後の日：{d['latest_end']}"]
+    if d["eligible"] and d["support_ends"]:  # 支援は離職日で終わる：その後の日を支給決定できる日として示さない
+        lines[0] = f"判定：離職日{d['support_ends']}まで利用できる（その後は利用できない）"
+        lines[2] = f"支給決定できる最後の日：{d['support_ends']}（離職日。離職がなければ {d['latest_end']}）"
     lines += [f"支給決定期間：{p['start']} 〜 {p['end']}" for p in d["periods"]]
     lines += [f"理由：{r}" for r in d["reasons"]]
     return lines

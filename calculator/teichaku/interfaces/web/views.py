@@ -65,15 +65,22 @@ def _what_if(changes: list[whatif.WhatIf]) -> dict[str, Any]:
 def eligibility(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     verdict = {"tone": "ok" if result.eligible else "ng", "text": "利用できます" if result.eligible else "利用できません"}
+    last = {"label": "支給決定できる最後の日", "value": date_text(result.latest_end)}
+    extra: list[dict[str, str]] = []
     if result.eligible and result.support_ends:
+        # 支援は離職日で終わる（Q&A 平成30年12月17日の読み方。rules.eligibility）：その後の日を「支給決定できる」と並べない
         ends = date_text(result.support_ends)
-        verdict = {"tone": "ng", "text": f"利用できます（転職が就労の継続にあたらないため、支援は離職日{ends}で終わります）"}
+        verdict = {"tone": "ng", "text": f"離職日{ends}まで利用できます（転職が就労の継続にあたらないため、支援は離職日で"
+                                         f"終わり、その後は利用できません）"}
+        last = {"label": "支給決定できる最後の日", "value": f"{ends}（離職日。支援はこの日で終わります）"}
+        extra = [{"label": "離職がなければ支給決定できた最後の日", "value": date_text(result.latest_end)}]
     elif result.eligible and result.employment_continued:
         verdict = {"tone": "ok", "text": "利用できます（転職後も就労の継続として、最初の就職日から数えた期間で利用できます）"}
     summary = [
         {"label": "就職日", "value": date_text(result.employed)},
         {"label": "最も早い利用開始日", "value": date_text(result.earliest_start)},
-        {"label": "支給決定できる最後の日", "value": date_text(result.latest_end)},
+        last,
+        *extra,
     ]
     if result.start:
         summary.insert(1, {"label": "利用開始日（入力）", "value": date_text(result.start)})
