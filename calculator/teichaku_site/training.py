@@ -123,6 +123,12 @@ def _day_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def _months_before(on: dt.date, months: int) -> dt.date:
+    """on の月の months 月前の月の1日。"""
+    index = on.year * 12 + on.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def exercises(on: dt.date | None = None) -> tuple[Exercise, ...]:
     """練習問題。日付はこのページの生成日 on の近く（今の規則）にとり、区分の境目の問だけ本通知の時代の表と比べる
     （issue 18 の2）。問1 は本通知の例の日付のまま（報酬の表を使わず、規則は今も同じ）。"""
@@ -138,6 +144,7 @@ def exercises(on: dt.date | None = None) -> tuple[Exercise, ...]:
     month_end = dt.date(last, 8, 31)
     change = {"employed": dt.date(last - 1, 4, 1), "start": dt.date(last - 1, 10, 1), "left_on": dt.date(last, 5, 31)}
     reemployed = (dt.date(last, 6, 20), dt.date(last, 7, 15))
+    absent = (_months_before(on, 2), _months_before(on, 6))  # 減算の1月目（×70/100）と5月目（×50/100）
     return (
         Exercise(
             "q1", "問1：新規指定から1年たったら",
@@ -222,6 +229,16 @@ def exercises(on: dt.date | None = None) -> tuple[Exercise, ...]:
                   (*claim_base, ("additions", "地域連携会議実施加算（Ⅰ）"), ("regional_meeting_1_times", "1"),
                    ("meeting_year_count", "4")),
                   (Pick("list", "算定する加算"), Pick("list", "算定しない項目と理由"), Pick("verdict")))),
+            "[報酬：今の加算と減算](../fees.md#今の加算と減算)"),
+        Exercise(
+            "manager-absent", "サービス管理責任者が欠けたとき",
+            f"{_month_text(on)}（このページの生成月）のサービス提供月の請求です。過去3年間の総利用者18人、就労継続者16人。"
+            f"サービス管理責任者が (1) {_day_text(absent[0])}から (2) {_day_text(absent[1])}から欠けたままの場合、"
+            "この月の減算と合計はどうなりますか（欠如が始まった月の翌月末までに解消しなかった場合、翌々月から減算）。",
+            tuple(Case(f"{_day_text(day)}から欠如", "claim",
+                       (*claim_base, ("reductions", "manager_absent"), ("manager_absent_since", day.isoformat())),
+                       (Pick("list", "減算"), Pick("verdict")))
+                  for day in absent),
             "[報酬：今の加算と減算](../fees.md#今の加算と減算)"),
     )
 
