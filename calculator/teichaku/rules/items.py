@@ -48,6 +48,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from .citations import Citation, Document
@@ -426,10 +427,19 @@ def _first_year(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason 
     if start is None or month is None:
         return MISSING_FACT, "支援開始1年以内かを判定するため、利用開始日とサービス提供月が必要です。"
     months: int = ctx["param"]("fees.company_coordination_months")
-    first_year_end = period_end(start, months)
+    first_year_end = _period_end(start, months)
     if month.first_day > first_year_end:
-        return REQUIREMENT_UNMET, f"支援開始1年以内（{date_text(start)}〜{date_text(first_year_end)}）を過ぎた月です。"
+        return REQUIREMENT_UNMET, _past_first_year(start, first_year_end, months)
     return None
+
+
+# 名簿は同じ利用開始日の判定を月ごとに繰り返すので、純粋な日付の計算と文を覚えておく
+_period_end = lru_cache(maxsize=4096)(period_end)
+
+
+@lru_cache(maxsize=4096)
+def _past_first_year(start: _dt.date, end: _dt.date, months: int) -> str:
+    return f"支援開始{months_text(months)}以内（{date_text(start)}〜{date_text(end)}）を過ぎた月です。"
 
 
 def _track_record(item: ClaimItem, value: ItemValue, ctx: CheckContext) -> Reason | None:
