@@ -57,7 +57,6 @@ KNOWN_NUMBERS: set[tuple[str, str, str]] = {
     ("interfaces/roster/aggregate.py", "<module>", "_dt.date(2019, 3, 31)"),
     ("interfaces/roster/aggregate.py", "_fiscal_year_end",
      "'就労定着支援は平成30年4月に始まったため、2019年3月31日以降の年度末日を指定してください。'"),
-    ("rules/params.py", "at", "'）。就労定着支援は平成30年4月1日に創設されたサービスです。'"),
     # 本通知の日（data/documents.toml の date と同じ値を二度書いている）。issue の一覧にはなく、このテストが見つけた
     ("rules/explain.py", "<module>", "_dt.date(2019, 3, 29)"),
 }

@@ -60,7 +60,7 @@ def test_notice_figures_appear_in_the_notice_text() -> None:
 
 
 def test_asking_before_the_first_value_is_a_clear_error() -> None:
-    with pytest.raises(ParameterError, match="2018-04-01 より前の値を持ちません"):
+    with pytest.raises(ParameterError, match=r"2018年4月1日（平成30年4月1日） より前の値を持ちません"):
         default_parameters().value("fees.base_fee", dt.date(2018, 3, 31))
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .citations import Citation, Document
+from .dates import date_text
 from .errors import ParameterError
 from .items import Registry, parse_items
 from .schema import (
@@ -148,13 +149,13 @@ class Parameter:
         if found is None:
             first = self.values[0].since
             raise ParameterError(
-                f"「{self.description}」（{self.name}）は {first.isoformat()} より前の値を持ちません"
-                f"（問い合わせた日付：{on.isoformat()}）。就労定着支援は平成30年4月1日に創設されたサービスです。"
+                f"「{self.description}」は {date_text(first)} より前の値を持ちません"
+                f"（問い合わせた日付：{date_text(on)}）。"
             )
         if found.ended:
             raise ParameterError(
-                f"「{self.description}」（{self.name}）は {found.since.isoformat()} から廃止されています"
-                f"（問い合わせた日付：{on.isoformat()}）。"
+                f"「{self.description}」は {date_text(found.since)} から廃止されています"
+                f"（問い合わせた日付：{date_text(on)}）。"
             )
         return found
 
