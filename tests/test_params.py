@@ -148,3 +148,10 @@ def test_later_value_takes_effect_on_its_date_and_not_before(data_copy: Path) ->
     assert params.value("periods.wait_months", dt.date(2030, 3, 31)) == 6
     assert params.value("periods.wait_months", dt.date(2030, 4, 1)) == 7
     assert params.at("periods.wait_months", dt.date(2020, 1, 1)).until == dt.date(2030, 4, 1)
+
+
+def test_the_notice_date_is_read_from_the_documents_once() -> None:
+    """本通知の日（日付を指定しない計算の基準日）は data/documents.toml の notice の date（平成31年3月29日）。"""
+    from teichaku.rules.explain import NOTICE_DATE
+
+    assert default_parameters().documents["notice"].date == NOTICE_DATE == dt.date(2019, 3, 29)

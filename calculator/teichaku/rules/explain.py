@@ -13,8 +13,17 @@ from typing import Any
 from .citations import Citation
 from .params import ParameterSet, default_parameters
 
+
+def _notice_date() -> _dt.date:
+    """本通知の日付（data/documents.toml の notice の date。ここに二度書かない）。"""
+    day = default_parameters().documents["notice"].date
+    if day is None:  # pragma: no cover - documents.toml の notice は日付を持つ（test_params が確かめる）
+        raise RuntimeError("documents.toml の notice に date がない")
+    return day
+
+
 # 本通知（平成31年3月29日事務連絡）の制度。日付を指定しない計算はこの日に効力を持つ値を使う。
-NOTICE_DATE = _dt.date(2019, 3, 29)
+NOTICE_DATE = _notice_date()
 
 
 @dataclass(frozen=True)
