@@ -215,19 +215,22 @@ function snapshotURL(key) {
 }
 const failedURL = url => `${url}.failed`;  // 復元に失敗した鍵の印：同じ鍵では作り直さない
 
-// この版の項目（まだ展開しない応答）。なければ null。build.json の取得と Cache Storage の項目の一覧を並行して行う
-// （項目は多くても1つと、失敗の印だけ）
+// スナップショットの項目（まだ展開しない応答）。なければ null。build.json を待たずに Cache Storage の項目（多くても
+// 1つと、失敗の印だけ）を取り、この版の鍵かどうか（verified）は並行して確かめる：復元を build.json の往復の分だけ
+// 早く始める。違う版のもの（新しいビルドの最初の訪問）なら、復元した Pyodide を捨てて普通に起動する
 async function findSnapshot() {
   try {
     if (!self.caches || typeof DecompressionStream !== "function")
       return null;
     const cache = await caches.open(SNAPSHOT_CACHE);
-    const [{ snapshot_key: key }, requests] = await Promise.all([manifest(), cache.keys()]);
-    const url = key && snapshotURL(key);
-    if (!url || !requests.some(request => request.url === url))
+    const found = (await cache.keys()).filter(request => !request.url.endsWith(".failed"));
+    if (found.length !== 1)
       return null;
+    const url = found[0].url;
     const response = await cache.match(url);
-    return response ? { url, response } : null;
+    const verified = manifest().then(info => Boolean(info.snapshot_key) && snapshotURL(info.snapshot_key) === url,
+                                     () => false);
+    return response ? { url, response, verified } : null;
   } catch (error) {
     return null;
   }
@@ -359,8 +362,12 @@ async function boot(useSnapshot = true) {
   let booted = null;
   if (entry) {
     try {
-      booted = await bootOnce(wheel, entry);
-      bootMode = "restored";
+      const restored = bootOnce(wheel, entry);
+      restored.catch(() => {});
+      if (await entry.verified) {  // この版の鍵。違えば、その項目は残し（次のスナップショットが置き換える）普通に起動する
+        booted = await restored;
+        bootMode = "restored";
+      }
     } catch (error) {
       bootMode = `failed: ${error && error.message || error}`;
       await dropSnapshot(entry.url, bootMode);
