@@ -52,12 +52,7 @@ KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
     ("interfaces/web/roster_view.py", "roster", "name == '読み込めなかった行'"),
     ("interfaces/web/roster_view.py", "roster", "sheet[0] != '読み込めなかった行'"),
 }
-KNOWN_NUMBERS: set[tuple[str, str, str]] = {
-    # 創設の年度の末日と、その文を名簿に書いている（periods の創設日から）
-    ("interfaces/roster/aggregate.py", "<module>", "_dt.date(2019, 3, 31)"),
-    ("interfaces/roster/aggregate.py", "_fiscal_year_end",
-     "'就労定着支援は平成30年4月に始まったため、2019年3月31日以降の年度末日を指定してください。'"),
-}
+KNOWN_NUMBERS: set[tuple[str, str, str]] = set()  # 空：知られた規則の数はすべて data/ から読む
 
 # 日付のリテラルで正当なもの：(ファイル, 関数, 式。式が "*" ならその関数のすべて) → 理由
 ALLOWED_DATES: dict[tuple[str, str, str], str] = {

@@ -274,3 +274,16 @@ def test_roster_claims_name_the_registry_keys_once_per_user_and_never_an_abolish
     for user in later["users"]:
         for month in user["months"]:
             assert "company_coordination" not in month["refused_keys"] + month["addition_keys"]  # 令和3年4月に廃止
+
+
+@pytest.mark.parametrize(("fye", "ok"), [("2018-03-31", False), ("2019-03-31", True)])
+def test_the_earliest_fiscal_year_end_is_that_of_the_service_established_2018_04_01(fye: str, ok: bool) -> None:
+    """年度末日は、就労定着支援の創設日（平成30年4月1日、periods.service_established）の年度の末日（2019年3月31日）から。"""
+    from teichaku.interfaces.roster.aggregate import _fiscal_year_end
+    from teichaku.rules.params import default_parameters
+
+    if ok:
+        assert _fiscal_year_end(fye, None, default_parameters()).isoformat() == fye
+    else:
+        with pytest.raises(InputError, match=r"2018年4月1日（平成30年4月1日）に始まったため、2019年3月31日（平成31年3月31日）以降"):
+            _fiscal_year_end(fye, None, default_parameters())

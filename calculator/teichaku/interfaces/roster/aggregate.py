@@ -48,12 +48,12 @@ from .model import (
 from .read import read
 from .validate import Facts, validate
 
-_FIRST_FISCAL_YEAR_END = _dt.date(2019, 3, 31)  # 就労定着支援の創設（平成30年4月）の年度の末日
 _LAST_FISCAL_YEAR_END = _dt.date(2100, 3, 31)  # 名簿の日付の範囲（〜2100年）に合わせる
 
 
-def _fiscal_year_end(text: str | _dt.date | None, today: _dt.date | None) -> _dt.date:
-    """年度末日（項目キー "fiscal_year_end"）。省略すると today より前の直近の年度末日。"""
+def _fiscal_year_end(text: str | _dt.date | None, today: _dt.date | None, params: ParameterSet) -> _dt.date:
+    """年度末日（項目キー "fiscal_year_end"）。省略すると today より前の直近の年度末日。最も早いのは、就労定着支援の
+    創設日（periods.service_established）の年度の末日。"""
     if text in (None, ""):
         now = today or _dt.date.today()
         fye = fiscal_year_end(now)
@@ -62,11 +62,24 @@ def _fiscal_year_end(text: str | _dt.date | None, today: _dt.date | None) -> _dt
     day = parse_date(text, "fiscal_year_end")
     if (day.month, day.day) != (3, 31):
         raise InputError("fiscal_year_end", f"{date_text(day)}は年度末日（3月31日）ではありません。")
-    if day < _FIRST_FISCAL_YEAR_END:
-        raise InputError("fiscal_year_end", "就労定着支援は平成30年4月に始まったため、2019年3月31日以降の年度末日を指定してください。")
+    established: _dt.date = params.at_or_first("periods.service_established", day).value
+    first = fiscal_year_end(established)
+    if day < first:
+        raise InputError("fiscal_year_end", f"就労定着支援は{date_text(established)}に始まったため、"
+                                            f"{date_text(first)}以降の年度末日を指定してください。")
     if day > _LAST_FISCAL_YEAR_END:
         raise InputError("fiscal_year_end", "2100年3月31日までの年度末日を指定してください。")
     return day
+
+
+def _fulltime_hours(text: str | None) -> str | None:
+    """常勤の勤務時間（週の時間数）：読めない・0以下・1週の時間を超える値は、黙って無視せず入力の誤りにする。"""
+    from ..calculators import ROSTER_FIELDS, parse_inputs_for
+
+    if text is None or not str(text).strip():
+        return None
+    values = parse_inputs_for(ROSTER_FIELDS, {"fulltime_hours": text}, ("fulltime_hours",))
+    return str(values["fulltime_hours"]) if values["fulltime_hours"] is not None else None
 
 
 def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | None = None,
@@ -74,7 +87,8 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
             parameters: ParameterSet | None = None) -> RosterResult:
     """名簿ファイル（バイト列）を読み、年度末日の事業所の数字と利用者ごとの結果を返す。ファイル全体が読めなければ RosterError。"""
     params = parameters or default_parameters()
-    fye = _fiscal_year_end(fiscal_year_end_text, today)
+    fye = _fiscal_year_end(fiscal_year_end_text, today, params)
+    fulltime_hours = _fulltime_hours(fulltime_hours)
     reading = read(data, name)
     facts = validate(reading.tables, params, fye)
     users = facts.users
