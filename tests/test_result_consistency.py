@@ -39,3 +39,55 @@ def test_support_ending_on_the_leaving_day_in_the_cli(capsys: object) -> None:
 def test_reemployment_within_a_month_keeps_the_original_last_day() -> None:
     result = run("eligibility", {**LATE_REEMPLOYMENT, "reemployed_on": "2020-06-20"})
     assert _summary(result)["支給決定できる最後の日"].startswith("2022年9月30日")
+
+
+# ---- issue 18 の10：ありえない入力（線は teichaku.interfaces.calculators の先頭の定数） ----
+
+def _errors(kind: str, inputs: dict[str, object], data: bytes | None = None) -> dict[str, str]:
+    result = run(kind, inputs, data)
+    assert not result["ok"], result.get("verdict")
+    return {error["field"]: error["message"] for error in result["errors"]}  # type: ignore[index]
+
+
+def test_a_date_far_in_the_future_is_an_error_naming_the_field() -> None:
+    errors = _errors("eligibility", {"employed": "令和99年4月1日", "prior_service": "就労移行支援"})
+    assert "10年より先" in errors["employed"] and "2117年4月1日" in errors["employed"]
+    assert "month" in _errors("claim", {"month": "令和99年4月", "users": "18", "retained": "16"})
+
+
+def test_an_impossible_count_is_an_error() -> None:
+    errors = _errors("retention", {"month": "2024-04", "users": "99999999999999999999", "retained": "1"})
+    assert "大きすぎます" in errors["users"] and "100,000" in errors["users"]
+    assert "大きすぎます" in _errors("retention", {"month": "2024-04", "users": "100001", "retained": "1"})["users"]
+    assert run("retention", {"month": "2024-04", "users": "100000", "retained": "1"})["ok"]
+
+
+def test_a_negative_number_is_called_a_number_that_is_not_allowed() -> None:
+    errors = _errors("retention", {"month": "2024-04", "users": "-1", "retained": "1"})
+    assert "0以上の数を入れてください" in errors["users"] and "読めません" not in errors["users"]
+
+
+def test_a_unit_price_outside_the_published_range_warns_with_the_range_from_the_data() -> None:
+    from teichaku.rules.numbers import decimal_text
+    from teichaku.rules.params import default_parameters
+
+    params = default_parameters()
+    on = __import__("datetime").date(2024, 5, 1)
+    low, high = (decimal_text(params.value(f"fees.unit_price_{end}", on), 2) for end in ("low", "high"))
+    result = run("claim", {"month": "2024-05", "users": "18", "retained": "16", "unit_price": "18"})
+    notes = next(group["items"] for group in result["lists"] if group["title"] == "注意")
+    assert f"{low}〜{high}円" in notes[0] and "18円" in notes[0] and "外" in notes[0]
+    inside = run("claim", {"month": "2024-05", "users": "18", "retained": "16", "unit_price": "10.7"})
+    assert not any("単価の範囲" in item for group in inside["lists"] for item in group["items"])
+
+
+def test_roster_fulltime_hours_are_never_silently_ignored() -> None:
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv").read_bytes()
+    for text in ("abc", "0", "-5", "-1", "200"):
+        errors = _errors("roster", {"file": "hand_checked.csv", "fulltime_hours": text}, data)
+        assert "fulltime_hours" in errors, text
+    assert "0以上の数を入れてください" in _errors("roster", {"file": "hand_checked.csv", "fulltime_hours": "-1"}, data)[
+        "fulltime_hours"]
+    assert run("roster", {"file": "hand_checked.csv", "fulltime_hours": "40"}, data)["ok"]

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..rules.dates import Month, months_text, parse_date, parse_month
+from ..rules.dates import Month, date_text, months_text, parse_date, parse_month
 from ..rules.eligibility import check_eligibility
 from ..rules.errors import InputError
 from ..rules.fees import INCOME_CLASS_KEYS, INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
 from ..rules.items import NO_CHECK, ClaimItem
 from ..rules.new_office import new_office
-from ..rules.numbers import parse_count, parse_decimal
+from ..rules.numbers import decimal_text, parse_count, parse_decimal
 from ..rules.params import ParameterSet, default_parameters, registry
 from ..rules.retention import first_recalculation, retention_rate
 from ..rules.services import EMPLOYER_KIND_KEYS, EMPLOYER_KINDS, SERVICES
@@ -32,6 +33,50 @@ from ..rules.staffing import staffing
 DATE_HINT = "例：2019-04-01、2019/4/1、令和元年5月1日、R1.5.1（全角数字も可）"
 MONTH_HINT = "例：2019-10、令和元年10月"
 CURRENT_MONTH = "current-month"  # フォームを開いた月を入れておく（ブラウザの側で）
+
+# 入力のありうる範囲（issue 18。この線を越える入力は、項目を名指しした入力の誤りにする）：
+# - 日付・年月：今日から FUTURE_YEARS 年より先は誤り（支給決定・請求の見込みとして意味を持つ先の範囲を十分に超える）。
+# - 人数・回数：COUNT_LIMIT を超えると誤り（1事業所の人数・回数・延べ人数としてありえない大きさ）。
+# - 週の勤務時間：WEEK_HOURS を超えると誤り（1週は168時間）。常勤の勤務時間は0より大きい数。
+FUTURE_YEARS = 10
+COUNT_LIMIT = 100_000
+WEEK_HOURS = 7 * 24
+_NEGATIVE = re.compile(r"^[-−－ー‐]\s*[0-9０-９]")
+
+
+def _today() -> _dt.date:
+    return _dt.date.today()
+
+
+def _future_limit() -> _dt.date:
+    today = _today()
+    try:
+        return today.replace(year=today.year + FUTURE_YEARS)
+    except ValueError:  # 2月29日
+        return today.replace(year=today.year + FUTURE_YEARS, day=28)
+
+
+def _not_negative(key: str, text: str) -> None:
+    """「-1」は数として読めるが、許されない数：そう言う（「数として読めません」ではなく）。"""
+    if _NEGATIVE.match(text.strip()):
+        raise InputError(key, f"「{text.strip()}」は負の数です。0以上の数を入れてください。")
+
+
+def _plausible(item: Field, value: Any) -> Any:
+    """型つきの値が、ありうる範囲の内か（範囲はこのモジュールの先頭の定数）。"""
+    if isinstance(value, Month):
+        if value.first_day > _future_limit():
+            raise InputError(item.key, f"{value.japanese()}は今日から{FUTURE_YEARS}年より先です。"
+                                       f"{FUTURE_YEARS}年先までの年月を入力してください（年・元号を確かめてください）。")
+    elif isinstance(value, _dt.date):
+        if value > _future_limit():
+            raise InputError(item.key, f"{date_text(value)}は今日から{FUTURE_YEARS}年より先です。"
+                                       f"{FUTURE_YEARS}年先までの日付を入力してください（年・元号を確かめてください）。")
+    elif item.kind == "count" and isinstance(value, int) and value > COUNT_LIMIT:
+        raise InputError(item.key, f"{value:,}は大きすぎます。{COUNT_LIMIT:,}までの数を入力してください。")
+    elif item.kind == "decimal" and item.key == "fulltime_hours" and value is not None and not 0 < value <= WEEK_HOURS:
+        raise InputError(item.key, f"常勤の勤務時間は週の時間数です。0より大きく{WEEK_HOURS}以下の数を入力してください。")
+    return value
 
 
 @dataclass(frozen=True)
@@ -133,6 +178,21 @@ def parse_inputs(calc: Calculator, inputs: Inputs, cli: bool = False) -> tuple[d
     return values, errors
 
 
+def parse_inputs_for(fields: tuple[Field, ...], inputs: Inputs, keys: tuple[str, ...]) -> dict[str, Any]:
+    """項目 keys だけを読む（名簿の常勤の勤務時間など、計算機の外で読む項目）。誤りは InputError（複数なら InputErrors）。"""
+    values: dict[str, Any] = {}
+    errors: list[InputError] = []
+    for item in fields:
+        if item.key in keys:
+            try:
+                values[item.key] = _parse(item, inputs.get(item.key), False)
+            except InputError as error:
+                errors.append(error)
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    return values
+
+
 def _parse(item: Field, raw: Any, required: bool) -> Any:
     kind = item.kind
     if kind == "checkbox":
@@ -150,7 +210,8 @@ def _parse(item: Field, raw: Any, required: bool) -> Any:
             if not text:
                 raise InputError(item.key, "勤務時間を入力してください（空の行は削除してください）。", index)
             try:
-                parsed.append(parse_decimal(text, item.key))
+                _not_negative(item.key, text)
+                parsed.append(parse_decimal(text, item.key))  # 1週の時間を超えるかは規則（staffing）が見る
             except InputError as error:
                 raise InputError(item.key, error.message, index) from None
         return tuple(parsed)
@@ -160,13 +221,17 @@ def _parse(item: Field, raw: Any, required: bool) -> Any:
             raise InputError(item.key, "入力してください。")
         return None
     if kind == "date":
-        return parse_date(text, item.key)
+        return _plausible(item, parse_date(text, item.key))
     if kind == "month":
-        return parse_month(text, item.key)
+        return _plausible(item, parse_month(text, item.key))
     if kind == "count":
-        return parse_count(text, item.key)
+        _not_negative(item.key, text)
+        if len(re.sub(r"\D", "", unicodedata.normalize("NFKC", text)).lstrip("0")) > len(str(COUNT_LIMIT)):  # 桁の多すぎる数
+            raise InputError(item.key, f"「{text}」は大きすぎます。{COUNT_LIMIT:,}までの数を入力してください。")
+        return _plausible(item, parse_count(text, item.key))
     if kind == "decimal":
-        return parse_decimal(text, item.key)
+        _not_negative(item.key, text)
+        return _plausible(item, parse_decimal(text, item.key))
     if kind == "select" and item.choice_labels:  # 値はキー。表示名（以前のリンク・スクリプトの値）も受け付けてキーにする
         for choice, label in zip(item.choices, item.choice_labels, strict=True):
             if text in (choice, label):
@@ -265,8 +330,8 @@ def claim_facts(v: dict[str, Any], parameters: ParameterSet | None = None) -> Cl
             and facts["track_record_retained"] > facts["track_record_ended"]:
         raise InputError("track_record_retained", "利用終了者数を超えています。")
     price = v.get("unit_price")
-    if price is not None and not (Fraction(5) <= price <= Fraction(20)):
-        raise InputError("unit_price", "1単位の単価は円で入力します（例：10.00〜11.40 程度）。")
+    if price is not None and not (Fraction(5) <= price <= Fraction(20)):  # 円で入れていない（銭・千円など）：誤り
+        raise InputError("unit_price", f"1単位の単価は円で入力します（例：{_unit_price_range(parameters or default_parameters())}）。")
     return ClaimFacts(
         users=v["users"], retained=v["retained"], month=month, excluded=v.get("excluded") or 0, scale_users=v.get("scale_users"),
         support_start=v.get("support_start"), requested=requested, facts=facts,
@@ -276,8 +341,24 @@ def claim_facts(v: dict[str, Any], parameters: ParameterSet | None = None) -> Cl
     )
 
 
+def _unit_price_range(params: ParameterSet, on: _dt.date | None = None) -> str:
+    """単価のありうる範囲（パラメータ fees.unit_price_low・fees.unit_price_high）の文：「10.00〜11.40円」。"""
+    low = params.value("fees.unit_price_low", on) if on else _latest(params, "fees.unit_price_low")
+    high = params.value("fees.unit_price_high", on) if on else _latest(params, "fees.unit_price_high")
+    return f"{decimal_text(low, 2)}〜{decimal_text(high, 2)}円"
+
+
 def _claim(v: dict[str, Any], params: ParameterSet) -> Any:
-    return claim(claim_facts(v, params), params)
+    facts = claim_facts(v, params)
+    result = claim(facts, params)
+    price = facts.unit_price
+    if price is not None:  # 公表の範囲の外の単価：計算はするが、はっきり注意を示す（項目を名指しして）
+        on = result.explanation.on
+        low, high = params.value("fees.unit_price_low", on), params.value("fees.unit_price_high", on)
+        if not low <= price <= high:
+            result.warnings.insert(0, f"1単位の単価（円）の{decimal_text(price)}円は、地域区分の単価の範囲"
+                                      f"（{_unit_price_range(params, on)}）の外です。単価を確かめてください。")
+    return result
 
 
 def _fee_text(d: dict[str, Any]) -> list[str]:
@@ -405,7 +486,8 @@ def claim_fields(parameters: ParameterSet | None = None) -> tuple[Field, ...]:
         Field("also_using", "併用しているサービス", "checkboxes", "併給調整の対象（警告を示します）",
               choices=("自立生活援助", "自立訓練（生活訓練）", "職場適応援助者に係る助成金"), cli="--also-using"),
         Field("unit_price", "1単位の単価（円）", "decimal",
-              "事業所が請求に使う単価（地域区分による。例：10.70）。入れると金額と利用者負担の見込みを示します"),
+              f"事業所が請求に使う単価（地域区分による。{_unit_price_range(params)}。範囲の外は注意を示します）。"
+              "入れると金額と利用者負担の見込みを示します"),
         Field("income_class", "利用者負担の所得区分", "select", _income_hint(params),
               choices=("", *INCOME_CLASS_KEYS.values()), choice_labels=("", *INCOME_CLASS_KEYS), strict=True),
         Field("resident", "入所施設（20歳以上）・グループホームの入居者", "checkbox",
