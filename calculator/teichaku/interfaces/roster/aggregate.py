@@ -160,7 +160,7 @@ def _staffing(facts: Facts, average: Fraction, fulltime_hours: str | None, fye: 
     """人員基準（別添 p.18、teichaku.rules.staffing）：職員の表の就労定着支援員の週の勤務時間と常勤の勤務時間から。"""
     if not facts.staff:
         return None
-    hours = tuple(s.hours for s in facts.staff if s.role == SUPPORT_STAFF)
+    hours = tuple(s.hours for s in facts.staff if s.role_key == "support_staff")
     note: str | None = None
     if hours and fulltime_hours:
         result = staffing(average, [str(h) for h in hours], fulltime_hours, on=fye, parameters=params)

@@ -36,6 +36,8 @@ CONTACT_KIND_COLUMN = "種類"
 CONTACT_KIND_DEFAULT = "対面"
 STAFF_COLUMNS = ("職員", "職種", "週の勤務時間")
 SUPPORT_STAFF = "就労定着支援員"
+# 職員の表の「職種」の読み方：表示名 → 職種のキー（人員基準の常勤換算に数えるのは support_staff）
+STAFF_ROLE_KEYS = {SUPPORT_STAFF: "support_staff"}
 KIND_NAMES = {"roster": "名簿", "contacts": "対面支援", "staff": "職員"}
 
 
@@ -83,8 +85,9 @@ class UserFacts:
 @dataclass(frozen=True, slots=True)
 class StaffRow:
     row: int
-    role: str
+    role: str                # ファイルに書かれた職種（表示のため）
     hours: Fraction
+    role_key: str | None = None  # 職種のキー（STAFF_ROLE_KEYS。知らない職種は None）
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,16 @@ from ...rules.errors import InputError
 from ...rules.numbers import parse_decimal
 from ...rules.params import ParameterSet
 from ...rules.services import parse_service
-from .model import CONTACT_KIND_COLUMN, CONTACT_KIND_DEFAULT, DATE_COLUMNS, REQUIRED_COLUMNS, Rejection, StaffRow, UserFacts
+from .model import (
+    CONTACT_KIND_COLUMN,
+    CONTACT_KIND_DEFAULT,
+    DATE_COLUMNS,
+    REQUIRED_COLUMNS,
+    STAFF_ROLE_KEYS,
+    Rejection,
+    StaffRow,
+    UserFacts,
+)
 from .read import Table, cell_text
 
 _TRUE = {"○", "〇", "◯", "はい", "有", "あり", "1", "true", "yes", "y", "✓", "レ"}
@@ -243,7 +252,7 @@ def read_staff(table: Table, facts: Facts) -> None:
         except InputError as error:
             facts.rejected.append(Rejection(table.sheet, number, "週の勤務時間", error.message))
             continue
-        facts.staff.append(StaffRow(number, role, hours))
+        facts.staff.append(StaffRow(number, role, hours, STAFF_ROLE_KEYS.get(role.strip())))
 
 
 def validate(tables: Sequence[Table], params: ParameterSet, on: _dt.date) -> Facts:
