@@ -91,3 +91,44 @@ def test_roster_fulltime_hours_are_never_silently_ignored() -> None:
     assert "0以上の数を入れてください" in _errors("roster", {"file": "hand_checked.csv", "fulltime_hours": "-1"}, data)[
         "fulltime_hours"]
     assert run("roster", {"file": "hand_checked.csv", "fulltime_hours": "40"}, data)["ok"]
+
+
+# ---- issue 18 の13（Python の側） ----
+
+def test_an_unmet_billing_requirement_is_said_in_its_row_and_in_what_would_change() -> None:
+    result = run("claim", {"month": "2024-05", "users": "18", "retained": "16", "support_report": ""})
+    row = _summary(result)["基本報酬の要件"]
+    assert row.startswith("支援レポートの共有") and "満たしていません" in row
+    changes = next(group["items"] for group in result["lists"] if group["title"] == "結果が変わる条件")
+    assert any("支援レポート" in item and "2,768単位" in item for item in changes)
+    met = run("claim", {"month": "2024-05", "users": "18", "retained": "16"})
+    assert "満たしています" in _summary(met)["基本報酬の要件"]
+    changes = next(group["items"] for group in met["lists"] if group["title"] == "結果が変わる条件")
+    assert not any("支援レポート" in item for item in changes)
+
+
+def test_a_roster_with_headers_only_is_a_clear_error_without_downloads() -> None:
+    from pathlib import Path
+
+    header = (Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv").read_text(encoding="utf-8").splitlines()[0]
+    result = run("roster", {"file": "見出しだけ.csv"}, (header + "\n").encode())
+    assert not result["ok"] and "downloads" not in result
+    assert "利用者の行がありません" in result["errors"][0]["message"]  # type: ignore[index]
+
+
+def test_no_citation_is_listed_twice_in_a_result() -> None:
+    for kind, inputs in [("staffing", {"users": "45", "hours": ["40", "32", "20"], "fulltime_hours": "40"}),
+                         ("claim", {"month": "2024-05", "users": "18", "retained": "16"})]:
+        result = run(kind, inputs)
+        labels = [source["label"] for source in result["sources"]]
+        assert len(labels) == len(set(labels))
+        for step in result["steps"]:
+            assert len(step["sources"]) == len(set(step["sources"])), step
+
+
+def test_a_truncated_percentage_says_so_where_it_shows() -> None:
+    assert "88.88%、小数第3位以下切り捨て" in _summary(run("retention", {"month": "2024-05", "users": "18", "retained": "16"}))[
+        "就労定着率"]
+    assert "88.88%、小数第3位以下切り捨て" in _summary(run("claim", {"month": "2024-05", "users": "18", "retained": "16"}))[
+        "就労定着率・区分"]
+    assert _summary(run("retention", {"month": "2024-05", "users": "20", "retained": "17"}))["就労定着率"] == "17/20（85.00%）"

@@ -18,12 +18,13 @@ import datetime as _dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from ..rules.citations import Citation, Document
 from ..rules.dates import Month, date_text
 from ..rules.items import ClaimItem, ItemValue
-from ..rules.numbers import percent_text
+from ..rules.numbers import percent_text, truncate
 from ..rules.params import FeeSchedule, Tier
 from ..rules.retention import tier_range
 
@@ -172,6 +173,15 @@ _ADDRESS = re.compile(r"(https?://[^\s)）」]+)")
 def half_width_digits(text: str) -> str:
     """全角の数字を半角に（このサイトの文の書き方。本通知の引用「」はこれを通さずに示す）。"""
     return text.translate(_FULL_WIDTH_DIGITS)
+
+
+def percent_shown(rate: Fraction, places: int = 2) -> str:
+    """就労定着率の百分率の表示（percent_text、括弧の中に置く形）。端数を切り捨てたときはそう言う：
+    「88.88%、小数第3位以下切り捨て」。区分の判定は切り捨てない正確な値による（teichaku.rules.retention）。"""
+    shown = percent_text(rate, places)
+    if truncate(rate * 100, places) != rate * 100:
+        return f"{shown}、小数第{places + 1}位以下切り捨て"
+    return shown
 
 
 def reader_text(text: str) -> str:

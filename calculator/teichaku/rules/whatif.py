@@ -120,11 +120,28 @@ def eligibility_changes(data: dict[str, Any], parameters: ParameterSet | None = 
     return out
 
 
-def claim_changes(data: dict[str, Any], on: _dt.date, parameters: ParameterSet | None = None) -> list[WhatIf]:
-    """請求：算定しなかった加算のうち、要件の事実（flag）を満たさなかったもの（理由の符号 requirement_unmet）を、その事実と
-    単位数で示す。加算は登録簿のキーで選ぶ（表示名・理由の文では選ばない）。"""
+def billing_unmet(data: dict[str, Any], parameters: ParameterSet | None = None) -> bool:
+    """請求の結果（to_dict）で、基本報酬の要件（登録簿の [billing]、支援レポートの共有・対面による支援）を満たさなかったか。
+    規則（fees.claim）は満たさない月の基本報酬の注にその要件の note を入れる。"""
+    condition = registry(parameters).billing.get(data.get("billing_condition_key") or "")
+    return condition is not None and data.get("base_units") == 0 and data.get("base_units_note") == condition.note
+
+
+def claim_changes(data: dict[str, Any], on: _dt.date, parameters: ParameterSet | None = None,
+                  base_units_if_met: int | None = None) -> list[WhatIf]:
+    """請求：基本報酬の要件（支援レポートの共有など）を満たさなかった月は、その事実と、満たせば請求できる基本報酬
+    （base_units_if_met：その月の区分と規模の単位数）を先に示す。続いて、算定しなかった加算のうち、要件の事実（flag）を
+    満たさなかったもの（理由の符号 requirement_unmet）を、その事実と単位数で示す。加算は登録簿のキーで選ぶ（表示名・
+    理由の文では選ばない）。"""
     reg = registry(parameters)
+    params = parameters or default_parameters()
     out: list[WhatIf] = []
+    if billing_unmet(data, parameters):
+        condition = reg.billing[data["billing_condition_key"]]
+        label = reg.facts[condition.fact].label if condition.fact in reg.facts else condition.label
+        units = f"基本報酬 {base_units_if_met:,}単位と、要件を満たす加算" if base_units_if_met else "基本報酬と、要件を満たす加算"
+        out.append(WhatIf(f"「{label}」に当たれば（{condition.label}）、{units}を請求できます。",
+                          [params.at("fees.billing_condition", on).source]))
     for refusal in data.get("rejected", []):
         if refusal.get("code") != REQUIREMENT_UNMET:
             continue

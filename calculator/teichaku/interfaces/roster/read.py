@@ -215,6 +215,10 @@ def read(data: bytes, name: str = "") -> Reading:
         where = f"（どのシートの最初の{HEADER_SEARCH_ROWS}行にも）" if data[:4] == b"PK\x03\x04" else ""
         raise RosterError(f"名簿の見出し行（「{'」「'.join(REQUIRED_COLUMNS)}」を含む行）が見つかりません{where}"
                           "（テンプレートの見出しを使ってください）。")
+    if not any(table.rows for table in reading.tables if table.kind == "roster"):
+        # 見出し行だけ：「0人の行を読み込みました」と保存のボタンを出さず、何が足りないかを言う
+        raise RosterError("名簿に利用者の行がありません（見出し行だけです）。見出し行の下に、利用者1人につき1行を入れて"
+                          "保存し直してください。")
     return reading
 
 

@@ -90,9 +90,17 @@ def run(kind: str, inputs: Mapping[str, Any], data: bytes | None = None) -> dict
     citations: list[Citation] = out.pop("citations")
     out["lists"] = [item for item in out.get("lists", []) if item["items"]]
     result_data: dict[str, Any] = out["data"]
-    out["steps"] = [dict(step) for step in result_data.get("steps", [])]
+    out["steps"] = [_step(step) for step in result_data.get("steps", [])]
     out["sources"] = links.sources(result_data.get("sources", []), citations)
     return {"ok": True, "kind": kind, "title": TITLES[kind], **out}
+
+
+def _step(step: Mapping[str, Any]) -> dict[str, Any]:
+    """手順の一つ。同じ出典を二度挙げない（規則が同じパラメータを二度名指しした手順など）。"""
+    shown = dict(step)
+    if isinstance(shown.get("sources"), list):
+        shown["sources"] = list(dict.fromkeys(shown["sources"]))
+    return shown
 
 
 def run_bytes(kind: str, inputs_json: str, data: Any) -> str:

@@ -16,7 +16,7 @@ from ...rules.explain import NOTICE_DATE
 from ...rules.numbers import decimal_text
 from ...rules.params import FeeSchedule, Tier, default_parameters
 from ...rules.retention import RetentionResult
-from ..present import base_units_text, fee_grid
+from ..present import base_units_text, fee_grid, percent_shown
 
 View = Callable[[Any, Mapping[str, Any]], dict[str, Any]]
 
@@ -71,7 +71,7 @@ def eligibility(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
         # 支援は離職日で終わる（Q&A 平成30年12月17日の読み方。rules.eligibility）：その後の日を「支給決定できる」と並べない
         ends = date_text(result.support_ends)
         verdict = {"tone": "ng", "text": f"離職日{ends}まで利用できます（転職が就労の継続にあたらないため、支援は離職日で"
-                                         f"終わり、その後は利用できません）"}
+                                         f"終わります。その後は利用できません）"}
         last = {"label": "支給決定できる最後の日", "value": f"{ends}（離職日。支援はこの日で終わります）"}
         extra = [{"label": "離職がなければ支給決定できた最後の日", "value": date_text(result.latest_end)}]
     elif result.eligible and result.employment_continued:
@@ -98,7 +98,7 @@ def retention(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     units = base_units_text(d["base_units"], d["base_units_note"])
     summary = [
         _schedule_line(result),
-        {"label": "就労定着率", "value": f"{d['retained']}/{d['denominator']}（{d['percent']}）"},
+        {"label": "就労定着率", "value": f"{d['retained']}/{d['denominator']}（{percent_shown(result.rate)}）"},
         {"label": "区分", "value": d["tier"]},
         {"label": "利用者数規模", "value": d["scale"] or "（未入力）"},
         {"label": "基本報酬", "value": units},
@@ -111,15 +111,22 @@ def retention(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
             "timeline": None, "data": d, "citations": result.explanation.sources}
 
 
+def _billing_text(d: Mapping[str, Any]) -> str:
+    """基本報酬の要件の行：満たさなかった月はそう言う（0単位の理由が要件の行に見えるように）。"""
+    if whatif.billing_unmet(dict(d)):
+        return f"{d['billing_condition']}：満たしていません（この月は基本報酬も加算も請求できません）"
+    return f"{d['billing_condition']}：満たしています"
+
+
 def claim(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     d = result.to_dict()
     base = f"{d['base_units']:,}単位" if d["base_units"] is not None else d["base_units_note"]
     total = f"{d['total_units']:,}単位" if d["total_units"] is not None else f"示せません（基本報酬が{d['base_units_note']}）"
     summary = [
         _schedule_line(result.retention),
-        {"label": "就労定着率・区分", "value": f"{d['rate']}（{d['percent']}）「{d['tier']}」"},
+        {"label": "就労定着率・区分", "value": f"{d['rate']}（{percent_shown(result.retention.rate)}）「{d['tier']}」"},
         {"label": "利用者数規模", "value": d["scale"] or "—"},
-        {"label": "基本報酬の要件", "value": d["billing_condition"]},
+        {"label": "基本報酬の要件", "value": _billing_text(d)},
         {"label": "基本報酬", "value": base},
     ]
     summary += [{"label": f"加算：{a['name']}", "value": f"＋{a['units']:,}単位" + (f"（{a['detail']}）" if a.get("detail") else "")}
@@ -140,7 +147,8 @@ def claim(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     if d["not_covered"]:
         lists.append({"title": "合計に含まない項目（このサイトの資料で値を確認できないもの）",
                       "items": [f"{n['name']}：{n['reason']}" for n in d["not_covered"]]})
-    changes = whatif.retention_changes(result.retention) + whatif.claim_changes(d, result.explanation.on)
+    changes = whatif.retention_changes(result.retention) + whatif.claim_changes(d, result.explanation.on,
+                                                                                base_units_if_met=result.retention.fee.units)
     lists.insert(0, _what_if(changes))
     if d["warnings"]:
         lists.append({"title": "注意", "items": d["warnings"]})
