@@ -132,3 +132,35 @@ def test_a_truncated_percentage_says_so_where_it_shows() -> None:
     assert "88.88%、小数第3位以下切り捨て" in _summary(run("claim", {"month": "2024-05", "users": "18", "retained": "16"}))[
         "就労定着率・区分"]
     assert _summary(run("retention", {"month": "2024-05", "users": "20", "retained": "17"}))["就労定着率"] == "17/20（85.00%）"
+
+
+# ---- issue 18 の2：項目の説明と入力例は今の月から ----
+
+def test_date_and_month_examples_come_from_the_current_month() -> None:
+    import datetime as dt
+
+    from teichaku.interfaces.calculators import date_hint, month_hint
+    from teichaku.interfaces.web import FORMS
+
+    today = dt.date.today()
+    month = next(field for field in FORMS["claim"] if field.key == "month")
+    assert f"{today.year}-{today.month:02d}" in month.hint and "2019-10" not in month.hint
+    employed = next(field for field in FORMS["eligibility"] if field.key == "employed")
+    assert f"{today.year}/{today.month}/1" in employed.hint and "2019" not in employed.hint
+    assert month_hint(dt.date(2026, 12, 4)) == "例：2026-12、令和8年12月"
+    assert date_hint(dt.date(2019, 5, 20)) == "例：2019-05-01、2019/5/1、令和元年5月1日、R1.5.1（全角数字も可）"
+    everything = " ".join(field.hint for fields in FORMS.values() for field in fields)
+    assert "2019-10" not in everything and "令和元年10月" not in everything
+
+
+def test_the_scale_hint_says_it_applies_only_before_the_2024_table_from_the_data() -> None:
+    from teichaku.interfaces.web import FORMS
+    from teichaku.rules.dates import Month
+    from teichaku.rules.params import default_parameters
+
+    ends = [value.until for value in default_parameters().get("fees.base_fee").values
+            if not value.ended and len(value.value.scales) > 1 and value.until is not None]
+    first_without = Month.of(max(ends)).japanese()  # 規模の区分のない最初の報酬表の月（2024年4月）
+    for kind in ("retention", "claim"):
+        hint = next(field.hint for field in FORMS[kind] if field.key == "scale_users")
+        assert "までの月にだけ使います" in hint and f"{first_without}からの報酬表には利用者数による区分がありません" in hint

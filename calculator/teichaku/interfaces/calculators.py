@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..rules.dates import Month, date_text, months_text, parse_date, parse_month
+from ..rules.dates import ERAS, Month, date_text, fiscal_year_end, months_text, parse_date, parse_month
 from ..rules.eligibility import check_eligibility
 from ..rules.errors import InputError
 from ..rules.fees import INCOME_CLASS_KEYS, INCOME_CLASSES, ClaimFacts, claim, facts_from_names, parse_concurrent
@@ -30,8 +30,37 @@ from ..rules.retention import first_recalculation, retention_rate
 from ..rules.services import EMPLOYER_KIND_KEYS, EMPLOYER_KINDS, SERVICES
 from ..rules.staffing import staffing
 
-DATE_HINT = "例：2019-04-01、2019/4/1、令和元年5月1日、R1.5.1（全角数字も可）"
-MONTH_HINT = "例：2019-10、令和元年10月"
+
+def _era_of(day: _dt.date) -> tuple[str, str, int]:
+    """和暦の元号・略字・年（date_text と同じ元号の表 ERAS から）。"""
+    era = next(era for era in ERAS if day >= era.start)
+    return era.name, era.letter, day.year - era.start.year + 1
+
+
+def date_hint(today: _dt.date) -> str:
+    """日付の項目の入力例：今月の1日を、受け付ける書き方で（「例：2026-12-01、2026/12/1、令和8年12月1日、R8.12.1」）。"""
+    day = today.replace(day=1)
+    name, letter, year = _era_of(day)
+    shown = "元" if year == 1 else str(year)
+    return (f"例：{day.isoformat()}、{day.year}/{day.month}/{day.day}、{name}{shown}年{day.month}月{day.day}日、"
+            f"{letter}{year}.{day.month}.{day.day}（全角数字も可）")
+
+
+def month_hint(today: _dt.date) -> str:
+    """年月の項目の入力例：今月（フォームが既定で入れる月）を、西暦と和暦で（「例：2026-12、令和8年12月」）。"""
+    name, _, year = _era_of(today)
+    return f"例：{today.year}-{today.month:02d}、{name}{'元' if year == 1 else year}年{today.month}月"
+
+
+def _last_fiscal_year_end(today: _dt.date) -> _dt.date:
+    """today より前の直近の年度末日（名簿の年度末日の入力例。省略したときに使う日と同じ）。"""
+    end = fiscal_year_end(today)
+    return end.replace(year=end.year - 1) if end >= today else end
+
+
+# 入力例は今月から作る（サイトはビルドした日の月。フォームも今月を既定で入れる）
+DATE_HINT = date_hint(_dt.date.today())
+MONTH_HINT = month_hint(_dt.date.today())
 CURRENT_MONTH = "current-month"  # フォームを開いた月を入れておく（ブラウザの側で）
 
 # 入力のありうる範囲（issue 18。この線を越える入力は、項目を名指しした入力の誤りにする）：
@@ -503,7 +532,10 @@ def _scale_hint(params: ParameterSet) -> str:
     for value in values:
         if not value.ended and len(value.value.scales) > 1 and value.until is not None:
             last = value.until - _dt.timedelta(days=1)
-    return f"{Month.of(last).japanese()}までの月に使います" if last else "利用者数による規模のある報酬表の月に使います"
+    if last is None:
+        return "利用者数による規模のある報酬表の月に使います"
+    after = Month.of(last + _dt.timedelta(days=1)).japanese()
+    return f"{Month.of(last).japanese()}までの月にだけ使います（{after}からの報酬表には利用者数による区分がありません）"
 
 
 def build(parameters: ParameterSet) -> dict[str, Calculator]:
@@ -594,7 +626,8 @@ CALCULATORS: dict[str, Calculator] = calculators()
 ROSTER_FIELDS = (
     Field("file", "名簿ファイル", "file", "CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）。ファイルはこのページの中だけで読み、"
           "どこにも送りません", required=True),
-    Field("fiscal_year_end", "年度末日", "date", "集計する年度の末日（例：2023-03-31）。省略すると直近の年度末日"),
+    Field("fiscal_year_end", "年度末日", "date", f"集計する年度の末日（例：{_last_fiscal_year_end(_dt.date.today()).isoformat()}）。"
+          "省略すると直近の年度末日"),
     Field("fulltime_hours", "常勤の勤務時間", "decimal", "常勤の従業者が勤務すべき週の時間数（人員基準の常勤換算に使います）"),
 )
 
