@@ -164,3 +164,29 @@ def test_the_scale_hint_says_it_applies_only_before_the_2024_table_from_the_data
     for kind in ("retention", "claim"):
         hint = next(field.hint for field in FORMS[kind] if field.key == "scale_users")
         assert "までの月にだけ使います" in hint and f"{first_without}からの報酬表には利用者数による区分がありません" in hint
+
+
+# ---- issue 18 の5（名簿の画面）：月ごとの請求が空なら、その理由を画面に ----
+
+def test_an_empty_monthly_claims_table_says_why() -> None:
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "fixtures" / "roster" / "titled_with_names.csv").read_bytes()  # 対面支援の表がない
+    result = run("roster", {"file": "titled_with_names.csv"}, data)
+    assert result["ok"]
+    claims = next(table for table in result["tables"] if table["caption"].startswith("月ごとの請求"))
+    assert claims["rows"] == [] and "対面支援" in claims["caption"] and "計算していません" in claims["caption"]
+    notes = next(group["items"] for group in result["lists"] if group["title"] == "月ごとの請求と年度の合計単位数")
+    assert "年度の合計単位数" in notes[0]
+    users = next(table for table in result["tables"] if table["caption"].startswith("利用者"))
+    assert all(row["cells"][-1] == "—" for row in users["rows"])  # 「—」の理由が上に書いてある
+
+
+def test_a_roster_with_monthly_claims_has_no_such_note() -> None:
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv").read_bytes()
+    result = run("roster", {"file": "hand_checked.csv", "fiscal_year_end": "2021-03-31"}, data)
+    claims = next(table for table in result["tables"] if table["caption"].startswith("月ごとの請求"))
+    assert claims["rows"] and claims["caption"] == "月ごとの請求"
+    assert not any(group["title"] == "月ごとの請求と年度の合計単位数" for group in result["lists"])

@@ -145,7 +145,7 @@ OLD_KEYS = {"fiscal_year_end", "retention", "monthly_users", "total_user_months"
 
 
 def test_result_keeps_the_keys_web_and_cli_read_and_adds_only_tables_and_warnings(hand_checked: dict) -> None:
-    assert set(hand_checked) == OLD_KEYS | {"tables", "warnings"}
+    assert set(hand_checked) == OLD_KEYS | {"tables", "warnings", "claims_note"}  # claims_note：月ごとの請求がない理由
     assert hand_checked["tables"] == [
         {"sheet": "CSV", "kind": "roster", "header_row": 1, "rows": 11, "skipped": []},
         {"sheet": "CSV", "kind": "contacts", "header_row": 14, "rows": 11, "skipped": []},

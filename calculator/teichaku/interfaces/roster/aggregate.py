@@ -140,7 +140,25 @@ def analyse(data: bytes, name: str = "", fiscal_year_end_text: str | _dt.date | 
         rows=rows,
         tables=tables,
         warnings=tuple(warnings),
+        claims_note=_claims_note(user_out, billing, basis, months, previous_end, params),
     )
+
+
+def _claims_note(users: Sequence[UserResult], billing: Billing, basis: ClaimsBasis | None, months: Sequence[Month],
+                 previous_end: _dt.date, params: ParameterSet) -> str | None:
+    """月ごとの請求が一つもないときの理由（なぜ表が空で、年度の合計単位数が「—」か0なのか）。請求があれば None。"""
+    if any(user.months for user in users):
+        return None
+    year = f"{months[0].japanese()}〜{months[-1].japanese()}"
+    if billing is None:
+        return ("名簿に対面支援（支援の記録）の表がないため、月ごとの請求と年度の合計単位数は計算していません"
+                "（基本報酬を請求できる月かを、その表の記録で判定するため）。利用者ID・日付（・種類）の表を足すと計算します。")
+    if basis is None:
+        years = params.value("retention.lookback_years", previous_end)
+        return (f"前年度末日{date_text(previous_end)}の就労定着率を名簿から求められない（その年度までの過去{years}年間に"
+                "利用期間のかかる利用者がいない）ため、請求の区分が決まらず、月ごとの請求と年度の合計単位数は計算していません。")
+    return (f"年度（{year}）に利用期間のかかる利用者がいないため、月ごとの請求はありません。"
+            "名簿の年度と、年度末日の入力を確かめてください。")
 
 
 def _retention(users: Sequence[UserFacts], fye: _dt.date, average: Fraction, params: ParameterSet) -> OfficeRetention:

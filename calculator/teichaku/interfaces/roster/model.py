@@ -259,6 +259,8 @@ class RosterResult:
     rows: RowCounts
     tables: tuple[TableInfo, ...]
     warnings: tuple[str, ...]
+    # 月ごとの請求がない（年度の合計単位数が「—」か0）ときの、その理由（画面に示す）。請求があれば None
+    claims_note: str | None = None
 
     @property
     def total_user_months(self) -> int:
@@ -281,4 +283,5 @@ class RosterResult:
             "rows": self.rows.to_dict(),
             "tables": [t.to_dict() for t in self.tables],
             "warnings": list(self.warnings),
+            "claims_note": self.claims_note,
         }

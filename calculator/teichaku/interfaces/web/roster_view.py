@@ -79,12 +79,16 @@ def roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, An
                (f"（注意：{len(warnings)}件。要約の「注意」を確かめてください）" if warnings else ""))
     # 画面の表：読み込めなかった行を要約のすぐ下に（大きな利用者ごとの表より前に）。日付は date_text（ダウンロードは ISO のまま）
     tables = []
+    empty_notes = {"月ごとの請求": d.get("claims_note")}  # 表が空のときの理由（結果のデータから）
     for name, header, rows in sorted(sheets[1:], key=lambda sheet: sheet[0] != "読み込めなかった行"):
         limit = len(rows) if name == "読み込めなかった行" else ROSTER_SHOW_ROWS
         total = totals[name]
         caption = name if total <= limit else f"{name}（先頭{limit}行。全{total:,}行はダウンロードしたファイルに）"
         if name == "読み込めなかった行" and not rows:
             caption = f"{name}（なし）"
+        why_empty = empty_notes.get(name)
+        if not rows and why_empty:
+            caption = f"{name}（なし。{why_empty}）"
         users = d["users"] if name == "利用者" else None
         tables.append(_table(caption, header, [_row_shown(header, row, users[i] if users is not None else None)
                                                for i, row in enumerate(rows[:limit])]))
@@ -94,7 +98,9 @@ def roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, An
     citations = [passage("q2"), default_parameters().at("fees.base_fee", NOTICE_DATE).source]
     brief = {key: d[key] for key in ("fiscal_year_end", "retention", "average_users", "total_user_months", "rows", "track_record",
                                      "staffing", "rejected")}
-    return {"verdict": {"tone": tone, "text": verdict}, "summary": summary, "lists": [], "table": None, "tables": tables,
+    # 月ごとの請求がない理由（表が空で、年度の合計単位数が「—」か0である理由）を、表より前に言う
+    lists = [{"title": "月ごとの請求と年度の合計単位数", "items": [d["claims_note"]]}] if d.get("claims_note") else []
+    return {"verdict": {"tone": tone, "text": verdict}, "summary": summary, "lists": lists, "table": None, "tables": tables,
             "downloads": downloads, "timeline": None, "excluded": r.get("excluded", []),
             "data": {**brief, "steps": [{"text": "名簿の計算方法は、このサイトの「このサイトについて」の名簿の説明による。",
                                          "sources": [c.label for c in citations]}],
