@@ -190,3 +190,51 @@ def test_a_roster_with_monthly_claims_has_no_such_note() -> None:
     claims = next(table for table in result["tables"] if table["caption"].startswith("月ごとの請求"))
     assert claims["rows"] and claims["caption"] == "月ごとの請求"
     assert not any(group["title"] == "月ごとの請求と年度の合計単位数" for group in result["lists"])
+
+
+# ---- issue 18 の3：一つの事実に一つの問い（calculators.fact_requests） ----
+
+TODAY_CLAIM = {"month": "2026-11", "users": "18", "retained": "16"}
+
+
+def _items(result: dict[str, object], title: str) -> list[str]:
+    return next((group["items"] for group in result["lists"] if group["title"] == title), [])  # type: ignore[attr-defined, index]
+
+
+def test_a_count_only_one_addition_reads_claims_that_addition() -> None:
+    fact_only = run("claim", {**TODAY_CLAIM, "regional_meeting_1_times": "1"})
+    both = run("claim", {**TODAY_CLAIM, "regional_meeting_1_times": "1", "additions": ["regional_meeting_1"]})
+    assert [a["key"] for a in fact_only["data"]["additions"]] == ["regional_meeting_1"]
+    assert fact_only["data"]["total_units"] == both["data"]["total_units"] > run("claim", TODAY_CLAIM)["data"]["total_units"]
+    assert any("請求するものとして計算しました" in note for note in _items(fact_only, "注意"))
+    assert not any("請求するものとして計算しました" in note for note in _items(both, "注意"))
+
+
+def test_a_flag_claims_its_addition_like_a_reduction_flag_applies_its_reduction() -> None:
+    addition = run("claim", {**TODAY_CLAIM, "from_other_office": "on"})
+    reduction = run("claim", {**TODAY_CLAIM, "info_unreported": "on"})
+    assert [a["key"] for a in addition["data"]["additions"]] == ["initial"]
+    assert [r["key"] for r in reduction["data"]["reductions"]] == ["info_unreported"]
+
+
+def test_a_fact_for_an_addition_not_in_that_month_is_refused_with_a_reason_not_dropped() -> None:
+    result = run("claim", {"month": "2019-11", "users": "20", "retained": "18", "scale_users": "15",
+                           "regional_meeting_1_times": "1"})
+    refused = {r["key"]: r["code"] for r in result["data"]["rejected"]}
+    assert refused.get("regional_meeting_1") == "not_yet"
+
+
+def test_a_fact_several_additions_read_is_named_when_none_is_chosen() -> None:
+    result = run("claim", {**TODAY_CLAIM, "meeting_year_count": "2"})
+    assert result["data"]["additions"] == []
+    assert any("この年度にすでに算定した会議の加算の回数" in note and "計算に使っていません" in note
+               for note in _items(result, "注意"))
+
+
+def test_the_cli_claims_a_count_given_without_its_addition(capsys: object) -> None:
+    import json
+
+    code = main(["fee", "--users", "18", "--retained", "16", "--month", "2026-11", "--regional-meeting-1-times", "1", "--json"])
+    data = json.loads(capsys.readouterr().out)  # type: ignore[attr-defined]
+    assert code == 0 and [a["key"] for a in data["additions"]] == ["regional_meeting_1"]
+    assert any("請求するものとして計算しました" in warning for warning in data["warnings"])

@@ -340,11 +340,66 @@ _INCOME_CLASS_NAMES = {key: name for name, key in INCOME_CLASS_KEYS.items()}
 _FACT_FIELD_KINDS = {"flag": "checkbox", "percent": "decimal", "choice": "select"}
 
 
+def _entered(fact_kind: str, default: Any, value: Any) -> bool:
+    """利用者が入れた事実か：チェックした flag（既定が「いいえ」のもの）、0より大きい回数、入れた日付・割合・選択肢。
+    既定が「はい」の flag（支援レポートの共有・対面による支援・特別地域の対面など）は入れたことにしない。"""
+    if fact_kind == "flag":
+        return value is True and not default
+    if fact_kind == "count":
+        return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value not in (None, "", ())
+
+
+def fact_requests(v: dict[str, Any], requested: tuple[str, ...],
+                  parameters: ParameterSet | None = None) -> tuple[tuple[str, ...], list[str]]:
+    """一つの事実に一つの問い（issue 18 の3）：入れた事実から請求する項目と、計算に使わなかった事実の注意。
+
+    このサイトの決まり（いちばん単純で正直なもの）：一つの加算だけが読む事実を入れたら（回数が0より大きい、チェック
+    した、日付を入れた）、その加算を請求したものとする。減算が、その事実をチェックすれば名指ししなくても適用される
+    （rules.fees.reduction_indicated）のと同じ決まり。その加算も選んでいれば同じ。請求した加算がその月にない・要件を
+    満たさないなら、結果の「算定しない項目と理由」に理由が出る（黙って落とさない）。
+    いくつかの加算が読む事実（年度の会議の回数など）で、そのどれも選んでいなければ、計算に使わなかったことを
+    注意に示す。返すのは（足した加算のキー、注意の文）。
+    """
+    reg = registry(parameters)
+    readers: dict[str, list[ClaimItem]] = {}
+    for item in reg.items:
+        for key in item.facts:
+            readers.setdefault(key, []).append(item)
+    added: list[str] = []
+    notes: list[str] = []
+    for key, fact in reg.facts.items():
+        if not _entered(fact.kind, fact.default, v.get(key)):
+            continue
+        items = readers.get(key, [])
+        if any(item.key in requested or item.key in added or item.is_reduction for item in items):
+            continue  # 請求した加算が読む、または減算の事実（減算は事実で適用される）
+        if len(items) == 1:
+            added.append(items[0].key)
+            if items[0].counting == "percent_of_units":
+                continue  # 加算率の加算（処遇改善加算）はいつも計算の対象：請求したものとして、その月になければ理由を示すだけ
+            month_of = v.get("month")
+            name = items[0].name_on(month_of.first_day) if month_of else items[0].name
+            notes.append(f"「{fact.label}」を入れたため、{name}を請求するものとして計算しました"
+                         "（この事実を読む加算はこれだけです）。")
+        elif items:
+            month: Month | None = v.get("month")
+            shown = [item for item in items if month is None or item.exists(month.first_day)] or items
+            names = "・".join(item.name_on(month.first_day) if month else item.name for item in shown)
+            notes.append(f"「{fact.label}」を入れましたが、この事実を読む加算（{names}）のどれも選んでいないため、"
+                         "計算に使っていません。請求する加算を選んでください。")
+    return tuple(added), notes
+
+
 def claim_facts(v: dict[str, Any], parameters: ParameterSet | None = None) -> ClaimFacts:
-    """フォーム・CLI の型つきの値 → ClaimFacts。加算・減算はキーで（以前の名も受け付けて）登録簿のキーにする。"""
+    """フォーム・CLI の型つきの値 → ClaimFacts。加算・減算はキーで（以前の名も受け付けて）登録簿のキーにする。
+
+    一つの加算だけが読む事実を入れたら、その加算を請求したものとする（fact_requests。減算が事実で適用されるのと同じ）。
+    """
     month: Month | None = v.get("month")
     on = month.first_day if month else None
     requested, implied = facts_from_names(list(v.get("additions") or ()) + list(v.get("reductions") or ()), on, parameters)
+    requested += fact_requests(v, requested, parameters)[0]
     reg = registry(parameters)
     facts: dict[str, Any] = {}
     for key, fact in reg.facts.items():
@@ -380,6 +435,10 @@ def _unit_price_range(params: ParameterSet, on: _dt.date | None = None) -> str:
 def _claim(v: dict[str, Any], params: ParameterSet) -> Any:
     facts = claim_facts(v, params)
     result = claim(facts, params)
+    on = facts.month.first_day if facts.month else None
+    chosen, _ = facts_from_names(list(v.get("additions") or ()) + list(v.get("reductions") or ()), on, params)
+    for note in fact_requests(v, chosen, params)[1]:  # 事実から請求した加算と、計算に使わなかった事実：黙って落とさない
+        result.warnings.append(note)
     price = facts.unit_price
     if price is not None:  # 公表の範囲の外の単価：計算はするが、はっきり注意を示す（項目を名指しして）
         on = result.explanation.on
