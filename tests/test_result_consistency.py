@@ -238,3 +238,13 @@ def test_the_cli_claims_a_count_given_without_its_addition(capsys: object) -> No
     data = json.loads(capsys.readouterr().out)  # type: ignore[attr-defined]
     assert code == 0 and [a["key"] for a in data["additions"]] == ["regional_meeting_1"]
     assert any("請求するものとして計算しました" in warning for warning in data["warnings"])
+
+
+def test_the_roster_cites_the_fee_table_of_the_result_it_shows() -> None:
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv").read_bytes()
+    result = run("roster", {"file": "hand_checked.csv", "fiscal_year_end": "2025-03-31"}, data)  # 令和7年4月から適用
+    labels = [source["label"] for source in result["sources"]]
+    assert any("令和6年4月1日施行" in label for label in labels)
+    assert not any("3,200単位" in (source.get("quote") or "") for source in result["sources"])

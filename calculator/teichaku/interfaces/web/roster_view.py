@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -95,7 +96,10 @@ def roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, An
     base = f"就労定着支援_集計_{d['fiscal_year_end']}"
     downloads = [{"name": f"{base}.csv", "format": "csv", "label": "CSV（UTF-8）で保存"},
                  {"name": f"{base}.xlsx", "format": "xlsx", "label": "Excel（.xlsx）で保存"}]
-    citations = [passage("q2"), default_parameters().at("fees.base_fee", NOTICE_DATE).source]
+    # 基本報酬の出典は、示した区分・単位数の報酬表（就労定着率を適用する月に効力を持つもの。本通知の表ではなく）
+    applies = r.get("applies_from") or r.get("month")
+    on = _dt.date.fromisoformat(f"{applies}-01") if applies and len(applies) == 7 else NOTICE_DATE
+    citations = [passage("q2"), default_parameters().at("fees.base_fee", on).source]
     brief = {key: d[key] for key in ("fiscal_year_end", "retention", "average_users", "total_user_months", "rows", "track_record",
                                      "staffing", "rejected")}
     # 月ごとの請求がない理由（表が空で、年度の合計単位数が「—」か0である理由）を、表より前に言う
