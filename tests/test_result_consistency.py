@@ -248,3 +248,10 @@ def test_the_roster_cites_the_fee_table_of_the_result_it_shows() -> None:
     labels = [source["label"] for source in result["sources"]]
     assert any("令和6年4月1日施行" in label for label in labels)
     assert not any("3,200単位" in (source.get("quote") or "") for source in result["sources"])
+
+
+def test_reader_text_leaves_no_dangling_list_where_a_research_path_was() -> None:
+    from teichaku.interfaces.present import reader_text
+
+    shown = reader_text("二次情報（noppo-office の令和8年改定の解説ページと、sources/current-regime.md 7 の概要）")
+    assert shown == "二次情報（noppo-office の令和8年改定の解説ページ）"

@@ -189,6 +189,8 @@ def reader_text(text: str) -> str:
     parts = _ADDRESS.split(_RESEARCH_PATH.sub("", text))  # 奇数番目がアドレス（そのまま残す）
     text = "".join(part if index % 2 else _FILE_PATH.sub("", part) for index, part in enumerate(parts))
     text = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+：", "", text)  # 「face_to_face：利用者との対面…」の見出しのキー
+    # パスを除いて名詞を失った並び（「…ページと、 の概要）」）は、その並びごと除く
+    text = re.sub(r"[とや]、[ \u3000]+の[^（）。、]*(?=[）。])", "", text)
     text = re.sub(r"[ \u3000]+(?=[）。、・])", "", text)
     text = re.sub(r"（[。、・\s]*", "（", text)
     text = re.sub(r"[。、・\s]*）", "）", text)
