@@ -138,7 +138,6 @@ NOT_AN_INSTRUMENT = "本通知の内容ではありません"  # このサイト
 PENDING_SOURCES: dict[str, int] = {
     "calc/": 1, "calc/claim/": 1, "calc/eligibility/": 1, "calc/first-recalculation/": 1, "calc/new-office/": 1,
     "calc/retention/": 1, "calc/roster/": 1, "calc/staffing/": 1,
-    "training/": 10, "training/retention/": 1,
 }
 
 # 読者のページに出してはいけない、リポジトリの中の言葉（パス・データのファイルとキー・モジュール名・コマンド）

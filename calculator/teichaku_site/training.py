@@ -44,6 +44,7 @@ from urllib.parse import urlencode, urljoin
 
 import segno
 
+from teichaku.interfaces.present import NOT_FOUND
 from teichaku.interfaces.web import run
 from teichaku.rules.citations import Citation
 from teichaku.rules.params import ParameterSet, default_parameters, registry
@@ -231,7 +232,7 @@ def exercises(on: dt.date | None = None) -> tuple[Exercise, ...]:
                   (Pick("list", "算定する加算"), Pick("list", "算定しない項目と理由"), Pick("verdict")))),
             "[報酬：今の加算と減算](../fees.md#今の加算と減算)"),
         Exercise(
-            "manager-absent", "サービス管理責任者が欠けたとき",
+            "manager-absent", "人員欠如の減算：続いた月数で率が変わる",
             f"{_month_text(on)}（このページの生成月）のサービス提供月の請求です。過去3年間の総利用者18人、就労継続者16人。"
             f"サービス管理責任者が (1) {_day_text(absent[0])}から (2) {_day_text(absent[1])}から欠けたままの場合、"
             "この月の減算と合計はどうなりますか（欠如が始まった月の翌月末までに解消しなかった場合、翌々月から減算）。",
@@ -326,8 +327,15 @@ def _answer_value(value: str | list[str]) -> str:
     return html.escape(value)
 
 
+def _source_text(source: dict[str, Any]) -> str:
+    """計算機の結果の出典（web.run の sources の1件）：ラベルに、文書の公開のアドレスのリンクか「公開の所在は未確認」。"""
+    urls = {document.title: document.url for document in default_parameters().documents.values()}
+    url = urls.get(str(source.get("document", "")))
+    return f"[{source['label']}]({url})" if url else f"{source['label']}（{NOT_FOUND}）"
+
+
 def _sources_line(results: list[dict[str, Any]]) -> str:
-    labels = list(dict.fromkeys(source["label"] for result in results for source in result["sources"]))
+    labels = list(dict.fromkeys(_source_text(source) for result in results for source in result["sources"]))
     return "出典：" + "、".join(labels) + "\n{: .page-source }"
 
 
@@ -481,7 +489,8 @@ def handout_retention(params: ParameterSet | None = None, on: dt.date | None = N
         shown = "記載なし（未確認）" if value.not_covered else _item_value(item, value)
         rows.append(f"| {item.name_on(on)}（{kind}） | {shown} |")
         item_sources.append(value.source)
-    documents = "、".join(dict.fromkeys(c.document.short for c in item_sources))
+    documents = "、".join(dict.fromkeys(f"[{c.document.short}]({c.document.url})" if c.document.url else
+                                        f"{c.document.short}（{NOT_FOUND}）" for c in item_sources))
     parts = [
         _head(example, f"就労定着率の計算機を開く（{_month_text(on)}、20人中19人の例）", on, address),
         _section("就労定着率の求め方", "h-rate", (
@@ -498,8 +507,8 @@ def handout_retention(params: ParameterSet | None = None, on: dt.date | None = N
 
 
 def result_citations(result: dict[str, Any]) -> list[Citation | str]:
-    """計算機の結果の出典のラベル。"""
-    return [str(source["label"]) for source in result["sources"]]
+    """計算機の結果の出典（ラベルと、公開のアドレスか「公開の所在は未確認」）。"""
+    return [_source_text(source) for source in result["sources"]]
 
 
 def handout_staffing(params: ParameterSet | None = None, on: dt.date | None = None, address: str | None = None,
