@@ -31,6 +31,11 @@ const root = globalThis.__md_scope instanceof URL ? globalThis.__md_scope : new 
 const form = document.querySelector("form.calc[data-calculator]");
 if (form) {
   addStyleSheet();
+  // 「JavaScript を有効にしてください」をすぐに読み込み中に（モジュールが揃う前から。文は calculator.js の start と同じ）
+  const statusText = form.querySelector(".calc-status-text");
+  if (statusText)
+    statusText.textContent = "計算の準備：読み込み中…（入力はこのまま続けられます）";
+  form.dataset.state = "loading";
   // モジュールが揃うまでの「計算する」・Enter：ページを送信させず（送り先はない）、揃ってから計算する
   let held = false;
   const hold = event => {
