@@ -273,11 +273,15 @@ def _parse(item: Field, raw: Any, required: bool) -> Any:
 
 # ---- 計算機 ----
 
-_QUALIFYING_FIRST = ("就労移行支援", "就労継続支援A型", "就労継続支援B型", "生活介護", "自立訓練（機能訓練）", "自立訓練（生活訓練）")
-SERVICE_CHOICES = _QUALIFYING_FIRST + tuple(
-    s.name for s in SERVICES if s.name not in _QUALIFYING_FIRST and s.name not in ("自立訓練", "就労継続支援")
+# 前サービスの選択肢（キー）：対象になるサービスを先に、次に対象外のもの。区分だけの名（自立訓練・就労継続支援）は選択肢に
+# 出さない（入力としては受け付ける）
+_QUALIFYING_FIRST = ("iko", "keizoku_a", "keizoku_b", "seikatsu_kaigo", "jiritsu_kunren_kino", "jiritsu_kunren_seikatsu")
+_CATEGORY_ONLY = ("jiritsu_kunren", "keizoku")
+SERVICE_KEYS = _QUALIFYING_FIRST + tuple(
+    s.key for s in SERVICES if s.key not in _QUALIFYING_FIRST and s.key not in _CATEGORY_ONLY
 )
-SERVICE_KEYS = tuple(next(s.key for s in SERVICES if s.name == name) for name in SERVICE_CHOICES)
+_SERVICE_NAMES = {s.key: s.name for s in SERVICES}
+SERVICE_CHOICES = tuple(_SERVICE_NAMES[key] for key in SERVICE_KEYS)
 
 def _latest(params: ParameterSet, name: str) -> Any:
     """項目の表示名・説明に示すパラメータの値：最後に効力を持つ値（表示名・説明はどの月にも同じ文なので、今の制度の値。
