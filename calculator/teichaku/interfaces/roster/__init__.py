@@ -34,7 +34,7 @@ Excel の読み込みには openpyxl（任意の依存。ブラウザでは Pyod
 """
 
 from .aggregate import analyse
-from .export import TEMPLATE_ROWS, _sheets, template_csv, template_xlsx, to_csv, to_xlsx
+from .export import TEMPLATE_ROWS, _sheets, keyed_sheets, template_csv, template_xlsx, to_csv, to_xlsx
 from .model import (
     CONTACT_COLUMNS,
     MAX_BYTES,
@@ -64,6 +64,7 @@ __all__ = [
     "UserFacts",
     "_sheets",
     "analyse",
+    "keyed_sheets",
     "read",
     "read_tables",
     "template_csv",

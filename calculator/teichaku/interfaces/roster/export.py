@@ -105,6 +105,28 @@ def _sheets(result: Mapping[str, Any] | RosterResult, limit: int | None = None) 
     ]
 
 
+# 表と列のキー（_sheets の並びと同じ順）。画面（web.roster_view）は表の題・列の見出しの文字ではなく、このキーで選ぶ。
+SHEET_KEYS = ("office", "monthly_users", "users", "claims", "rejected")
+COLUMN_KEYS: dict[str, tuple[str, ...]] = {
+    "office": ("item", "value"),
+    "monthly_users": ("month", "count"),
+    "users": ("id", "row", "prior_service", "eligible", "earliest_start", "latest_end", "periods", "warnings", "total_units"),
+    "claims": ("id", "month", "contact", "units", "additions"),
+    "rejected": ("sheet", "row", "column", "message"),
+}
+
+
+def keyed_sheets(result: Mapping[str, Any] | RosterResult, limit: int | None = None) -> list[tuple[str, tuple[str, ...], Sheet]]:
+    """_sheets の各表に、表のキーと列のキーを添える（キーの数と見出しの数が合わなければ誤り）。"""
+    out = []
+    for key, sheet in zip(SHEET_KEYS, _sheets(result, limit), strict=True):
+        columns = COLUMN_KEYS[key]
+        if len(columns) != len(sheet[1]):
+            raise ValueError(f"表 {key} の列のキーの数が見出しと違う")
+        out.append((key, columns, sheet))
+    return out
+
+
 def to_csv(result: Mapping[str, Any] | RosterResult) -> bytes:
     """結果の CSV（UTF-8、BOM つき）。表ごとに見出しをつけ、空行で区切る。"""
     out = io.StringIO()

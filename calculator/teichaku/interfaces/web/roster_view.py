@@ -23,8 +23,8 @@ from .inputs import optional, text
 ROSTER_SHOW_ROWS = 100  # 画面に出す各表の行数（全体はダウンロードで）
 _LAST_ROSTER: dict[str, Any] = {}  # 直前の名簿の結果（ダウンロードのとき読み直さないため）
 
-# 名簿の画面の表で日付だけを書く列（値は結果のデータの ISO の日付）。
-_DATE_COLUMNS = {"最も早い利用開始日", "支給決定できる最後の日"}
+# 名簿の画面の表で日付だけを書く列のキー（値は結果のデータの ISO の日付。roster.export.COLUMN_KEYS）。
+_DATE_COLUMNS = {"earliest_start", "latest_end"}
 
 
 def _table(caption: str, columns: list[str], rows: list[list[Any]]) -> dict[str, Any]:
@@ -46,15 +46,16 @@ def roster_result(inputs: Mapping[str, Any], data: bytes) -> dict[str, Any]:
     return found
 
 
-def _row_shown(header: list[str], row: list[Any], user: Mapping[str, Any] | None) -> list[Any]:
-    """表の1行を画面の書き方に：日付の列は date_text、年月は「2019年4月」、支給決定期間は1期間1行（利用者のデータから）。"""
+def _row_shown(columns: tuple[str, ...], row: list[Any], user: Mapping[str, Any] | None) -> list[Any]:
+    """表の1行を画面の書き方に：日付の列は date_text、年月は「2019年4月」、支給決定期間は1期間1行（利用者のデータから）。
+    列は列のキー（roster.export.COLUMN_KEYS）で選ぶ。"""
     shown: list[Any] = []
-    for column, cell in zip(header, row, strict=True):
+    for column, cell in zip(columns, row, strict=True):
         if column in _DATE_COLUMNS:
             cell = data_date_text(cell)
-        elif column == "支給決定期間" and user is not None:
+        elif column == "periods" and user is not None:
             cell = "、\n".join(f"{data_date_text(p['start'])}〜{data_date_text(p['end'])}" for p in user["periods"])
-        elif column == "月":
+        elif column == "month":
             cell = data_month_text(cell)
         shown.append(cell)
     return shown
@@ -66,12 +67,13 @@ def roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, An
     if data is None or (not data and not text(inputs, "file")):
         raise InputError("file", "ファイルを選んでください。")
     d = roster_result(inputs, data)
-    sheets = roster_package._sheets(d, ROSTER_SHOW_ROWS)
-    totals = {"月ごとの利用者数": len(d["monthly_users"]), "利用者": len(d["users"]),
-              "月ごとの請求": sum(len(u["months"]) for u in d["users"]), "読み込めなかった行": len(d["rejected"])}
+    sheets = roster_package.keyed_sheets(d, ROSTER_SHOW_ROWS)
+    totals = {"monthly_users": len(d["monthly_users"]), "users": len(d["users"]),
+              "claims": sum(len(u["months"]) for u in d["users"]), "rejected": len(d["rejected"])}
     r = d["retention"]
-    summary = [{"label": label, "value": f"{value:,}" if isinstance(value, int) else str(value)} for label, value in sheets[0][2]]
-    summary = [{**item, "value": data_date_text(d["fiscal_year_end"])} if item["label"] == "年度末日" else item for item in summary]
+    fiscal_year_end = d["fiscal_year_end"]  # 事業所の表の年度末日の値（ISO）は画面では date_text に
+    summary = [{"label": label, "value": data_date_text(value) if value == fiscal_year_end else
+                f"{value:,}" if isinstance(value, int) else str(value)} for label, value in sheets[0][2][2]]
     rejected = d["rejected"]
     warnings = d.get("warnings") or []
     tone = "ok" if not rejected and not warnings else "ng"
@@ -80,18 +82,18 @@ def roster(inputs: Mapping[str, Any], data: bytes | None = None) -> dict[str, An
                (f"（注意：{len(warnings)}件。要約の「注意」を確かめてください）" if warnings else ""))
     # 画面の表：読み込めなかった行を要約のすぐ下に（大きな利用者ごとの表より前に）。日付は date_text（ダウンロードは ISO のまま）
     tables = []
-    empty_notes = {"月ごとの請求": d.get("claims_note")}  # 表が空のときの理由（結果のデータから）
-    for name, header, rows in sorted(sheets[1:], key=lambda sheet: sheet[0] != "読み込めなかった行"):
-        limit = len(rows) if name == "読み込めなかった行" else ROSTER_SHOW_ROWS
-        total = totals[name]
+    empty_notes = {"claims": d.get("claims_note")}  # 表が空のときの理由（結果のデータから）
+    for key, columns, (name, header, rows) in sorted(sheets[1:], key=lambda sheet: sheet[0] != "rejected"):
+        limit = len(rows) if key == "rejected" else ROSTER_SHOW_ROWS
+        total = totals[key]
         caption = name if total <= limit else f"{name}（先頭{limit}行。全{total:,}行はダウンロードしたファイルに）"
-        if name == "読み込めなかった行" and not rows:
+        if key == "rejected" and not rows:
             caption = f"{name}（なし）"
-        why_empty = empty_notes.get(name)
+        why_empty = empty_notes.get(key)
         if not rows and why_empty:
             caption = f"{name}（なし。{why_empty}）"
-        users = d["users"] if name == "利用者" else None
-        tables.append(_table(caption, header, [_row_shown(header, row, users[i] if users is not None else None)
+        users = d["users"] if key == "users" else None
+        tables.append(_table(caption, header, [_row_shown(columns, row, users[i] if users is not None else None)
                                                for i, row in enumerate(rows[:limit])]))
     base = f"就労定着支援_集計_{d['fiscal_year_end']}"
     downloads = [{"name": f"{base}.csv", "format": "csv", "label": "CSV（UTF-8）で保存"},
