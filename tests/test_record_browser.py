@@ -97,9 +97,9 @@ SCENARIOS: list[tuple[str, str, Callable[[Any], None], list[tuple[str, str]], st
 def _japanese(iso: str) -> str:
     from datetime import date
 
-    from teichaku.rules.dates import japanese_date
+    from teichaku.rules.dates import date_text
 
-    return japanese_date(date.fromisoformat(iso))
+    return date_text(date.fromisoformat(iso))
 
 
 def _compact(text: str) -> str:

@@ -1,6 +1,6 @@
 """名簿の計算機のページ（docs/calc/roster.md）に出す表の形（ブラウザなし、teichaku.interfaces.web）：
 
-- 画面の表の日付は和暦つき「2019年10月1日（令和元年10月1日）」（teichaku.rules.dates.japanese_date）。
+- 画面の表の日付は和暦つき「2019年10月1日（令和元年10月1日）」（teichaku.rules.dates.date_text）。
   ダウンロード（CSV・Excel）と JSON の data は ISO のまま（Excel で日付として扱えるように）。
 - ブラウザでの並び・印刷・幅は tests/test_roster_page_browser.py。
 """

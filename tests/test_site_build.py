@@ -11,6 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from teichaku.interfaces.present import reader_text
+from teichaku.rules.dates import date_text
 from teichaku.rules.params import default_parameters
 from teichaku_site import dispatch, tables
 
@@ -46,7 +47,7 @@ def test_additions_table_lists_every_dated_value_of_the_registry() -> None:
     for item in registry().items:
         for value in item.values:
             name = re.escape(value.name or item.name)
-            since = re.escape(tables._jdate(value.since))
+            since = re.escape(date_text(value.since))
             shown = "（この日から廃止・なし）" if value.ended else (
                 f"{value.units:,}単位" if value.units is not None else ("所定単位数の" if value.rate is not None else
                                                                       "減算が適用された" if value.steps else

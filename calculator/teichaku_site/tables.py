@@ -35,7 +35,7 @@ from teichaku.interfaces.present import (
 )
 from teichaku.rules.citations import Citation
 from teichaku.rules.explain import NOTICE_DATE
-from teichaku.rules.items import ClaimItem, ItemValue
+from teichaku.rules.items import ItemValue
 from teichaku.rules.numbers import decimal_text, percent_text
 from teichaku.rules.params import FeeSchedule, Parameter, ParameterSet, ParameterValue, Tier, default_parameters, registry
 
@@ -69,8 +69,6 @@ def cite(citation: Citation) -> str:
     return f"{shown} {where}{confidence_text(citation)}" if where else f"{shown}{confidence_text(citation)}"
 
 
-# 移行中の旧名（training.py・tests/test_site_build.py が使う）：日付の書き方は date_text ひとつ。
-wareki = _jdate = date_text
 
 
 def is_ended(item: ParameterValue) -> bool:
@@ -189,11 +187,6 @@ def tiers(params: ParameterSet | None = None) -> str:
 
 def _period(value: ItemValue) -> str:
     return period_text(value.since, value.last_day)
-
-
-def _item_value(item: ClaimItem, value: ItemValue) -> str:
-    """同梱のデータの登録簿で present.item_value_text を呼ぶ（training.py が使う）。"""
-    return item_value_text(item, value, registry().items)
 
 
 def additions(params: ParameterSet | None = None) -> str:

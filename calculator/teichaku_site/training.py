@@ -44,13 +44,14 @@ from urllib.parse import urlencode, urljoin
 
 import segno
 
-from teichaku.interfaces.present import NOT_FOUND
+from teichaku.interfaces.present import NOT_FOUND, item_value_text
 from teichaku.interfaces.web import run
 from teichaku.rules.citations import Citation
+from teichaku.rules.dates import date_text
 from teichaku.rules.params import ParameterSet, default_parameters, registry
 
 from . import ROOT, SiteBuildError
-from .tables import _item_value, cite, wareki
+from .tables import cite
 from .today import build_date, current_fee
 
 SITE_URL_ENV = "TEICHAKU_SITE_URL"
@@ -382,7 +383,7 @@ def slide_toggle() -> str:
 def training_exercises(on: dt.date | None = None, address: str | None = None, environ: dict[str, str] | None = None) -> str:
     on = on or build_date()
     address = address if address is not None else site_address(environ)
-    note = (f"答えは、このページを生成した日（{wareki(on)}）に、このサイトの計算機と同じ規則で計算したものです。")
+    note = (f"答えは、このページを生成した日（{date_text(on)}）に、このサイトの計算機と同じ規則で計算したものです。")
     return "\n\n".join(part for part in [
         slide_toggle(), note, _qr_note(address), *(exercise_markdown(exercise, INDEX_PREFIX, address) for exercise in exercises(on)),
         qr_script(INDEX_PREFIX, address)] if part)
@@ -400,7 +401,7 @@ def _qr_note(address: str | None) -> str:
 # ---- 配布資料 ----
 
 def _dated(on: dt.date) -> str:
-    return f'<p class="training-dated">この資料の値：<strong>{wareki(on)}</strong>（このページの生成日）に効力を持つもの</p>'
+    return f'<p class="training-dated">この資料の値：<strong>{date_text(on)}</strong>（このページの生成日）に効力を持つもの</p>'
 
 
 def _cite_line(citations: list[Citation | str]) -> str:
@@ -486,7 +487,7 @@ def handout_retention(params: ParameterSet | None = None, on: dt.date | None = N
         value = item.at(on)
         assert value is not None
         kind = "減算" if item.is_reduction else "加算"
-        shown = "記載なし（未確認）" if value.not_covered else _item_value(item, value)
+        shown = "記載なし（未確認）" if value.not_covered else item_value_text(item, value, registry(params).items)
         rows.append(f"| {item.name_on(on)}（{kind}） | {shown} |")
         item_sources.append(value.source)
     documents = "、".join(dict.fromkeys(f"[{c.document.short}]({c.document.url})" if c.document.url else

@@ -202,6 +202,3 @@ def months_text(months: int) -> str:
     years, rest = divmod(months, 12)
     return (f"{years}年" if years else "") + (f"{rest}月" if rest or not years else "")
 
-
-# 互換のための旧名（date_text に移る）。
-japanese_date = date_text
