@@ -109,14 +109,14 @@ def test_retention_89_95_percent_highlights_the_tier_row_and_updates_live(base_u
     page = _open(browser, base_url + "calc/retention/")
     _by(page, "サービス提供月").fill("2019-04")  # 本通知の報酬表の月
     _by(page, "過去3年間の総利用者数").fill("10000")
-    _by(page, "就労継続者数").fill("8995")
+    _by(page, "就労が継続している者の数").fill("8995")
     _by(page, "利用者数規模（平均利用者数）").fill("20")
     page.get_by_role("button", name="計算する").click()
     _wait_result(page)
     current = page.locator(".calc-result tr.calc-current th").inner_text()
     assert current == "8割以上9割未満（該当）"
     navigations = page.evaluate("performance.getEntriesByType('navigation').length")
-    _by(page, "就労継続者数").fill("9000")
+    _by(page, "就労が継続している者の数").fill("9000")
     expect(page.locator(".calc-result tr.calc-current th")).to_have_text(re.compile("^9割以上"))
     assert page.evaluate("performance.getEntriesByType('navigation').length") == navigations
     _by(page, "利用者数規模（平均利用者数）").fill("30")
@@ -128,7 +128,7 @@ def test_claim_lists_granted_and_refused_additions_with_reasons(base_url: str, b
     page = _open(browser, base_url + "calc/claim/")
     _by(page, "サービス提供月").fill("令和元年6月")
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("18")
+    _by(page, "就労が継続している者の数").fill("18")
     _by(page, "利用者数規模（平均利用者数）").fill("12")
     _by(page, "初期加算").check()
     _by(page, "特別地域加算").check()
@@ -190,7 +190,7 @@ def test_shared_link_restores_the_scenario_without_personal_data(base_url: str, 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     _by(page, "サービス提供月").fill("2020-03")  # 企業連携等調整特別加算がある月（令和3年3月まで）
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("17")
+    _by(page, "就労が継続している者の数").fill("17")
     _by(page, "問2による除外数").fill("2")
     _by(page, "利用者数規模（平均利用者数）").fill("12.5")
     _by(page, "企業連携等調整特別加算").check()
@@ -219,7 +219,7 @@ def test_form_can_be_filled_while_pyodide_loads_and_computes_when_ready(base_url
     page.goto(base_url + "calc/retention/")
     assert "読み込み中" in page.locator(".calc-status").inner_text()
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("18")
+    _by(page, "就労が継続している者の数").fill("18")
     page.get_by_role("button", name="計算する").click()
     assert "準備ができ次第" in page.locator(".calc-status").inner_text()
     for _ in range(100):
@@ -320,7 +320,7 @@ def test_claim_defaults_to_this_month_and_says_which_schedule_applied(base_url: 
     month = page.evaluate("() => { const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`; }")
     assert _by(page, "サービス提供月").input_value() == month
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("19")
+    _by(page, "就労が継続している者の数").fill("19")
     _by(page, "特別地域加算").check()
     _by(page, "特別地域に居住").check()
     page.get_by_role("button", name="計算する").click()
@@ -435,7 +435,7 @@ def test_stale_result_is_cleared_when_retained_becomes_invalid_and_does_not_prin
     page = _open(browser, base_url + "calc/retention/#month=2019-04&users=20&retained=18&scale_users=12")
     _wait_result(page)
     assert "9割以上" in _result(page)
-    _by(page, "就労継続者数").fill("abc")  # 計算した後は入力のたびに計算し直す
+    _by(page, "就労が継続している者の数").fill("abc")  # 計算した後は入力のたびに計算し直す
     _wait_result(page, "error")
     text = _result(page)
     assert "計算結果" not in text and "9割以上" not in text
@@ -444,9 +444,9 @@ def test_stale_result_is_cleared_when_retained_becomes_invalid_and_does_not_prin
     assert "9割以上" not in page.locator(".calc-result").inner_text()  # ページの説明は今の区分を書くので、結果の欄で
     page.emulate_media(media="screen")
     summary = page.locator(".calc-error-summary")
-    assert summary.is_visible() and "就労継続者数：「abc」は整数として読めません" in summary.inner_text()
+    assert summary.is_visible() and "就労が継続している者の数：「abc」は整数として読めません" in summary.inner_text()
     assert page.evaluate("document.activeElement.id") == "f-retained"  # 入力中はフォーカスを動かさない
-    _by(page, "就労継続者数").fill("17")
+    _by(page, "就労が継続している者の数").fill("17")
     _wait_result(page)
     assert not summary.is_visible() and "8割以上9割未満" in _result(page)
     page.close()
@@ -490,26 +490,26 @@ def test_inputs_stay_in_the_url_so_reload_and_back_keep_them(base_url: str, brow
     page = _open(browser, base_url + "calc/retention/")
     _by(page, "サービス提供月").fill("2019-04")
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("18")
+    _by(page, "就労が継続している者の数").fill("18")
     _by(page, "利用者数規模（平均利用者数）").fill("12")
     page.get_by_role("button", name="計算する").click()
     _wait_result(page)
     fragment = urlsplit(page.url).fragment
     assert "users=20" in fragment and "retained=18" in fragment and "month=2019-04" in fragment
     navigations = page.evaluate("history.length")
-    _by(page, "就労継続者数").fill("17")  # 入力を変えるたびに URL も変わる（履歴は増えない）
+    _by(page, "就労が継続している者の数").fill("17")  # 入力を変えるたびに URL も変わる（履歴は増えない）
     _wait_result(page)
     expect(page).to_have_url(re.compile(r"retained=17"))
     assert page.evaluate("history.length") == navigations
     page.reload()
     _wait_result(page)
-    assert _by(page, "就労継続者数").input_value() == "17"
+    assert _by(page, "就労が継続している者の数").input_value() == "17"
     assert "8割以上9割未満" in _result(page)
     page.goto(base_url + "qa/")
     page.go_back()
     _wait_result(page)
     assert _by(page, "過去3年間の総利用者数").input_value() == "20"
-    assert _by(page, "就労継続者数").input_value() == "17"
+    assert _by(page, "就労が継続している者の数").input_value() == "17"
     page.close()
 
 
@@ -559,12 +559,12 @@ def test_result_is_brought_into_view_after_compute_enter_and_a_share_link_but_no
     page = browser.new_page(service_workers="block", viewport={"width": 390, "height": 844})
     page.goto(base_url + "calc/claim/")
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("19")
+    _by(page, "就労が継続している者の数").fill("19")
     page.get_by_role("button", name="計算する").click()
     _wait_result(page)
     _assert_result_brought_into_view(page)
     # 入力を変える（計算し直す）：フォーカスは入力欄のまま、画面も動かない
-    field = _by(page, "就労継続者数")
+    field = _by(page, "就労が継続している者の数")
     field.scroll_into_view_if_needed()
     field.click()
     before = page.evaluate("scrollY")
@@ -633,7 +633,7 @@ def test_compute_pressed_before_the_page_scripts_are_in_computes_without_reloadi
         page.wait_for_timeout(100)
     navigations = page.evaluate("performance.getEntriesByType('navigation').length")
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("18")
+    _by(page, "就労が継続している者の数").fill("18")
     page.get_by_role("button", name="計算する").click()
     page.wait_for_timeout(300)
     held[0].continue_()

@@ -48,13 +48,13 @@ def _eligibility(page: Any) -> None:
 def _retention(page: Any) -> None:
     _by(page, "サービス提供月").fill("2024-06")
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("18")
+    _by(page, "就労が継続している者の数").fill("18")
 
 
 def _claim(page: Any) -> None:
     _by(page, "サービス提供月").fill("令和6年6月")
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("19")
+    _by(page, "就労が継続している者の数").fill("19")
     _by(page, "特別地域加算").check()
     _by(page, "特別地域に居住").check()
 
@@ -81,9 +81,9 @@ SCENARIOS: list[tuple[str, str, Callable[[Any], None], list[tuple[str, str]], st
     ("eligibility", "eligibility", _eligibility,
      [("前サービス", "就労移行支援"), ("就職日", "平成３１年４月１日"), ("利用開始日", "2019-10-01")], "利用できます"),
     ("retention", "retention", _retention,
-     [("サービス提供月", "2024-06"), ("過去3年間の総利用者数", "20"), ("就労継続者数", "18")], "3,348単位"),
+     [("サービス提供月", "2024-06"), ("過去3年間の総利用者数", "20"), ("就労が継続している者の数", "18")], "3,348単位"),
     ("claim", "claim", _claim,
-     [("サービス提供月", "令和6年6月"), ("就労継続者数", "19"), ("この月に支援レポートを共有した", "はい"),
+     [("サービス提供月", "令和6年6月"), ("就労が継続している者の数", "19"), ("この月に支援レポートを共有した", "はい"),
       ("加算", "特別地域加算"), ("特別地域に居住", "はい")], "特別地域加算：240単位"),
     ("staffing", "staffing", _staffing,
      [("利用者数", "45"), ("勤務時間（就労定着支援員ごと）", "1人目：40、2人目：32"), ("常勤の勤務時間", "40")],
@@ -254,7 +254,7 @@ def test_record_is_dropped_when_the_result_changes_and_ctrl_p_prints_the_page_ag
     _wait_result(page)
     _, text = _print_record(page, tmp_path, "first")
     assert "18/20（90.00%）" in text
-    _by(page, "就労継続者数").fill("19")  # 入力を変えると計算し直し、古い記録は消える
+    _by(page, "就労が継続している者の数").fill("19")  # 入力を変えると計算し直し、古い記録は消える
     _poll(page, "() => !document.querySelector('section.calc-record') && "
                 "document.querySelector('.calc-verdict').textContent.includes('9割5分以上')")
     assert page.evaluate("document.documentElement.classList.contains('calc-record-printing')") is False
@@ -403,7 +403,7 @@ def test_claim_record_prints_only_the_fields_shown_for_the_month(base_url: str, 
     page, _ = _open(browser, base_url + "calc/claim/")
     _by(page, "サービス提供月").fill(month)
     _by(page, "過去3年間の総利用者数").fill("20")
-    _by(page, "就労継続者数").fill("19")
+    _by(page, "就労が継続している者の数").fill("19")
     _by(page, "利用者数規模（平均利用者数）").fill("12")
     assert _by(page, shown).is_visible() and not _by(page, not_shown).is_visible()
     page.get_by_role("button", name="計算する").click()

@@ -28,7 +28,7 @@ def test_17_of_20_is_one_person_from_9_wari_in_the_notice_table() -> None:
 def test_18_of_20_in_2024_is_one_person_from_9_wari_5_bu_and_one_from_dropping() -> None:
     lines = _changes("retention", {"month": "2024-06", "users": "20", "retained": "18"})
     assert lines[0].startswith("あと1人が就労を継続していれば（19/20 = 95.00%）「9割5分以上」（令和6年度報酬改定の表で3,512単位）")
-    assert lines[1].startswith("就労継続者が1人減ると（17/20）「8割以上9割未満」")
+    assert lines[1].startswith("就労が継続している者が1人減ると（17/20）「8割以上9割未満」")
 
 
 @pytest.mark.parametrize(("users", "retained"), [(20, 17), (33, 30), (7, 5), (100, 89), (1000, 949)])
@@ -42,7 +42,7 @@ def test_the_counts_named_are_exactly_at_the_boundary(users: int, retained: int)
 
 def test_top_tier_says_only_how_many_may_leave() -> None:
     lines = _changes("retention", {"month": "2024-06", "users": "20", "retained": "20"})
-    assert lines == ["あと1人までなら就労継続者が減っても「9割5分以上」のままです（2人減ると「9割以上9割5分未満」）。"]
+    assert lines == ["あと1人までなら就労が継続している者が減っても「9割5分以上」のままです（2人減ると「9割以上9割5分未満」）。"]
 
 
 @pytest.mark.parametrize(("users", "next_at"), [(60, 61), (61, 101), (100, 101), (45, 61)])

@@ -17,8 +17,8 @@ def test_tier_what_if_changes_across_the_9_wari_5_bu_line(base_url: str, browser
     text = _result(page)
     assert "結果が変わる条件" in text
     assert "あと1人が就労を継続していれば（19/20 = 95.00%）「9割5分以上」（令和6年度報酬改定の表で3,512単位）。" in text
-    _by(page, "就労継続者数").fill("19")
-    expect(page.locator(".calc-result")).to_contain_text("就労継続者が1人減ると（18/20）「9割以上9割5分未満」（令和6年度報酬改定の表で3,348単位）に下がります。")
+    _by(page, "就労が継続している者の数").fill("19")
+    expect(page.locator(".calc-result")).to_contain_text("就労が継続している者が1人減ると（18/20）「9割以上9割5分未満」（令和6年度報酬改定の表で3,348単位）に下がります。")
     assert "あと1人が就労を継続していれば" not in _result(page)
     page.close()
 

@@ -294,8 +294,8 @@ def _retention_fields(params: ParameterSet) -> tuple[Field, ...]:
     years = _latest(params, "retention.lookback_years")
     return (
         Field("users", f"過去{years}年間の総利用者数", "count", f"過去{years}年間に就労定着支援を利用した者の数（人）", required=True),
-        Field("retained", "就労継続者数", "count", "そのうち前年度末日に就労が継続している者の数。問2で除外する退職者は含めない",
-              required=True),
+        Field("retained", "就労が継続している者の数", "count",
+              "そのうち前年度末日に就労が継続している者の数（本通知 問1・問2 の言い方）。問2で除外する退職者は含めない", required=True),
         Field("excluded", "問2による除外数", "count", "利用期間満了後、同年度内に退職した者の数（いなければ0）", default="0"),
     )
 

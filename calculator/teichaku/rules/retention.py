@@ -175,8 +175,8 @@ def retention_rate(
     if kept > denominator:
         raise InputError(
             "retained",
-            f"就労継続者数（{kept}人）が除外後の総利用者数（{denominator}人）を超えています。"
-            "問2で除外する者（退職者）は就労継続者数に含めないでください。",
+            f"就労が継続している者の数（{kept}人）が除外後の総利用者数（{denominator}人）を超えています。"
+            "問2で除外する者（退職者）は就労が継続している者の数に含めないでください。",
         )
     params = parameters or default_parameters()
     chosen_month, month_day = service_month(month, params)
@@ -191,13 +191,13 @@ def retention_rate(
     if removed:
         ex.step(
             f"過去{years}年間の総利用者数{total}人から、問2により利用期間満了後に同年度内に退職した{removed}人を除外し"
-            f"{denominator}人とする（就労継続者数からも除外：退職者なので就労継続者数{kept}人には含まれない）。",
+            f"{denominator}人とする（就労が継続している者の数からも除外：退職者なので就労が継続している者の数{kept}人には含まれない）。",
             "retention.lookback_years",
             extra=(passage("q2", params),),
         )
     rate = Fraction(kept, denominator)
     ex.step(
-        f"就労定着率 = 前年度末日の就労継続者数 ÷ 過去{years}年間の総利用者数 = {kept}/{denominator}"
+        f"就労定着率 = 前年度末日に就労が継続している者の数 ÷ 過去{years}年間の総利用者数 = {kept}/{denominator}"
         f"（= {percent_text(rate)}。区分の判定は端数を丸めない正確な値で行う）。",
         "retention.lookback_years",
     )
@@ -222,7 +222,7 @@ def covid_fy2021_option(ex: Explanation, on: _dt.date) -> list[str]:
     if parameter is None or not parameter.covers(on):
         return []
     text = (f"令和3年度の報酬算定では、新型コロナウイルス感染症の影響を踏まえ、{parameter.at(on).value}で評価できる"
-            "特例がある。選んだ期間の総利用者数と就労継続者数を入力すること（2年間を選ぶ場合も、入力した数の割合で区分を判定する）。")
+            "特例がある。選んだ期間の総利用者数と就労が継続している者の数を入力すること（2年間を選ぶ場合も、入力した数の割合で区分を判定する）。")
     ex.step(text, name)
     return [text]
 
@@ -283,6 +283,6 @@ def first_recalculation(designated: str | _dt.date, parameters: ParameterSet | N
         f"（{applies_from.japanese()}中の届出で{applies_from.japanese()}から算定できる）。",
         extra=(q1,),
     )
-    ex.step(f"翌年度からは、前年度末日から起算した過去{years}年間の総利用者数に占める前年度末日の就労定着者の割合による。",
+    ex.step(f"翌年度からは、前年度末日から起算した過去{years}年間の総利用者数に占める前年度末日に就労が継続している者の割合による。",
             "retention.lookback_years")
     return FirstRecalculation(day, count_date, applies_from, until, ex)

@@ -65,10 +65,10 @@ def retention_changes(result: RetentionResult, parameters: ParameterSet | None =
         lower = tier_for(Fraction(kept - spare - 1, den), tiers)
         assert lower.rank > result.tier.rank
         if spare == 0:
-            out.append(WhatIf(f"就労継続者が1人減ると（{kept - 1}/{den}）「{lower.label}」{_units_text(result, lower, params)}"
+            out.append(WhatIf(f"就労が継続している者が1人減ると（{kept - 1}/{den}）「{lower.label}」{_units_text(result, lower, params)}"
                               "に下がります。", [found.source]))
         else:
-            out.append(WhatIf(f"あと{spare}人までなら就労継続者が減っても「{result.tier.label}」のままです"
+            out.append(WhatIf(f"あと{spare}人までなら就労が継続している者が減っても「{result.tier.label}」のままです"
                               f"（{spare + 1}人減ると「{lower.label}」）。", [found.source]))
     return out
 
