@@ -135,10 +135,7 @@ NOT_AN_INSTRUMENT = "本通知の内容ではありません"  # このサイト
 # 出典の行が、他の担当のファイル（計算機のページ docs/calc/、研修のページ docs/training/ と training.py の結果の出典の
 # ラベル）にあって、まだ直っていないもの：ページ → 行の数（本通知の頁だけを挙げ、「公開の所在は未確認」がない）。
 # パラメータの出典（tables.cite）から作る行は、文書の公開のアドレスか「公開の所在は未確認」を必ず示す。
-PENDING_SOURCES: dict[str, int] = {
-    "calc/": 1, "calc/claim/": 1, "calc/eligibility/": 1, "calc/first-recalculation/": 1, "calc/new-office/": 1,
-    "calc/retention/": 1, "calc/roster/": 1, "calc/staffing/": 1,
-}
+PENDING_SOURCES: dict[str, int] = {}  # 空：どのページの出典の行も、公開のアドレスか「公開の所在は未確認」を示す
 
 # 読者のページに出してはいけない、リポジトリの中の言葉（パス・データのファイルとキー・モジュール名・コマンド）
 INTERNAL = [

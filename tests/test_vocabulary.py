@@ -21,7 +21,7 @@ from teichaku_site import glossary
 PENDING: dict[str, set[str]] = {}  # 空：計算機のフォームと研修も「就労が継続している者」
 # 全角数字が残っているページ：研修の配布資料（training.py が示す、計算機の結果の出典のラベル「６月の数え方の例」「※２」）。
 # データの説明文と出典の箇所から作る表（tables）は、数字を半角にして示す（present.reader_text・half_width_digits）。
-PENDING_DIGITS = {"training/", "training/eligibility/"}
+PENDING_DIGITS: set[str] = set()  # 空：出典の箇所の名も半角（引用そのものは本通知のまま）
 
 QUOTED = re.compile(r"「[^「」]*」")
 FULLWIDTH_DIGITS = re.compile(r"[０-９]+")
