@@ -1,58 +1,26 @@
-"""計算機をヘッドレス Chromium で人と同じように使う：入力して計算、根拠、エラーの表示、共有リンク、オフライン、
-CSP、外部への要求なし、axe-core（読み込み後と結果の表示後）、読み込みの失敗と再試行。"""
+"""計算機をヘッドレス Chromium で人と同じように使う：入力して計算、根拠、エラーの表示、共有リンク、結果へのフォーカス、
+キーボード。ページの読み込み・外への要求・CSP・axe・オフライン・名簿は test_calculator_pages_browser.py。"""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CHROMIUM, FLAGS, warm_page
-
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CALCULATORS = ["eligibility", "retention", "claim", "staffing", "first-recalculation", "new-office"]
-# ページが CSP に違反したら記録する（meta の CSP とサーバーのヘッダーの CSP の両方）
-CSP_WATCH = "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-
-
-def _open(browser: Any, url: str, *, cold: bool = False) -> Any:
-    """計算機のページ。同じモジュールでは起動済みのページを初期化して使い回す（conftest.warm_page）。
-    読み込みそのものを確かめるときは cold=True（新しいページ）。"""
-    return warm_page(browser, url, cold=cold, init_scripts=(CSP_WATCH,))
-
-
-def _wait_ready(page: Any) -> None:
-    page.wait_for_selector("form.calc[data-state='ready']", timeout=60000)
-
-
-def _wait_result(page: Any, state: str = "ok") -> None:
-    page.wait_for_selector(f"form.calc[data-result='{state}']", timeout=60000)
-
-
-def _by(page: Any, label: str) -> Any:
-    """ラベルで項目を探す（ラベルの後ろの「必須」「任意」の印は除いて、完全一致で）。"""
-    return page.get_by_label(re.compile("^" + re.escape(label) + r"(\s*(必須|任意))?$"))
-
-
-def _poll(page: Any, script: str, seconds: float = 60) -> None:
-    """page.evaluate（CSP の外）で条件が真になるまで待つ。wait_for_function は文字列を eval するので CSP に止められる。"""
-    for _ in range(int(seconds * 10)):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"条件が満たされません：{script}")
-
-
-def _result(page: Any) -> str:
-    text: str = page.locator(".calc-result").inner_text()
-    return text
+from calc_browser import (  # noqa: E402  Playwright を確かめてから
+    _assert_result_brought_into_view,
+    _by,
+    _open,
+    _poll,
+    _result,
+    _wait_ready,
+    _wait_result,
+)
 
 
 def test_eligibility_filled_like_a_person_shows_dates_timeline_and_basis(base_url: str, browser: Any) -> None:
@@ -257,64 +225,6 @@ def test_keyboard_alone_fills_and_computes(base_url: str, browser: Any) -> None:
     page.close()
 
 
-@pytest.mark.parametrize("calculator", CALCULATORS)
-def test_calculator_makes_no_request_off_origin_and_no_csp_violation(base_url: str, browser: Any, calculator: str) -> None:
-    page = browser.new_page(service_workers="block")
-    page.add_init_script(CSP_WATCH)
-    outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("http://127.0.0.1:") else None)
-    page.goto(base_url + f"calc/{calculator}/")
-    page.locator("a.calc-example").first.click()
-    _wait_result(page)
-    assert outside == []
-    assert page.evaluate("window.__csp") == []
-    page.close()
-
-
-def _axe(page: Any) -> list[Any]:
-    # page.evaluate で差し込む（開発者ツールと同じく CSP の外）：サイトの CSP のままの起動済みのページで調べられる
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-    # 動いている途中の要素（スクロールで現れる「トップへ戻る」の半透明の途中など）で調べない：CSS の遷移が終わるまで待つ
-    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','best-practice']}})"
-    )
-    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-
-
-@pytest.mark.parametrize("calculator", CALCULATORS)
-def test_axe_finds_no_violations_when_loaded_and_with_a_result(base_url: str, browser: Any, calculator: str) -> None:
-    page = _open(browser, base_url + f"calc/{calculator}/")
-    _wait_ready(page)
-    assert _axe(page) == []
-    page.locator("a.calc-example").first.click()
-    _wait_result(page)
-    assert _axe(page) == []
-    page.locator("button.calc-share").click()
-    assert _axe(page) == []
-    page.close()
-
-
-def test_calculator_works_offline_after_the_first_visit(base_url: str, pw: Any, tmp_path: Path) -> None:
-    context = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM, args=FLAGS)
-    page = context.new_page()
-    page.goto(base_url + "calc/retention/")
-    _wait_ready(page)
-    # service worker がサイトを保存し終えて、このページを制御するまで待つ
-    _poll(page, "() => navigator.serviceWorker.controller !== null")
-    _poll(page, "async () => (await caches.keys()).some(k => k.startsWith('teichaku-'))")
-    page.wait_for_selector("form.calc[data-offline='saved']", state="attached", timeout=120000)  # 実行環境も保存し終えた
-    context.set_offline(True)
-    page.goto(base_url + "calc/retention/#users=20&retained=18&scale_users=12")
-    page.reload()
-    _wait_result(page)
-    assert "9割以上" in _result(page)
-    # 保存したガイドのページもオフラインで開ける
-    page.goto(base_url + "qa/")
-    assert page.locator("#q2").is_visible()
-    context.close()
-
-
 def test_claim_defaults_to_this_month_and_says_which_schedule_applied(base_url: str, browser: Any) -> None:
     page = _open(browser, base_url + "calc/claim/")
     month = page.evaluate("() => { const d = new Date(); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`; }")
@@ -335,101 +245,6 @@ def test_claim_defaults_to_this_month_and_says_which_schedule_applied(base_url: 
     expect(page.locator(".calc-result")).to_contain_text("算定する加算特別地域加算")
     page.close()
 
-
-def _roster_files(tmp_path: Path) -> tuple[Path, Path]:
-    from teichaku.interfaces.roster import analyse, to_xlsx  # noqa: F401  (Excel の名簿は openpyxl で作る)
-
-    text = (ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv").read_text(encoding="utf-8")
-    cp932 = tmp_path / "名簿_sjis.csv"
-    cp932.write_bytes(text.encode("cp932"))
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sections = text.split("\n\n")
-    for line in sections[0].splitlines():
-        sheet.append(line.split(","))
-    contacts = book.create_sheet("対面支援")
-    for line in sections[1].splitlines():
-        contacts.append(line.split(","))
-    xlsx = tmp_path / "名簿.xlsx"
-    book.save(xlsx)
-    return cp932, xlsx
-
-
-def test_roster_reads_cp932_csv_and_xlsx_in_the_page_without_any_request(base_url: str, browser: Any, tmp_path: Path) -> None:
-    cp932, xlsx = _roster_files(tmp_path)
-    page = browser.new_page(service_workers="block", accept_downloads=True)
-    page.add_init_script(CSP_WATCH)
-    page.goto(base_url + "calc/roster/")
-    _wait_ready(page)
-    requests: list[Any] = []
-    page.on("request", lambda r: requests.append(r))
-    _by(page, "年度末日").fill("2023-03-31")
-    for path in (cp932, xlsx):
-        page.locator("#f-file").set_input_files(str(path))
-        page.evaluate("() => { delete document.querySelector('form.calc').dataset.result; }")
-        page.get_by_role("button", name="計算する").click()
-        _wait_result(page)
-        text = _result(page)
-        assert "就労定着率\n5/6（83.33%）" in text
-        assert "問2で除外した利用者\nU03" in text
-        assert page.locator(".calc-result table caption", has_text="読み込めなかった行").count() == 1
-        rows = page.locator(".calc-result table:has(caption:text('読み込めなかった行')) tbody tr").all_inner_texts()
-        assert rows[0].split("\t")[1:3] == ["9", "就職日"]
-    # ファイルを読む間、何も送らない：本文のある要求も GET 以外の要求もなく、このサイトの外への要求もない（読むのは
-    # このサイトのファイルだけ：準備完了の後に worker.js が裏で起動し直すスナップショット用の Pyodide、最初の結果の後の
-    # 検索の索引、ブラウザが自分で取りに行くアイコン。どれも名簿と関係がない）
-    assert [(r.method, r.url) for r in requests if r.method != "GET" or r.post_data] == []
-    assert [r.url for r in requests if not r.url.startswith(("blob:", base_url))] == []
-    # 保存は一度押すだけ（ボタンがリンクに変わって、もう一度押させることはない）。ボタンは残り、もう一度押せばもう一度保存する
-    with page.expect_download() as download:
-        page.get_by_role("button", name="CSV（UTF-8）で保存").click()
-    saved = tmp_path / "out.csv"
-    download.value.save_as(saved)
-    assert saved.read_bytes().startswith(b"\xef\xbb\xbf") and "【事業所】" in saved.read_text(encoding="utf-8-sig")
-    expect(page.locator(".calc-download-status")).to_contain_text(".csv を保存しました")
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Excel（.xlsx）で保存").click()
-    assert download.value.suggested_filename.endswith(".xlsx")
-    with page.expect_download() as again:
-        page.get_by_role("button", name="Excel（.xlsx）で保存").click()
-    assert again.value.suggested_filename == download.value.suggested_filename
-    saved = tmp_path / "out.xlsx"
-    download.value.save_as(saved)
-    import openpyxl
-
-    assert openpyxl.load_workbook(saved).sheetnames[0] == "事業所"
-    assert page.evaluate("window.__csp") == []
-    page.close()
-
-
-def test_roster_not_a_roster_file_gets_the_message_beside_the_field(base_url: str, browser: Any, tmp_path: Path) -> None:
-    image = tmp_path / "photo.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
-    page = _open(browser, base_url + "calc/roster/")
-    _wait_ready(page)
-    page.locator("#f-file").set_input_files(str(image))
-    page.get_by_role("button", name="計算する").click()
-    _wait_result(page, "error")
-    assert "画像や PDF のファイルです" in page.locator("#f-file-error").inner_text()
-    page.close()
-
-
-def test_axe_finds_no_violations_on_the_roster_page_with_a_result(base_url: str, browser: Any, tmp_path: Path) -> None:
-    cp932, _ = _roster_files(tmp_path)
-    page = _open(browser, base_url + "calc/roster/")
-    _wait_ready(page)
-    assert _axe(page) == []
-    page.locator("#f-file").set_input_files(str(cp932))
-    _by(page, "年度末日").fill("2023-03-31")
-    page.get_by_role("button", name="計算する").click()
-    _wait_result(page)
-    assert _axe(page) == []
-    page.close()
-
-
-# ---- 結果が誤解を招かない：古い結果を残さない、エラーはまとめて、入力は URL に ----
 
 def test_stale_result_is_cleared_when_retained_becomes_invalid_and_does_not_print(base_url: str, browser: Any) -> None:
     page = _open(browser, base_url + "calc/retention/#month=2019-04&users=20&retained=18&scale_users=12")
@@ -511,47 +326,6 @@ def test_inputs_stay_in_the_url_so_reload_and_back_keep_them(base_url: str, brow
     assert _by(page, "過去3年間の総利用者数").input_value() == "20"
     assert _by(page, "就労が継続している者の数").input_value() == "17"
     page.close()
-
-
-def test_status_shows_the_bytes_of_the_runtime_loaded_out_of_the_total(base_url: str, browser: Any, built_site: Path) -> None:
-    import json
-
-    runtime = json.loads((built_site / "assets" / "calc" / "runtime.json").read_text(encoding="utf-8"))
-    # 読まないもの：package.json と Pyodide の標準ライブラリ全体（計算機は python_stdlib_site.zip を読む、issue 17）
-    unread = ("pyodide/package.json", "pyodide/python_stdlib.zip")
-    total = sum(size for name, size in runtime["files"].items() if name.startswith("pyodide/") and name not in unread)
-    total += runtime["files"][runtime["wheel"]]
-    page = browser.new_page(service_workers="block")
-    seen: list[str] = []
-    page.on("console", lambda message: seen.append(message.text))
-    page.goto(base_url + "calc/retention/")
-    status = page.locator(".calc-status")
-    assert "読み込み中" in status.inner_text()
-    bar = status.locator("progress")
-    assert bar.get_attribute("aria-label") == "計算の準備の進み具合"
-    assert page.locator(".calc-status-text").get_attribute("aria-live") == "polite"
-    _wait_ready(page)
-    form = page.locator("form.calc")
-    assert int(form.get_attribute("data-total") or 0) == total  # 展開後のバイト数（12 MB あまり）
-    assert int(form.get_attribute("data-loaded") or 0) == total  # 読んだバイト数：すべて
-    assert not bar.is_visible()
-    assert "準備完了" in status.inner_text()
-    page.close()
-
-
-# ---- 結果を見せに行く：計算する・Enter・共有リンクでは結果へ。入力中（計算し直し）はフォーカスも画面も動かさない ----
-
-_IN_VIEW = """() => { const h = document.querySelector('.calc-result h2'); if (!h) return null;
-  const r = h.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, height: innerHeight,
-  focused: document.activeElement === h, active: document.activeElement.id, scrollY: scrollY}; }"""
-
-
-def _assert_result_brought_into_view(page: Any) -> None:
-    box = page.evaluate(_IN_VIEW)
-    assert box["focused"], box  # 読み上げも結果から
-    assert box["top"] >= 0 and box["bottom"] <= box["height"], box  # 見出しが画面の中（ヘッダーの下）
-    header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
-    assert box["top"] >= header - 1, (box, header)
 
 
 def test_result_is_brought_into_view_after_compute_enter_and_a_share_link_but_not_while_typing(
