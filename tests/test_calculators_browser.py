@@ -115,7 +115,7 @@ def test_claim_lists_granted_and_refused_additions_with_reasons(base_url: str, b
 
 def test_staffing_rows_can_be_added_and_removed_and_a_bad_row_is_named(base_url: str, browser: Any) -> None:
     page = _open(browser, base_url + "calc/staffing/")
-    assert page.locator(".calc-hours tbody tr").count() == 2
+    expect(page.locator(".calc-hours tbody tr")).to_have_count(2)  # 行はページのモジュールが作る：揃うまで待つ
     _by(page, "利用者数").fill("45")
     _by(page, "1人目の週の勤務時間（時間）").fill("40")
     _by(page, "2人目の週の勤務時間（時間）").fill("abc")
