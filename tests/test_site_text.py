@@ -121,6 +121,20 @@ def test_a_shorter_term_is_not_found_inside_a_longer_one_already_explained() -> 
     assert ">暫定支給決定</abbr>を経ずに<abbr" in out and ">支給決定</abbr>する" in out
 
 
+def test_no_glossary_tab_stop_sits_between_form_fields() -> None:
+    """計算機のフォームの中（項目の説明）には用語の説明を付けない：Tab は項目から項目へ（issue 18 の13）。"""
+    out = glossary.add_abbreviations('<form class="calc"><p class="calc-hint">サービス管理責任者の数</p></form>'
+                                     "<p>サービス管理責任者を置く。</p>")
+    assert "<form" in out and "<abbr" not in out.split("</form>")[0]
+    assert '>サービス管理責任者</abbr>を置く' in out
+
+
+def test_calculator_forms_have_no_glossary_tab_stops(built_site: Path) -> None:
+    for page in sorted((built_site / "calc").glob("*/index.html")):
+        forms = re.findall(r"<form\b.*?</form>", page.read_text(encoding="utf-8"), re.S)
+        assert all("<abbr" not in form for form in forms), page
+
+
 def test_glossary_explanations_are_reachable_by_keyboard_and_touch(built_site: Path) -> None:
     html_text = (built_site / "overview" / "index.html").read_text(encoding="utf-8")
     abbrs = re.findall(r"<abbr\b[^>]*>", html_text)

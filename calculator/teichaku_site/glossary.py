@@ -28,9 +28,11 @@ GLOSSARY = DATA / "glossary.toml"
 _DATED = re.compile(r"\{dated:([a-z0-9_.]+)\}")
 _LEVEL = {"high": "高", "medium": "中", "low": "低"}
 
-# この要素の中の語には説明を付けない（見出し・リンク・コード・図・用語集の見出し語・既に付けたもの）
+# この要素の中の語には説明を付けない（見出し・リンク・コード・図・用語集の見出し語・既に付けたもの）。計算機のフォーム
+# （form）の中も付けない：説明の abbr は Tab で止まるので、項目の説明に付けると項目と項目の間に Tab の止まりが増える
+# （issue 18 の13）。同じ語はフォームの外の本文（ページの説明）で最初に出たところに付く
 _SKIP_TAGS = {"a", "abbr", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "title", "script", "style", "summary", "dt",
-              "button", "label", "legend", "option", "select", "textarea"}
+              "button", "label", "legend", "option", "select", "textarea", "form"}
 _TAG = re.compile(r"(<[^>]+>)")
 
 
