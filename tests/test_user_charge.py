@@ -111,3 +111,14 @@ def test_charge_plus_benefit_is_the_total_and_the_charge_is_the_lower_of_cap_and
     cap = {"": None, "生活保護": 0, "低所得": 0, "一般1": 37200 if resident else 9300, "一般2": 37200}[income_class]
     assert result.user_charge == (tenth if cap is None else min(cap, tenth))
     assert result.user_charge + result.benefit == result.yen
+
+
+def test_the_result_on_screen_shows_the_charge_with_its_tenth_and_the_benefit_2768_units_at_10_70() -> None:
+    """画面の要約にも 1割相当額と訓練等給付費（issue の例：2,768単位 × 10.70円 → 29,617円、2,961円、26,656円）。"""
+    from teichaku.interfaces.web import run
+
+    result = run("claim", {"month": "2026-11", "users": "18", "retained": "16", "unit_price": "10.7", "income_class": "general1"})
+    summary = {row["label"]: row["value"] for row in result["summary"]}
+    assert summary["総費用額（単位数 × 単価、1円未満切り捨て）"].startswith("29,617円")
+    assert summary["利用者負担の見込み（一般1）"] == "2,961円（1割相当額 2,961円と負担上限月額の低い方）"
+    assert summary["訓練等給付費の見込み（総費用額 − 利用者負担）"] == "26,656円"

@@ -467,7 +467,8 @@ def _fee_text(d: dict[str, Any]) -> list[str]:
     if d.get("yen") is not None:
         lines.append(f"総費用額：{d['yen']:,}円（単価{d['unit_price']}円）")
     if d.get("user_charge") is not None:
-        lines.append(f"利用者負担（見込み）：{d['user_charge']:,}円")
+        lines.append(f"利用者負担（見込み）：{d['user_charge']:,}円（1割相当額 {d['user_charge_tenth']:,}円）")
+        lines.append(f"訓練等給付費（見込み）：{d['benefit']:,}円")
     lines += [f"注意：{w}" for w in d["warnings"]]
     return lines
 

@@ -138,7 +138,9 @@ def claim(result: Any, values: Mapping[str, Any]) -> dict[str, Any]:
         summary.append({"label": "総費用額（単位数 × 単価、1円未満切り捨て）", "value": f"{d['yen']:,}円（単価{d['unit_price']}円）"})
     if d["user_charge"] is not None:
         cls = f"（{d['income_class']}）" if d["income_class"] else "（所得区分なし：上限を適用していません）"
-        summary.append({"label": "利用者負担の見込み" + cls, "value": f"{d['user_charge']:,}円"})
+        tenth = f"（1割相当額 {d['user_charge_tenth']:,}円" + ("と負担上限月額の低い方）" if d["income_class"] else "）")
+        summary.append({"label": "利用者負担の見込み" + cls, "value": f"{d['user_charge']:,}円{tenth}"})
+        summary.append({"label": "訓練等給付費の見込み（総費用額 − 利用者負担）", "value": f"{d['benefit']:,}円"})
     lists = [
         {"title": "算定する加算", "items": [f"{a['name']}：{a['units']:,}単位" for a in d["additions"]] or ["なし"]},
     ]
