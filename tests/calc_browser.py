@@ -80,3 +80,24 @@ def _assert_result_brought_into_view(page: Any) -> None:
     assert box["top"] >= 0 and box["bottom"] <= box["height"], box  # 見出しが画面の中（ヘッダーの下）
     header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
     assert box["top"] >= header - 1, (box, header)
+
+
+def _roster_files(tmp_path: Path) -> tuple[Path, Path]:
+    from teichaku.interfaces.roster import analyse, to_xlsx  # noqa: F401  (Excel の名簿は openpyxl で作る)
+
+    text = (ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv").read_text(encoding="utf-8")
+    cp932 = tmp_path / "名簿_sjis.csv"
+    cp932.write_bytes(text.encode("cp932"))
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sections = text.split("\n\n")
+    for line in sections[0].splitlines():
+        sheet.append(line.split(","))
+    contacts = book.create_sheet("対面支援")
+    for line in sections[1].splitlines():
+        contacts.append(line.split(","))
+    xlsx = tmp_path / "名簿.xlsx"
+    book.save(xlsx)
+    return cp932, xlsx

@@ -16,12 +16,12 @@ expect = playwright.expect
 from calc_browser import (  # noqa: E402  Playwright を確かめてから
     CALCULATORS,
     CSP_WATCH,
-    ROOT,
     _axe,
     _by,
     _open,
     _poll,
     _result,
+    _roster_files,
     _wait_ready,
     _wait_result,
 )
@@ -72,27 +72,6 @@ def test_calculator_works_offline_after_the_first_visit(base_url: str, pw: Any, 
     page.goto(base_url + "qa/")
     assert page.locator("#q2").is_visible()
     context.close()
-
-
-def _roster_files(tmp_path: Path) -> tuple[Path, Path]:
-    from teichaku.interfaces.roster import analyse, to_xlsx  # noqa: F401  (Excel の名簿は openpyxl で作る)
-
-    text = (ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv").read_text(encoding="utf-8")
-    cp932 = tmp_path / "名簿_sjis.csv"
-    cp932.write_bytes(text.encode("cp932"))
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sections = text.split("\n\n")
-    for line in sections[0].splitlines():
-        sheet.append(line.split(","))
-    contacts = book.create_sheet("対面支援")
-    for line in sections[1].splitlines():
-        contacts.append(line.split(","))
-    xlsx = tmp_path / "名簿.xlsx"
-    book.save(xlsx)
-    return cp932, xlsx
 
 
 def test_roster_reads_cp932_csv_and_xlsx_in_the_page_without_any_request(base_url: str, browser: Any, tmp_path: Path) -> None:

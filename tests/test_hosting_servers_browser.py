@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 
 import serve  # conftest が scripts/ を import の探索先に加える
-from test_calculators_browser import CSP_WATCH
+from calc_browser import CSP_WATCH
 
 pytest.importorskip("playwright.sync_api")
 

@@ -25,10 +25,10 @@ import segno
 
 pytest.importorskip("playwright.sync_api")
 
+from calc_browser import CSP_WATCH, _axe, _by, _poll, _roster_files, _wait_result
 from conftest import warm_page
 from teichaku import __version__
 from teichaku.interfaces.web import FORMS, run
-from test_calculators_browser import CSP_WATCH, _axe, _by, _poll, _roster_files, _wait_result
 from test_training import _with_border, qr_matrix_from_svg
 
 ROOT = Path(__file__).resolve().parents[1]

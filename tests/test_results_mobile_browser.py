@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from test_calculators_browser import _by, _wait_ready, _wait_result
+from calc_browser import _by, _wait_ready, _wait_result
 
 pytest.importorskip("playwright.sync_api")
 

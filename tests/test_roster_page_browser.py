@@ -13,7 +13,7 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from test_calculators_browser import CSP_WATCH, _by, _poll, _wait_ready, _wait_result  # noqa: E402
+from calc_browser import CSP_WATCH, _by, _poll, _wait_ready, _wait_result  # noqa: E402
 from test_record_browser import PRINT_STUB, _pdf  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

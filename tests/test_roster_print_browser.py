@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from test_calculators_browser import _by, _poll, _wait_ready, _wait_result
+from calc_browser import _by, _poll, _wait_ready, _wait_result
 from test_record_browser import PRINT_STUB, _pdf
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ import pytest
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-from test_calculators_browser import _by, _open, _result, _wait_result  # noqa: E402
+from calc_browser import _by, _open, _result, _wait_result  # noqa: E402
 
 
 def test_tier_what_if_changes_across_the_9_wari_5_bu_line(base_url: str, browser: Any) -> None:

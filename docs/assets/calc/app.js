@@ -41,6 +41,9 @@ if (form) {
   const hold = event => {
     event.preventDefault();
     held = true;
+    // 押したことが伝わるように（文は calculator.js が計算を待つときと同じ）
+    if (statusText)
+      statusText.textContent = "計算の準備：読み込み中…（準備ができ次第、計算します）";
   };
   form.addEventListener("submit", hold);
   const [calculator] = await Promise.all(CALCULATOR_MODULES.map(name => import(name)));
