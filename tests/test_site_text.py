@@ -302,3 +302,12 @@ def test_the_print_footer_of_a_page_without_the_notice_does_not_name_it() -> Non
     assert print_sources(later) == "出典：各節の出典欄のとおり"
     assert "平成31年3月29日" in print_sources('<p class="page-source">出典：本通知（公開の所在は未確認）別添 p.29</p>')
     assert print_sources("<p>本文だけ</p>") == "出典：このページの本文のとおり"
+
+
+def test_a_stacked_table_cell_keeps_its_sentence_in_one_piece_on_a_phone() -> None:
+    """狭い画面で表を縦に積むとき、セルの中身は一つの要素：強調（strong）が見出しの列に割れない（issue 18 の13、名簿の「転職」）。"""
+    from teichaku_site.responsive import label_cells
+
+    out = label_cells("<table><thead><tr><th>列</th><th>入れるもの</th></tr></thead><tbody><tr><td>転職</td>"
+                      "<td>離職の後に<strong>再就職した日</strong>（日付）</td></tr></tbody></table>")
+    assert '<td data-label="入れるもの"><span class="cell">離職の後に<strong>再就職した日</strong>（日付）</span></td>' in out

@@ -48,6 +48,7 @@ def _label_table(table: str) -> str:
     body = table[head_end:]
     out: list[str] = []
     column = 0
+    after_td = False
     for part in re.split(r"(<tr>|<tr [^>]*>|<td(?:\s[^>]*)?>)", body):
         if part.startswith("<tr"):
             column = 0
@@ -56,8 +57,16 @@ def _label_table(table: str) -> str:
             label = html.escape(headers[column] if column < len(headers) else "", quote=True)
             out.append(part[:-1] + f' data-label="{label}">')
             column += 1
+            after_td = True
+            continue
+        elif after_td and "</td>" in part:
+            # セルの中身を一つの要素に：狭い画面の td は「見出し｜値」の2列のグリッドなので、中身の強調（strong）や
+            # リンクがそのままだと別のグリッドの項目になり、文が見出しの列に割れる（issue 18 の13）
+            end = part.index("</td>")
+            out.append(f'<span class="cell">{part[:end]}</span>{part[end:]}')
         else:
             out.append(part)
+        after_td = False
     return table[:head_end] + "".join(out)
 
 
