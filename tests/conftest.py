@@ -200,3 +200,32 @@ def _close_warm_pages() -> Iterator[None]:
         if not entry["page"].is_closed():
             entry["close"]()
     _WARM.clear()
+
+
+# ---- 名簿の手で確かめた例（tests/fixtures/roster/hand_checked.csv）と、請求を確かめる小さな名簿：規則のテストと
+# ファイルのテスト（test_roster_rules.py・test_roster_files.py）が使う ----
+
+# 令和2年度（2021-03-31 年度末）の請求を確かめる名簿：A1 は他事業所からの受入れで特別地域、A2 はどちらでもない
+CLAIMS_CSV = """利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域
+A1,就労移行支援,2019-04-01,,,2019-10-01,,○,○
+A2,就労移行支援,2020-01-15,,,2020-07-15,,,
+
+利用者ID,日付
+A1,2020-04-10
+A1,2020-05-10
+A1,2020-07-10
+A1,2020-10-05
+A2,2020-07-20
+A2,2020-08-20
+A2,2021-03-10
+"""
+
+
+@pytest.fixture(scope="session")
+def hand_checked() -> dict[str, Any]:
+    """手で確かめた名簿（年度末日 2023-03-31、常勤 40時間）の結果（to_dict）。"""
+    from teichaku.interfaces.roster import analyse
+
+    fixture = Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv"
+    return analyse(fixture.read_bytes(), "hand_checked.csv", "2023-03-31", "40").to_dict()
+

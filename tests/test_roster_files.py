@@ -12,30 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import CLAIMS_CSV
 from teichaku.interfaces.cli import main
 from teichaku.interfaces.roster import RosterError, _sheets, analyse, template_csv, template_xlsx, to_csv, to_xlsx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv"
 
 # 令和2年度（2021-03-31 年度末）の請求を確かめる名簿：A1 は他事業所からの受入れで特別地域、A2 はどちらでもない
-CLAIMS_CSV = """利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域
-A1,就労移行支援,2019-04-01,,,2019-10-01,,○,○
-A2,就労移行支援,2020-01-15,,,2020-07-15,,,
-
-利用者ID,日付
-A1,2020-04-10
-A1,2020-05-10
-A1,2020-07-10
-A1,2020-10-05
-A2,2020-07-20
-A2,2020-08-20
-A2,2021-03-10
-"""
-
-
-@pytest.fixture(scope="module")
-def hand_checked() -> dict:
-    return analyse(FIXTURE.read_bytes(), "hand_checked.csv", "2023-03-31", "40").to_dict()
 
 
 def test_every_bad_row_is_reported_with_its_row_column_and_reason(hand_checked: dict) -> None:

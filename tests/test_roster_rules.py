@@ -10,34 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CLAIMS_CSV
 from teichaku.interfaces.roster import _sheets, analyse, template_csv, template_xlsx, to_csv
 from teichaku.rules.errors import InputError
 from teichaku.rules.fees import monthly_claim
 
 FIXTURE = Path(__file__).parent / "fixtures" / "roster" / "hand_checked.csv"
 HEADER = "利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域"
-
-# 令和2年度（2021-03-31 年度末）の請求を確かめる名簿：A1 は他事業所からの受入れで特別地域、A2 はどちらでもない
-CLAIMS_CSV = """利用者ID,前サービス,就職日,離職日,転職,利用開始日,利用終了日,他事業所からの受入れ,特別地域
-A1,就労移行支援,2019-04-01,,,2019-10-01,,○,○
-A2,就労移行支援,2020-01-15,,,2020-07-15,,,
-
-利用者ID,日付
-A1,2020-04-10
-A1,2020-05-10
-A1,2020-07-10
-A1,2020-10-05
-A2,2020-07-20
-A2,2020-08-20
-A2,2021-03-10
-"""
-
-
-
-@pytest.fixture(scope="module")
-def hand_checked() -> dict:
-    return analyse(FIXTURE.read_bytes(), "hand_checked.csv", "2023-03-31", "40").to_dict()
-
 
 
 def test_hand_checked_retention_5_of_6_with_u03_excluded_under_q2(hand_checked: dict) -> None:
@@ -51,13 +30,11 @@ def test_hand_checked_retention_5_of_6_with_u03_excluded_under_q2(hand_checked: 
     assert (r["schedule"], r["base_units"]) == ("令和3年度報酬改定", 2710)
 
 
-
 def test_hand_checked_user_months_from_contacts_and_average_rounded_up(hand_checked: dict) -> None:
     counts = {m["month"]: m["count"] for m in hand_checked["monthly_users"]}
     assert (counts["2022-04"], counts["2022-05"], counts["2022-06"], counts["2022-07"]) == (4, 3, 2, 0)
     assert hand_checked["total_user_months"] == 9
     assert hand_checked["average_users"] == "0.8"  # 9÷12 = 0.75 → 小数点第2位以下切り上げ
-
 
 
 def test_hand_checked_track_record_2_of_3_does_not_reach_70_percent(hand_checked: dict) -> None:
@@ -67,18 +44,15 @@ def test_hand_checked_track_record_2_of_3_does_not_reach_70_percent(hand_checked
     assert "参考値" in track["note"]
 
 
-
 def test_hand_checked_staffing_uses_the_support_staff_rows(hand_checked: dict) -> None:
     staff = hand_checked["staffing"]
     assert staff["support_staff_hours"] == ["40", "20"]
     assert (staff["fte"], staff["meets"], staff["service_managers_required"]) == ("1.5", True, 1)
 
 
-
 def test_prior_service_that_does_not_qualify_is_a_warning_on_the_user(hand_checked: dict) -> None:
     u07 = next(u for u in hand_checked["users"] if u["id"] == "U07")
     assert not u07["eligible"] and "対象外" in u07["warnings"][0]
-
 
 
 def test_roster_eligibility_equals_check_eligibility_for_every_user(hand_checked: dict) -> None:
@@ -92,7 +66,6 @@ def test_roster_eligibility_equals_check_eligibility_for_every_user(hand_checked
             expected["eligible"], expected["earliest_start"], expected["latest_end"], expected["periods"]), user["id"]
 
 
-
 def test_claims_initial_once_company_first_year_special_area() -> None:
     result = analyse(CLAIMS_CSV.encode("utf-8"), "x.csv", "2021-03-31").to_dict()
     a1 = next(u for u in result["users"] if u["id"] == "A1")
@@ -103,7 +76,6 @@ def test_claims_initial_once_company_first_year_special_area() -> None:
     assert a1["total_units"] == 4595 + 3695 + 3695 + 3455
     a2 = next(u for u in result["users"] if u["id"] == "A2")
     assert [m["units"] for m in a2["months"] if m["contact"]] == [3455, 3455, 3455]
-
 
 
 def test_roster_claims_equal_monthly_claim_for_each_user_month() -> None:
@@ -119,18 +91,15 @@ def test_roster_claims_equal_monthly_claim_for_each_user_month() -> None:
         claimed_initial = claimed_initial or any(a.name == "初期加算" for a in expected.additions)
 
 
-
 def test_fiscal_year_end_must_be_march_31() -> None:
     with pytest.raises(InputError) as caught:
         analyse(FIXTURE.read_bytes(), "x.csv", "2023-03-30")
     assert caught.value.field == "fiscal_year_end"  # 項目キー（表示名は計算機の登録簿が付ける）
 
 
-
 def test_default_fiscal_year_end_is_the_last_one_before_today() -> None:
     assert analyse(template_csv(), "t.csv", None, today=dt.date(2026, 11, 28)).to_dict()["fiscal_year_end"] == "2026-03-31"
     assert analyse(template_csv(), "t.csv", None, today=dt.date(2026, 3, 31)).to_dict()["fiscal_year_end"] == "2025-03-31"
-
 
 
 def test_the_template_uploaded_as_is_warns_that_the_user_is_still_marked_in_use_after_the_last_day() -> None:
@@ -147,7 +116,6 @@ def test_the_template_uploaded_as_is_warns_that_the_user_is_still_marked_in_use_
     assert analyse(template_csv(), "t", "2020-03-31").to_dict()["warnings"] == []
 
 
-
 def test_staffing_without_support_staff_rows_says_why_it_is_not_judged() -> None:
     text = HEADER + "\nU1,就労移行支援,2021-04-01,,,2021-10-01,,,\n\n職員,職種,週の勤務時間\nS1,サービス管理責任者,40\n"
     d = analyse(text.encode("utf-8"), "x.csv", "2023-03-31", "40").to_dict()
@@ -158,11 +126,9 @@ def test_staffing_without_support_staff_rows_says_why_it_is_not_judged() -> None
     assert dict((row[0], row[1]) for row in _sheets(hand)[0][2])["人員基準"].startswith("判定なし（常勤の勤務時間")
 
 
-
 # ---- 転職（平成30年12月17日 Q&A：利用期間中の1回の転職、離職から1月以内の再就職は就労継続）----
 
 COLUMNS_WITH_SECOND = "利用者ID,前サービス,就職日,離職日,転職,転職後の離職日,利用開始日,利用終了日"
-
 
 
 def _retained(rows: list[str], fye: str = "2023-03-31") -> tuple[int, int, dict]:
@@ -170,11 +136,9 @@ def _retained(rows: list[str], fye: str = "2023-03-31") -> tuple[int, int, dict]
     return d["retention"].get("retained", 0), d["retention"].get("users", 0), d
 
 
-
 def test_qa_2018_12_17_reemployed_on_the_last_day_of_the_month_after_leaving_counts_as_continued() -> None:
     # 2022-05-31 に離職 → 翌日 6月1日を第1日とする1月は 6月30日まで（民法143条）
     assert _retained(["T1,就労移行支援,2020-04-01,2022-05-31,2022-06-30,,2020-10-01,"])[:2] == (1, 1)
-
 
 
 def test_qa_2018_12_17_reemployed_one_day_after_the_month_does_not_count() -> None:
@@ -183,12 +147,10 @@ def test_qa_2018_12_17_reemployed_one_day_after_the_month_does_not_count() -> No
     assert "2022年6月30日（令和4年6月30日）まで" in d["users"][0]["warnings"][0]
 
 
-
 def test_qa_2018_12_17_month_without_the_corresponding_day_ends_on_the_last_day_of_february() -> None:
     # 2022-01-30 に離職 → 1月31日を第1日とし、2月に応当する日（31日）がないので 2月28日に満了
     assert _retained(["T1,就労移行支援,2020-04-01,2022-01-30,2022-02-28,,2020-10-01,"])[0] == 1
     assert _retained(["T1,就労移行支援,2020-04-01,2022-01-30,2022-03-01,,2020-10-01,"])[0] == 0
-
 
 
 def test_qa_2018_12_17_a_second_change_of_job_breaks_continued_employment() -> None:
@@ -197,7 +159,6 @@ def test_qa_2018_12_17_a_second_change_of_job_breaks_continued_employment() -> N
     assert retained == 0 and "2回目の離職" in d["users"][0]["warnings"][0]
     # 転職後の離職日が年度末日より後なら、年度末日にはまだ就労が続いている
     assert _retained(["T1,就労移行支援,2020-04-01,2022-05-31,2022-06-10,2023-05-31,2020-10-01,"])[0] == 1
-
 
 
 def test_an_office_roster_with_a_title_names_and_job_changes_hand_checked() -> None:
