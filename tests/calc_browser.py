@@ -101,3 +101,16 @@ def _roster_files(tmp_path: Path) -> tuple[Path, Path]:
     xlsx = tmp_path / "名簿.xlsx"
     book.save(xlsx)
     return cp932, xlsx
+
+
+HAND_CHECKED = ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv"
+
+
+def compute_hand_checked_roster(page: Any, base_url: str) -> None:
+    """名簿の計算機を開き、手で確かめた名簿（年度末日 2023-03-31）を選んで計算し、結果を待つ。"""
+    page.goto(base_url + "calc/roster/")
+    _wait_ready(page)
+    _by(page, "年度末日").fill("2023-03-31")
+    page.locator("#f-file").set_input_files(str(HAND_CHECKED))
+    page.get_by_role("button", name="計算する").click()
+    _wait_result(page)

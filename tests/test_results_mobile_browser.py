@@ -13,12 +13,10 @@ from typing import Any
 
 import pytest
 
-from calc_browser import _by, _wait_ready, _wait_result
+from calc_browser import _wait_result, compute_hand_checked_roster
 
 pytest.importorskip("playwright.sync_api")
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv"
 
 # 計算機ごとに、結果の項目が多くなる入力（共有リンクの形）。月の請求は今の報酬体系と本通知の時代の両方
 CALCULATORS = {
@@ -99,11 +97,6 @@ def test_every_calculator_result_stays_inside_a_390_px_screen(base_url: str, bro
 
 def test_the_roster_result_stays_inside_a_390_px_screen(base_url: str, browser: Any, tmp_path: Path) -> None:
     page = _page(browser)
-    page.goto(base_url + "calc/roster/")
-    _wait_ready(page)
-    _by(page, "年度末日").fill("2023-03-31")
-    page.locator("#f-file").set_input_files(str(FIXTURE))
-    page.get_by_role("button", name="計算する").click()
-    _wait_result(page)
+    compute_hand_checked_roster(page, base_url)
     _check(page, tmp_path, "roster")
     page.close()

@@ -13,11 +13,8 @@ import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-from calc_browser import CSP_WATCH, _by, _poll, _wait_ready, _wait_result  # noqa: E402
+from calc_browser import CSP_WATCH, _poll, compute_hand_checked_roster  # noqa: E402
 from test_record_browser import PRINT_STUB, _pdf  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv"
 
 
 def _roster_page(browser: Any, width: int, height: int) -> Any:
@@ -25,15 +22,6 @@ def _roster_page(browser: Any, width: int, height: int) -> Any:
     page.add_init_script(PRINT_STUB)
     page.add_init_script(CSP_WATCH)
     return page
-
-
-def _calculate(page: Any, base_url: str) -> None:
-    page.goto(base_url + "calc/roster/")
-    _wait_ready(page)
-    _by(page, "年度末日").fill("2023-03-31")
-    page.locator("#f-file").set_input_files(str(FIXTURE))
-    page.get_by_role("button", name="計算する").click()
-    _wait_result(page)
 
 
 def _table(page: Any, caption: str) -> Any:
@@ -50,7 +38,7 @@ def _top(page: Any, caption: str) -> float:
 def test_roster_page_shows_rejected_rows_above_the_user_table_and_prints_the_summary_on_one_a4_page(
         base_url: str, browser: Any, tmp_path: Path) -> None:
     page = _roster_page(browser, 1366, 900)
-    _calculate(page, base_url)
+    compute_hand_checked_roster(page, base_url)
     rejected, users = _top(page, "読み込めなかった行"), _top(page, "利用者")
     summary = page.locator(".calc-result .calc-summary").bounding_box()
     assert summary is not None and summary["y"] < rejected < users
@@ -93,7 +81,7 @@ _TOKEN_ON_ONE_LINE = """([selector, token]) => {
 def test_roster_tables_keep_dates_whole_and_the_page_does_not_scroll_sideways(
         base_url: str, browser: Any, tmp_path: Path, width: int, height: int) -> None:
     page = _roster_page(browser, width, height)
-    _calculate(page, base_url)
+    compute_hand_checked_roster(page, base_url)
     page.screenshot(path=str(tmp_path / f"roster-{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "ページが横にはみ出す"
     # 日付は西暦・和暦のそれぞれの途中で折り返さない（折り返すなら「（」の前だけ）

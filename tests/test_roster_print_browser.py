@@ -17,11 +17,9 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from calc_browser import _by, _poll, _wait_ready, _wait_result
+from calc_browser import _poll, compute_hand_checked_roster
 from test_record_browser import PRINT_STUB, _pdf
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "roster" / "hand_checked.csv"
 USERS_BOX = "利用者ごとの表も含める（利用者ID・行ごとの内容が載ります）"
 
 TOKEN_LINES = """([selector, token]) => {
@@ -44,12 +42,7 @@ TOKEN_LINES = """([selector, token]) => {
 def _calculated(browser: Any, base_url: str, width: int = 1366, height: int = 900) -> Any:
     page = browser.new_page(service_workers="block", viewport={"width": width, "height": height})
     page.add_init_script(PRINT_STUB)
-    page.goto(base_url + "calc/roster/")
-    _wait_ready(page)
-    _by(page, "年度末日").fill("2023-03-31")
-    page.locator("#f-file").set_input_files(str(FIXTURE))
-    page.get_by_role("button", name="計算する").click()
-    _wait_result(page)
+    compute_hand_checked_roster(page, base_url)
     return page
 
 
