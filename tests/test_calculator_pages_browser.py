@@ -157,12 +157,21 @@ def test_status_shows_the_bytes_of_the_runtime_loaded_out_of_the_total(base_url:
     page = browser.new_page(service_workers="block")
     seen: list[str] = []
     page.on("console", lambda message: seen.append(message.text))
+    # wasm を止めておき、読み込みの途中の表示を確かめてから流す（速い機械では止めないと「起動中」へ進んでしまう）
+    held: list[Any] = []
+    page.route("**/pyodide.asm.wasm", lambda route: held.append(route))
     page.goto(base_url + "calc/retention/")
     status = page.locator(".calc-status")
-    assert "読み込み中" in status.inner_text()
+    expect(status).to_contain_text("読み込み中")
     bar = status.locator("progress")
     assert bar.get_attribute("aria-label") == "計算の準備の進み具合"
     assert page.locator(".calc-status-text").get_attribute("aria-live") == "polite"
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert "読み込み中" in status.inner_text()
+    held[0].continue_()
     _wait_ready(page)
     form = page.locator("form.calc")
     assert int(form.get_attribute("data-total") or 0) == total  # 展開後のバイト数（12 MB あまり）
