@@ -208,12 +208,17 @@ def install_wheels(site: Path) -> None:
         encoding="utf-8")
 
 
+SNAPSHOT_FORMAT = "assets/calc/snapshot-format.js"  # スナップショットを置く形（docs/assets/calc/ から）
+
+
 def snapshot_key(site: Path, wheel: Path, others: list[str]) -> dict[str, str]:
     """Pyodide のメモリのスナップショット（issue 17、docs/assets/calc/worker.js）を Cache Storage に置く鍵。
 
     スナップショットは、同じ Pyodide（版とビルド ID：違うビルドのものは Pyodide が拒む）、同じ wheel（import 済みの
-    モジュールが入る）、同じ標準ライブラリの zip（zipimport が目録の位置をメモリに持つ）でだけ使える。その3つが
-    変わらなければ、文書だけを変えたビルドでも同じ鍵になり、前のスナップショットを使い続ける。"""
+    モジュールが入る）、同じ標準ライブラリの zip（zipimport が目録の位置をメモリに持つ）でだけ使える。置く形
+    （assets/calc/snapshot-format.js）も鍵に入れる：形を変えたビルドは、前の形の項目を壊れたものとして扱わず
+    （壊れた項目の鍵では作り直さない）、新しい鍵で作る。それらが変わらなければ、文書だけを変えたビルドでも同じ鍵に
+    なり、前のスナップショットを使い続ける。"""
     version = json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))["version"]
     found = _BUILD_ID.search((PYODIDE_DIR / "pyodide.mjs").read_text(encoding="utf-8"))
     if found is None:
@@ -223,6 +228,7 @@ def snapshot_key(site: Path, wheel: Path, others: list[str]) -> dict[str, str]:
         digest.update(hashlib.sha256((site / name).read_bytes()).digest())
     for stdlib in sorted((site / "pyodide").glob("python_stdlib*.zip")):  # 元の zip と、サイトの zip
         digest.update(stdlib.name.encode("utf-8") + hashlib.sha256(stdlib.read_bytes()).digest())
+    digest.update(b"format" + hashlib.sha256((site / SNAPSHOT_FORMAT).read_bytes()).digest())
     key = f"{version}-{found.group(1)[:16]}-{digest.hexdigest()[:24]}"
     return {"pyodide_version": version, "pyodide_build_id": found.group(1), "snapshot_key": key}
 

@@ -12,9 +12,10 @@
  * 2回目からの訪問（issue 17）：Pyodide のメモリのスナップショット（makeMemorySnapshot と _loadSnapshot、Pyodide の
  * 非公開の API）から起動する。スナップショットは、最初の結果を送った後、計算を頼まれない間に、このワーカーが別の
  * Web Worker（同じ worker.js を name "teichaku-snapshot" で）に作らせる（計算を頼まれたら止めて、後でやり直す）：新しく起動した Pyodide に wheel（teichaku、名簿の openpyxl、
- * QR の segno）を入れ、計算機と名簿の使うモジュールをすべて import した状態を写し、gzip（CompressionStream）で
- * Cache Storage の SNAPSHOT_CACHE に、build.json の snapshot_key（Pyodide の版・ビルド ID・wheel と標準ライブラリの
- * ハッシュ）をパスにした URL で置く。計算しているワーカーは止めず、利用者の入力も写さない（別の Pyodide なので）。
+ * QR の segno）を入れ、計算機と名簿の使うモジュールをすべて import した状態を写し、0 ばかりのページを省いた形
+ * （snapshot-format.js：約38 MB → 約21 MB。gzip なら約8 MB だが、その展開が2回目の訪問を約0.13秒遅くした）で
+ * Cache Storage の SNAPSHOT_CACHE に、build.json の snapshot_key（Pyodide の版・ビルド ID・wheel と標準ライブラリと
+ * 置く形のハッシュ）をパスにした URL で置く。計算しているワーカーは止めず、利用者の入力も写さない（別の Pyodide なので）。
  * 次の訪問では、その鍵の項目があれば _loadSnapshot に渡して起動し、スナップショットに入らないファイル（展開した
  * wheel）を展開し直し、random の種を蒔き直す。復元のどこかで失敗したら（ビルド ID の不一致、壊れた項目、メモリ、
  * 容量）、その項目を消して普通に起動する。スナップショットから起動した Pyodide の計算が例外で終わったときも、
@@ -24,6 +25,7 @@
  * 鍵が同じで、そのまま使える）。
  */
 import { loadPyodide } from "../../pyodide/pyodide.mjs";
+import { packSnapshot, unpackSnapshot } from "./snapshot-format.js";
 
 const SITE = new URL("../../", import.meta.url);
 const RUNTIME = /\/(pyodide|wheels)\/[^/]+$/;
@@ -220,7 +222,7 @@ const failedURL = url => `${url}.failed`;  // 復元に失敗した鍵の印：�
 // 早く始める。違う版のもの（新しいビルドの最初の訪問）なら、復元した Pyodide を捨てて普通に起動する
 async function findSnapshot() {
   try {
-    if (!self.caches || typeof DecompressionStream !== "function")
+    if (!self.caches)
       return null;
     const cache = await caches.open(SNAPSHOT_CACHE);
     const found = (await cache.keys()).filter(request => !request.url.endsWith(".failed"));
@@ -245,11 +247,6 @@ async function dropSnapshot(url, reason) {
   } catch (error) { /* 消せなくても普通に起動する */ }
 }
 
-async function inflate(response) {
-  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 function pyodideOptions(extra = {}) {
   const indexURL = PYODIDE_URL;
   return { indexURL, packageBaseUrl: indexURL, stdLibURL: STDLIB, stdout: () => {}, stderr: () => {}, ...extra };
@@ -258,10 +255,11 @@ function pyodideOptions(extra = {}) {
 // スナップショットから起動する。生成された Pyodide のモジュールは loadPyodide が渡す INITIAL_MEMORY を読まず、
 // 既定の 30 MB のメモリに大きいスナップショットを書き込めない（pyodide/pyodide#6254）：モジュールを作った後、
 // 書き込む前に、メモリをスナップショットの大きさまで広げる（Emscripten の growMemory）。
+// （読むのとモジュールを作るのを並行させても、この機械では速くならなかった：2コアで CPU を取り合う）
 async function restorePyodide(response) {
   const { default: createPyodideModule } = await import(`${PYODIDE_URL}pyodide.asm.mjs`);
   let heap = 0;
-  const snapshot = inflate(response).then(bytes => {
+  const snapshot = response.arrayBuffer().then(buffer => unpackSnapshot(new Uint8Array(buffer))).then(bytes => {
     heap = bytes.length - new Uint32Array(bytes.buffer, bytes.byteOffset, 4)[1];  // 見出しの後がメモリ
     return bytes;
   });
@@ -437,10 +435,10 @@ async function makeSnapshot() {
     throw new Error("サイトの標準ライブラリにないモジュールを使ったため、スナップショットを作りません");
   const raw = pyodide.makeMemorySnapshot();
   const made = performance.now();
-  const packed = await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
+  const packed = new Blob(packSnapshot(raw));
   const cache = await caches.open(SNAPSHOT_CACHE);
   const url = snapshotURL(info.snapshot_key);
-  await cache.put(url, new Response(packed, { headers: { "Content-Type": "application/gzip", "X-Raw-Bytes": String(raw.length) } }));
+  await cache.put(url, new Response(packed, { headers: { "Content-Type": "application/octet-stream", "X-Raw-Bytes": String(raw.length) } }));
   for (const request of await cache.keys())  // 古いビルドの項目と印
     if (request.url !== url)
       await cache.delete(request);
@@ -457,7 +455,7 @@ const snapshotState = { timer: null, maker: null, stop: null, tries: 0, done: fa
 
 function keepSnapshot() {
   if (MAKER || snapshotState.done || snapshotState.maker || snapshotState.tries >= SNAPSHOT_TRIES || bootMode !== "none"
-      || typeof Worker !== "function" || !self.caches || typeof CompressionStream !== "function")
+      || typeof Worker !== "function" || !self.caches)
     return;
   clearTimeout(snapshotState.timer);
   snapshotState.timer = setTimeout(() => startSnapshot().catch(error => finishSnapshot(
