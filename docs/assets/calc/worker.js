@@ -438,10 +438,12 @@ async function makeSnapshot() {
   const packed = new Blob(packSnapshot(raw));
   const cache = await caches.open(SNAPSHOT_CACHE);
   const url = snapshotURL(info.snapshot_key);
-  await cache.put(url, new Response(packed, { headers: { "Content-Type": "application/octet-stream", "X-Raw-Bytes": String(raw.length) } }));
-  for (const request of await cache.keys())  // 古いビルドの項目と印
+  // 古いビルドの項目と印を、新しい項目を置く前に消す：項目は多くても1つ（findSnapshot は1つのときだけ使う）で、
+  // 新しい項目が見えたときには古いものはもうない
+  for (const request of await cache.keys())
     if (request.url !== url)
       await cache.delete(request);
+  await cache.put(url, new Response(packed, { headers: { "Content-Type": "application/octet-stream", "X-Raw-Bytes": String(raw.length) } }));
   return { type: "snapshot", state: "stored", raw: raw.length, bytes: packed.size, make_ms: made - started,
            compress_ms: performance.now() - made };
 }
