@@ -79,8 +79,27 @@ def test_a_file_that_is_not_a_roster_gets_a_clear_message(data: bytes, message: 
 def test_templates_are_valid_rosters_with_one_example_row() -> None:
     for data in (template_csv(), template_xlsx()):
         result = analyse(data, "t", "2020-03-31").to_dict()
-        assert result["rows"] == {"accepted": 1, "rejected": 0, "contacts": 1, "staff": 1}
+        assert result["rows"] == {"accepted": 1, "rejected": 0, "contacts": 2, "staff": 1}
     assert template_csv().startswith(b"\xef\xbb\xbf")
+
+
+def test_the_template_records_the_support_report_that_bills_a_month_from_2021_04() -> None:
+    """令和3年4月から基本報酬の要件は支援レポートの共有：テンプレートの支援の記録の表は「種類」の列を持ち、例の行の
+    種類はその日の要件（fees.billing_condition → 登録簿の [billing] の record）。令和3年度の名簿として読むと、
+    支援レポートのある2021年4月だけが基本報酬を請求でき、「種類の行がない」の注意は出ない。"""
+    lines = template_csv().decode("utf-8-sig").splitlines()
+    at = lines.index("利用者ID,日付,種類")
+    assert lines[at + 1:at + 3] == ["U001,2019-10-15,対面", "U001,2021-04-20,支援レポート"]
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
+    assert [[cell for cell in row] for row in book["対面支援"].iter_rows(values_only=True)][0] == ["利用者ID", "日付", "種類"]
+    notes = {row[0]: row[1] for row in book["説明"].iter_rows(min_row=2, values_only=True)}
+    assert "支援レポート" in notes["種類（対面支援の表）"] and "2021年4月から" in notes["種類（対面支援の表）"]
+    for data in (template_csv(), template_xlsx()):
+        result = analyse(data, "t", "2022-03-31").to_dict()
+        months = {m["month"]: m for m in result["users"][0]["months"]}
+        assert months["2021-04"]["billing_condition"] == "support_report" and months["2021-04"]["billing_met"]
+        assert months["2021-04"]["units"] > 0 and months["2021-05"]["units"] == 0 and not months["2021-05"]["billing_met"]
+        assert not [w for w in result["warnings"] if "種類" in w]
 
 
 def test_exports_csv_with_bom_and_xlsx_with_one_sheet_per_table(hand_checked: dict) -> None:

@@ -109,8 +109,8 @@ def test_the_template_uploaded_as_is_warns_that_the_user_is_still_marked_in_use_
         assert d["retention"]["rate"] == "1/1"  # 数え方は変えない（年度末日まで利用した者として）が、黙っては出さない
         overdue = [w for w in d["warnings"] if "利用終了日が空欄（利用中）のまま" in w]
         assert len(overdue) == 1 and "U001" in overdue[0]
-        # テンプレートの支援の記録は「対面」だけ：令和3年4月からの要件（支援レポート）の月は満たしたものとして、そう言う
-        assert any("種類「支援レポート」の行がない" in w for w in d["warnings"])
+        # テンプレートの支援の記録には支援レポートの行もある：令和3年4月からの要件の月を記録で判定し、「行がない」とは言わない
+        assert not any("種類「支援レポート」の行がない" in w for w in d["warnings"])
         assert "2022年9月30日" in d["users"][0]["warnings"][-1]
     # 支給決定できる最後の日より前の年度末日なら注意はない
     assert analyse(template_csv(), "t", "2020-03-31").to_dict()["warnings"] == []

@@ -20,7 +20,16 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-from .model import CONTACT_COLUMNS, KIND_NAMES, ROSTER_COLUMNS, STAFF_COLUMNS, SUPPORT_STAFF, RosterResult
+from ...rules.params import default_parameters, registry
+from .model import (
+    CONTACT_COLUMNS,
+    CONTACT_KIND_COLUMN,
+    KIND_NAMES,
+    ROSTER_COLUMNS,
+    STAFF_COLUMNS,
+    SUPPORT_STAFF,
+    RosterResult,
+)
 
 Sheet = tuple[str, list[str], list[list[Any]]]
 
@@ -180,18 +189,34 @@ COLUMN_NOTES = (
     ("利用終了日", "利用を終えた日。利用中は空欄（支給決定できる最後の日を過ぎて空欄なら注意を出します）"),
     ("他事業所からの受入れ", "初期加算の対象なら「○」、でなければ空欄"),
     ("特別地域", "特別地域加算の対象なら「○」、でなければ空欄"),
+    ("種類（対面支援の表）", "支援の記録の種類：「対面」（空欄も対面）か「支援レポート」。基本報酬を請求できる月かを、その月の"
+                         "要件（2021年3月までのサービス提供月は対面による支援、2021年4月からは支援レポートの共有）の種類の行が"
+                         "その月にあるかで判定する"),
 )
+# 対面支援（支援の記録）の表の例の日付：本通知の時点の月と、支援レポートが要件になった後の月（種類はその日の要件の record）
+TEMPLATE_CONTACT_DATES = ("2019-10-15", "2021-04-20")
+
+
+def template_contact_rows() -> list[list[str]]:
+    """テンプレートの支援の記録の例：利用者ID、日付、その日の基本報酬の要件（登録簿の [billing]）の記録の種類。"""
+    params = default_parameters()
+    billing = registry(params).billing
+    rows = []
+    for day in TEMPLATE_CONTACT_DATES:
+        condition = billing[params.value("fees.billing_condition", _dt.date.fromisoformat(day))]
+        rows.append([TEMPLATE_ROWS[0][0], day, condition.record or ""])
+    return rows
 
 
 def template_csv() -> bytes:
-    """入力のテンプレート（CSV、UTF-8 BOM つき）：名簿・対面支援・職員の3つの表、それぞれ例を1行。"""
+    """入力のテンプレート（CSV、UTF-8 BOM つき）：名簿・対面支援・職員の3つの表と例の行（対面支援は種類ごとに1行）。"""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(ROSTER_COLUMNS)
     writer.writerows(TEMPLATE_ROWS)
     writer.writerow([])
-    writer.writerow(CONTACT_COLUMNS)
-    writer.writerow(["U001", "2019-10-15"])
+    writer.writerow([*CONTACT_COLUMNS, CONTACT_KIND_COLUMN])
+    writer.writerows(template_contact_rows())
     writer.writerow([])
     writer.writerow(STAFF_COLUMNS)
     writer.writerow(["S01", SUPPORT_STAFF, "40"])
@@ -212,8 +237,9 @@ def template_xlsx() -> bytes:
     sheet.append(list(ROSTER_COLUMNS))
     sheet.append([TEMPLATE_ROWS[0][0], TEMPLATE_ROWS[0][1], *(_template_cell(v) for v in TEMPLATE_ROWS[0][2:])])
     contacts = book.create_sheet("対面支援")
-    contacts.append(list(CONTACT_COLUMNS))
-    contacts.append(["U001", _dt.date(2019, 10, 15)])
+    contacts.append([*CONTACT_COLUMNS, CONTACT_KIND_COLUMN])
+    for user, day, kind in template_contact_rows():
+        contacts.append([user, _dt.date.fromisoformat(day), kind])
     staff_sheet = book.create_sheet("職員")
     staff_sheet.append(list(STAFF_COLUMNS))
     staff_sheet.append(["S01", SUPPORT_STAFF, 40])
