@@ -91,7 +91,7 @@ def test_the_template_records_the_support_report_that_bills_a_month_from_2021_04
     at = lines.index("利用者ID,日付,種類")
     assert lines[at + 1:at + 3] == ["U001,2019-10-15,対面", "U001,2021-04-20,支援レポート"]
     book = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
-    assert [[cell for cell in row] for row in book["対面支援"].iter_rows(values_only=True)][0] == ["利用者ID", "日付", "種類"]
+    assert list(next(book["対面支援"].iter_rows(values_only=True))) == ["利用者ID", "日付", "種類"]
     notes = {row[0]: row[1] for row in book["説明"].iter_rows(min_row=2, values_only=True)}
     assert "支援レポート" in notes["種類（対面支援の表）"] and "2021年4月から" in notes["種類（対面支援の表）"]
     for data in (template_csv(), template_xlsx()):
