@@ -225,6 +225,26 @@ def test_an_old_roster_without_the_kind_column_is_billed_from_april_2021_as_repo
     assert any("種類「支援レポート」の行がない" in w for w in months["warnings"])
 
 
+def test_the_claims_sheet_shows_the_record_the_month_in_view_requires_not_the_2018_face_to_face_contact() -> None:
+    """月ごとの請求の表の「基本報酬の要件の記録」：その月の要件の種類（令和3年3月までは対面、4月からは支援レポート）の
+    記録があるか。対面だけの2021年5月は「支援レポート：なし」で0単位（以前は「対面支援：あり」と書いていた）。種類の列の
+    ない以前のファイルでは、満たしたものとして計算したと書く。単位数は減算の前（名簿に減算の列はない）。"""
+
+    def rows(data: str, fye: str) -> dict[str, list]:
+        sheet = next(sheet for sheet in _sheets(analyse(data.encode("utf-8"), "r.csv", fye).to_dict()) if sheet[0] == "月ごとの請求")
+        assert sheet[1][2:4] == ["基本報酬の要件の記録", "単位数（減算の前）"]
+        return {row[1]: row for row in sheet[2]}
+
+    current = rows(REPORT_CSV, "2022-03-31")
+    assert current["2021-04"][2] == "支援レポート：あり" and current["2021-04"][3] > 0
+    assert current["2021-05"][2:4] == ["支援レポート：なし", 0]
+    before = rows(REPORT_CSV, "2021-03-31")
+    assert before["2020-06"][2] == "対面：あり" and before["2020-07"][2:4] == ["対面：なし", 0]
+    old = "\n".join(line.rsplit(",", 1)[0] if line.startswith("B1,20") or line.startswith("利用者ID,日付") else line
+                    for line in REPORT_CSV.splitlines())
+    assert rows(old, "2022-03-31")["2021-05"][2] == "支援レポートの記録なし（満たしたものとして計算）"
+
+
 def test_roster_claims_name_the_registry_keys_once_per_user_and_never_an_abolished_addition() -> None:
     result = analyse(CLAIMS_CSV.encode("utf-8"), "c.csv", "2021-03-31").to_dict()
     a1 = {m["month"]: m for m in result["users"][0]["months"]}

@@ -314,7 +314,7 @@ def _user_result(user: UserFacts, months: Sequence[Month], basis: ClaimsBasis | 
             claim = cache.get(key)
             if claim is None:
                 claim = cache[key] = _claim(basis, month, iso, condition, met, face, requested, flags, claimed, user.start,
-                                            params)
+                                            params, recorded=not unrecorded)
             if claim.claimed_once:
                 claimed = claimed | frozenset(claim.claimed_once)
             claims.append(claim)
@@ -349,7 +349,7 @@ def _bounds(months: tuple[Month, ...]) -> tuple[tuple[Month, int, _dt.date, _dt.
 
 def _claim(basis: ClaimsBasis, month: Month, iso: str, condition: BillingCondition, met: bool, face: bool,
            requested: tuple[ClaimItem, ...], flags: dict[str, bool], claimed: frozenset[str], start: _dt.date,
-           params: ParameterSet) -> MonthClaim:
+           params: ParameterSet, recorded: bool = True) -> MonthClaim:
     """ある利用者のある月の請求：型つきの事実（ClaimFacts）で teichaku.rules.fees.claim を呼ぶ唯一の場所。
 
     結果を決める条件（月、基本報酬の要件を満たしたか、請求する項目、名簿の事実、算定済みの「1回限り」、利用開始日）が
@@ -372,4 +372,4 @@ def _claim(basis: ClaimsBasis, month: Month, iso: str, condition: BillingConditi
     return MonthClaim(iso, face, result.total_units, result.base_units, tuple((a.name, a.units) for a in result.additions),
                       tuple(r.name for r in refused), once, tuple(a.key for a in result.additions),
                       tuple(r.key for r in refused), condition.key, met, tuple((r.name, r.units) for r in result.reductions),
-                      tuple(r.key for r in result.reductions))
+                      tuple(r.key for r in result.reductions), recorded)

@@ -101,17 +101,27 @@ def _sheets(result: Mapping[str, Any] | RosterResult, limit: int | None = None) 
     users = [[u["id"], u["row"], u["prior_service"], "可" if u["eligible"] else "不可", u["earliest_start"], u["latest_end"],
               " ".join(f"{p['start']}〜{p['end']}" for p in u["periods"]), " ／ ".join(u["warnings"]),
               u["total_units"] if u["total_units"] is not None else "—"] for u in shown]
-    claims = [[u["id"], m["month"], "あり" if m["contact"] else "なし", m["units"] if m["units"] is not None else "—",
+    billing = registry(default_parameters()).billing
+    claims = [[u["id"], m["month"], _requirement_text(m, billing), m["units"] if m["units"] is not None else "—",
                "、".join(f"{name}{units}" for name, units in m["additions"])] for u in shown for m in u["months"]]
     rejected = [[x["sheet"], x["row"], x["column"], x["message"]] for x in result["rejected"]]
     return [
         ("事業所", ["項目", "値"], office),
         ("月ごとの利用者数", ["月", "延べ利用者数"], months),
         ("利用者", ["利用者ID", "行", "前サービス", "対象", "最も早い利用開始日", "支給決定できる最後の日", "支給決定期間", "注意",
-                  "年度の合計単位数"], users),
-        ("月ごとの請求", ["利用者ID", "月", "対面支援", "単位数", "加算"], claims),
+                  "年度の合計単位数（減算の前）"], users),
+        ("月ごとの請求", ["利用者ID", "月", "基本報酬の要件の記録", "単位数（減算の前）", "加算"], claims),
         ("読み込めなかった行", ["シート", "行", "列", "理由"], rejected),
     ]
+
+
+def _requirement_text(month: Mapping[str, Any], billing: Mapping[str, Any]) -> str:
+    """月ごとの請求の「基本報酬の要件の記録」：その月の要件（2021年3月までは対面、4月からは支援レポート）の種類の記録が
+    その月にあるか。ファイルにその種類の行が一つもなければ、満たしたものとして計算したと書く（注意にも出る）。"""
+    record = billing[month["billing_condition"]].record or ""
+    if not month.get("billing_recorded", True):
+        return f"{record}の記録なし（満たしたものとして計算）"
+    return f"{record}：{'あり' if month['billing_met'] else 'なし'}"
 
 
 # 表と列のキー（_sheets の並びと同じ順）。画面（web.roster_view）は表の題・列の見出しの文字ではなく、このキーで選ぶ。
@@ -120,7 +130,7 @@ COLUMN_KEYS: dict[str, tuple[str, ...]] = {
     "office": ("item", "value"),
     "monthly_users": ("month", "count"),
     "users": ("id", "row", "prior_service", "eligible", "earliest_start", "latest_end", "periods", "warnings", "total_units"),
-    "claims": ("id", "month", "contact", "units", "additions"),
+    "claims": ("id", "month", "requirement", "units", "additions"),
     "rejected": ("sheet", "row", "column", "message"),
 }
 

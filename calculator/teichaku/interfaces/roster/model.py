@@ -113,7 +113,8 @@ class MonthClaim:
     """ある利用者のある月の請求（teichaku.rules.fees.claim の答えのうち名簿に出すもの）。
 
     additions・refused・reductions は表示名（additions・reductions は単位数と組）、*_keys は同じ順の登録簿のキー、billing_condition は
-    その月の基本報酬の要件のキー（face_to_face／support_report）、billing_met はそれを満たしたか。
+    その月の基本報酬の要件のキー（face_to_face／support_report）、billing_met はそれを満たしたか、billing_recorded は
+    それを支援の記録の表で判定したか（偽：ファイルにその種類の行が一つもなく、満たしたものとして計算した）。
     """
 
     month: str
@@ -129,12 +130,14 @@ class MonthClaim:
     billing_met: bool = True
     reductions: tuple[tuple[str, int], ...] = ()
     reduction_keys: tuple[str, ...] = ()
+    billing_recorded: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {"month": self.month, "contact": self.contact, "units": self.units, "base_units": self.base_units,
                 "additions": list(self.additions), "refused": list(self.refused),
                 "addition_keys": list(self.addition_keys), "refused_keys": list(self.refused_keys),
                 "billing_condition": self.billing_condition, "billing_met": self.billing_met,
+                "billing_recorded": self.billing_recorded,
                 "reductions": list(self.reductions), "reduction_keys": list(self.reduction_keys)}
 
 
