@@ -24,7 +24,7 @@ import pytest
 
 from teichaku.interfaces import cli, web
 from teichaku.interfaces.calculators import calculators
-from teichaku.interfaces.roster import analyse
+from teichaku.interfaces.roster import _sheets, analyse
 from teichaku.rules.dates import Month
 from teichaku.rules.fees import ClaimFacts, claim
 from teichaku.rules.params import ParameterSet, default_parameters, load_parameters, using
@@ -204,6 +204,9 @@ def test_roster_claims_the_revision_through_the_registry(revised: ParameterSet) 
     assert months[("R2", "2030-04")]["reduction_keys"] == ["fixture_reduction"]
     assert months[("R2", "2030-05")]["units"] == 0
     assert not any("支援レポート" in w for w in result["warnings"])
+    # 書き出しの表も改定の要件の記録の種類を示す（既定の登録簿を引かない）
+    claims = next(rows for name, _, rows in _sheets(result) if name == "月ごとの請求")
+    assert {(row[0], row[1]): row[2] for row in claims}[("R1", "2030-05")] == "架空の連絡：なし"
 
 
 def test_site_tables_show_the_revision_the_new_tier_and_the_ended_addition(revised: ParameterSet) -> None:

@@ -372,4 +372,4 @@ def _claim(basis: ClaimsBasis, month: Month, iso: str, condition: BillingConditi
     return MonthClaim(iso, face, result.total_units, result.base_units, tuple((a.name, a.units) for a in result.additions),
                       tuple(r.name for r in refused), once, tuple(a.key for a in result.additions),
                       tuple(r.key for r in refused), condition.key, met, tuple((r.name, r.units) for r in result.reductions),
-                      tuple(r.key for r in result.reductions), recorded)
+                      tuple(r.key for r in result.reductions), recorded, condition.record or "")

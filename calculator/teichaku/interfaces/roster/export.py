@@ -101,8 +101,7 @@ def _sheets(result: Mapping[str, Any] | RosterResult, limit: int | None = None) 
     users = [[u["id"], u["row"], u["prior_service"], "可" if u["eligible"] else "不可", u["earliest_start"], u["latest_end"],
               " ".join(f"{p['start']}〜{p['end']}" for p in u["periods"]), " ／ ".join(u["warnings"]),
               u["total_units"] if u["total_units"] is not None else "—"] for u in shown]
-    billing = registry(default_parameters()).billing
-    claims = [[u["id"], m["month"], _requirement_text(m, billing), m["units"] if m["units"] is not None else "—",
+    claims = [[u["id"], m["month"], _requirement_text(m), m["units"] if m["units"] is not None else "—",
                "、".join(f"{name}{units}" for name, units in m["additions"])] for u in shown for m in u["months"]]
     rejected = [[x["sheet"], x["row"], x["column"], x["message"]] for x in result["rejected"]]
     return [
@@ -115,13 +114,13 @@ def _sheets(result: Mapping[str, Any] | RosterResult, limit: int | None = None) 
     ]
 
 
-def _requirement_text(month: Mapping[str, Any], billing: Mapping[str, Any]) -> str:
+def _requirement_text(month: Mapping[str, Any]) -> str:
     """月ごとの請求の「基本報酬の要件の記録」：その月の要件（2021年3月までは対面、4月からは支援レポート）の種類の記録が
-    その月にあるか。ファイルにその種類の行が一つもなければ、満たしたものとして計算したと書く（注意にも出る）。"""
-    record = billing[month["billing_condition"]].record or ""
-    if not month.get("billing_recorded", True):
-        return f"{record}の記録なし（満たしたものとして計算）"
-    return f"{record}：{'あり' if month['billing_met'] else 'なし'}"
+    その月にあるか。ファイルにその種類の行が一つもなければ、満たしたものとして計算したと書く（注意にも出る）。
+    種類は結果が持つ（分析に使ったパラメータ集合の登録簿から。ここで既定の登録簿を引かない）。"""
+    if not month["billing_recorded"]:
+        return f"{month['billing_record']}の記録なし（満たしたものとして計算）"
+    return f"{month['billing_record']}：{'あり' if month['billing_met'] else 'なし'}"
 
 
 # 表と列のキー（_sheets の並びと同じ順）。画面（web.roster_view）は表の題・列の見出しの文字ではなく、このキーで選ぶ。

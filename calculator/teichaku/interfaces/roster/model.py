@@ -113,8 +113,9 @@ class MonthClaim:
     """ある利用者のある月の請求（teichaku.rules.fees.claim の答えのうち名簿に出すもの）。
 
     additions・refused・reductions は表示名（additions・reductions は単位数と組）、*_keys は同じ順の登録簿のキー、billing_condition は
-    その月の基本報酬の要件のキー（face_to_face／support_report）、billing_met はそれを満たしたか、billing_recorded は
-    それを支援の記録の表で判定したか（偽：ファイルにその種類の行が一つもなく、満たしたものとして計算した）。
+    その月の基本報酬の要件のキー（face_to_face／support_report）、billing_record はそれを満たす支援の記録の種類（登録簿の
+    [billing] の record：「対面」「支援レポート」）、billing_met はそれを満たしたか、billing_recorded はそれを支援の記録の表で
+    判定したか（偽：ファイルにその種類の行が一つもなく、満たしたものとして計算した）。
     """
 
     month: str
@@ -131,13 +132,14 @@ class MonthClaim:
     reductions: tuple[tuple[str, int], ...] = ()
     reduction_keys: tuple[str, ...] = ()
     billing_recorded: bool = True
+    billing_record: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"month": self.month, "contact": self.contact, "units": self.units, "base_units": self.base_units,
                 "additions": list(self.additions), "refused": list(self.refused),
                 "addition_keys": list(self.addition_keys), "refused_keys": list(self.refused_keys),
                 "billing_condition": self.billing_condition, "billing_met": self.billing_met,
-                "billing_recorded": self.billing_recorded,
+                "billing_recorded": self.billing_recorded, "billing_record": self.billing_record,
                 "reductions": list(self.reductions), "reduction_keys": list(self.reduction_keys)}
 
 
