@@ -19,6 +19,7 @@ export const PAGE = 4096;
 const HEAD = 16;
 
 const bitmapBytes = pages => Math.ceil(pages / 8);
+const marked = (bitmap, page) => (bitmap[page >> 3] >> (page & 7)) & 1;  // ページの印が 1 か
 
 // 元のバイト列 → Blob の部品の配列（new Blob(parts) で1つにする。部品は raw の一部を指す：raw を変えないこと）
 export function packSnapshot(raw) {
@@ -76,19 +77,19 @@ export function unpackSnapshot(data) {
   const bitmap = data.subarray(HEAD, HEAD + bitmapBytes(pages));
   let kept = 0;
   for (let page = 0; page < pages; page++)
-    kept += (bitmap[page >> 3] >> (page & 7)) & 1;
-  const expected = HEAD + bitmapBytes(pages) + kept * PAGE + size % PAGE;
+    kept += marked(bitmap, page);
+  let offset = HEAD + bitmapBytes(pages);  // 最初のページ
+  const expected = offset + kept * PAGE + size % PAGE;
   if (data.length !== expected)
     throw new Error(`スナップショットの長さが合いません（${data.length} バイト、${expected} バイトのはず）`);
   const raw = new Uint8Array(size);
-  let offset = HEAD + bitmapBytes(pages);
   for (let page = 0; page < pages;) {
-    if (!((bitmap[page >> 3] >> (page & 7)) & 1)) {
+    if (!marked(bitmap, page)) {
       page += 1;
       continue;
     }
     let end = page;
-    while (end < pages && (bitmap[end >> 3] >> (end & 7)) & 1)
+    while (end < pages && marked(bitmap, end))
       end += 1;
     const length = (end - page) * PAGE;
     raw.set(data.subarray(offset, offset + length), page * PAGE);
